@@ -1,0 +1,71 @@
+// swift-tools-version:6.1
+// mfd — a matrix-factorization recommender daemon. See README.md.
+import PackageDescription
+
+let package = Package(
+    name: "mfd",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "MFCore", targets: ["MFCore"]),
+        .library(name: "MFClient", targets: ["MFClient"]),
+        .executable(name: "mfd", targets: ["mfd"]),
+        .executable(name: "mfctl", targets: ["mfctl"]),
+        .executable(name: "mfbench", targets: ["mfbench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    ],
+    targets: [
+        // Pure math: no I/O, no dependencies.
+        .target(name: "MFCore"),
+        // SQLite persistence through GRDB over the system libsqlite3.
+        .target(name: "MFStore", dependencies: [
+            "MFCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // Wire types and line framing shared by daemon and client.
+        .target(name: "MFProtocol"),
+        // Engine + socket server + systemd helpers.
+        .target(name: "MFServer", dependencies: [
+            "MFCore", "MFStore", "MFProtocol",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOExtras", package: "swift-nio-extras"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        // Async typed client over the protocol.
+        .target(name: "MFClient", dependencies: [
+            "MFProtocol",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOExtras", package: "swift-nio-extras"),
+        ]),
+        .executableTarget(name: "mfd", dependencies: [
+            "MFServer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .executableTarget(name: "mfctl", dependencies: [
+            "MFClient", "MFProtocol",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "mfbench", dependencies: [
+            "MFCore", "MFStore", "MFClient", "MFProtocol",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "MFCoreTests", dependencies: ["MFCore"]),
+        .testTarget(name: "MFStoreTests", dependencies: ["MFStore", "MFCore"]),
+        .testTarget(name: "MFProtocolTests", dependencies: ["MFProtocol"]),
+        .testTarget(name: "MFServerTests", dependencies: ["MFServer", "MFProtocol", "MFCore", "MFStore"]),
+        .testTarget(name: "MFClientTests", dependencies: ["MFClient", "MFProtocol"]),
+        // Drives the real mfd/mfctl binaries over a Unix socket.
+        .testTarget(name: "IntegrationTests", dependencies: ["MFProtocol", "MFClient"]),
+    ]
+)

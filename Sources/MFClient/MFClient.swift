@@ -1,0 +1,1 @@
+// MFClient module; see docs/architecture.md.

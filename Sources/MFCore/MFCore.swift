@@ -1,0 +1,1 @@
+// MFCore module; see docs/architecture.md.

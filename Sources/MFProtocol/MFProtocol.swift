@@ -1,0 +1,1 @@
+// MFProtocol module; see docs/architecture.md.

@@ -1,0 +1,1 @@
+// MFServer module; see docs/architecture.md.

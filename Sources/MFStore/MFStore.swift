@@ -1,0 +1,1 @@
+// MFStore module; see docs/architecture.md.

@@ -1,0 +1,2 @@
+// mfbench executable entry point (filled in by its issue).
+print("mfbench")

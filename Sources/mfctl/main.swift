@@ -1,0 +1,2 @@
+// mfctl executable entry point (filled in by its issue).
+print("mfctl")

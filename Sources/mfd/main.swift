@@ -1,0 +1,2 @@
+// mfd executable entry point (filled in by its issue).
+print("mfd")

@@ -1,0 +1,3 @@
+import Testing
+
+@Test func MFClientBuilds() { #expect(Bool(true)) }

@@ -1,0 +1,3 @@
+import Testing
+
+@Test func MFServerBuilds() { #expect(Bool(true)) }
