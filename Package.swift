@@ -27,7 +27,11 @@ let package = Package(
         .target(name: "MFStore", dependencies: [
             "MFCore",
             .product(name: "GRDB", package: "GRDB.swift"),
+            // Raw sqlite3_* calls on GRDB statements for the bulk-import and snapshot hot loops.
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
+        // Child process for the MFStore crash test (SIGKILLed mid-write by MFStoreTests).
+        .executableTarget(name: "mfstore-crashchild", dependencies: ["MFStore"]),
         // Wire types and line framing shared by daemon and client.
         .target(name: "MFProtocol"),
         // Engine + socket server + systemd helpers.
@@ -61,7 +65,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MFCoreTests", dependencies: ["MFCore"]),
-        .testTarget(name: "MFStoreTests", dependencies: ["MFStore", "MFCore"]),
+        .testTarget(name: "MFStoreTests", dependencies: ["MFStore", "MFCore", "mfstore-crashchild"]),
         .testTarget(name: "MFProtocolTests", dependencies: ["MFProtocol"]),
         .testTarget(name: "MFServerTests", dependencies: ["MFServer", "MFProtocol", "MFCore", "MFStore"]),
         .testTarget(name: "MFClientTests", dependencies: ["MFClient", "MFProtocol"]),

@@ -1,1 +1,0 @@
-// MFStore module; see docs/architecture.md.

@@ -1,0 +1,85 @@
+import GRDB
+
+/// The one error type of MFStore. Every case has a stable snake_case ``code``.
+public enum MFStoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file is not a database, or `PRAGMA quick_check` failed. Never repaired automatically.
+    case corruptDatabase(path: String, detail: String)
+    /// The database was migrated by a newer mfd (it has migrations this code does not know).
+    case schemaTooNew(path: String, unknownMigrations: [String])
+    /// The database could not be opened (permissions, missing directory, …).
+    case openFailed(path: String, detail: String)
+    /// An argument was rejected before anything was written; `field` names it.
+    case invalidArgument(field: String, message: String)
+    /// The rating, user, model or setting does not exist.
+    case notFound(what: String)
+    /// An import row was malformed: `source:line: message`. Nothing was written.
+    case malformedInput(source: String, line: Int, message: String)
+    /// `format: auto` could not recognise the input, or the header lacks a required column.
+    case unknownFormat(source: String, detail: String)
+    /// A backup destination already exists; backups never overwrite.
+    case backupDestinationExists(path: String)
+    /// SQLite reported an error (I/O, disk full, …) on an otherwise valid request.
+    case database(detail: String)
+
+    /// Stable machine-readable code.
+    public var code: String {
+        switch self {
+        case .corruptDatabase: "corrupt_database"
+        case .schemaTooNew: "schema_too_new"
+        case .openFailed: "open_failed"
+        case .invalidArgument: "invalid_argument"
+        case .notFound: "not_found"
+        case .malformedInput: "malformed_input"
+        case .unknownFormat: "unknown_format"
+        case .backupDestinationExists: "backup_destination_exists"
+        case .database: "database_error"
+        }
+    }
+
+    /// The offending field, file or path, when there is one.
+    public var field: String? {
+        switch self {
+        case .corruptDatabase(let path, _), .schemaTooNew(let path, _), .openFailed(let path, _),
+             .backupDestinationExists(let path):
+            path
+        case .invalidArgument(let field, _): field
+        case .malformedInput(let source, let line, _): "\(source):\(line)"
+        case .unknownFormat(let source, _): source
+        case .notFound, .database: nil
+        }
+    }
+
+    /// Human-readable message.
+    public var message: String {
+        switch self {
+        case .corruptDatabase(let path, let detail):
+            "database \(path) is corrupt (\(detail)); restore it from a backup"
+        case .schemaTooNew(let path, let unknown):
+            "database \(path) was written by a newer version (unknown migrations: \(unknown.joined(separator: ", ")))"
+        case .openFailed(let path, let detail): "cannot open database \(path): \(detail)"
+        case .invalidArgument(let field, let message): "\(field): \(message)"
+        case .notFound(let what): "\(what) not found"
+        case .malformedInput(let source, let line, let message): "\(source):\(line): \(message)"
+        case .unknownFormat(let source, let detail): "\(source): \(detail)"
+        case .backupDestinationExists(let path): "backup destination \(path) already exists"
+        case .database(let detail): "database error: \(detail)"
+        }
+    }
+
+    public var description: String { "\(code): \(message)" }
+}
+
+extension MFStoreError {
+    /// Runs `body`, mapping GRDB/SQLite errors to `.database` and passing MFStoreError through.
+    static func wrap<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as MFStoreError { throw error } catch {
+            throw MFStoreError.database(detail: String(describing: error))
+        }
+    }
+
+    static func wrap<T>(_ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch let error as MFStoreError { throw error } catch {
+            throw MFStoreError.database(detail: String(describing: error))
+        }
+    }
+}

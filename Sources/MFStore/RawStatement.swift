@@ -1,0 +1,82 @@
+import GRDB
+import GRDBSQLite
+
+/// A prepared statement driven with raw `sqlite3_*` calls, for the hot loops
+/// (bulk import, snapshot reads) where GRDB's per-row `StatementArguments`/`Row`
+/// allocations would dominate. Only valid inside the access block that made it.
+struct RawStatement {
+    private let statement: Statement  // keeps the sqlite3_stmt alive
+    private let handle: SQLiteStatement
+    private let connection: SQLiteConnection?
+
+    init(_ db: Database, _ sql: String) throws {
+        statement = try db.makeStatement(sql: sql)
+        handle = statement.sqliteStatement
+        connection = db.sqliteConnection
+    }
+
+    func bind(_ index: Int32, _ value: Int64) { sqlite3_bind_int64(handle, index, value) }
+    func bind(_ index: Int32, _ value: Double) { sqlite3_bind_double(handle, index, value) }
+    func bindNull(_ index: Int32) { sqlite3_bind_null(handle, index) }
+    func bind(_ index: Int32, _ value: Int64?) {
+        if let value { bind(index, value) } else { bindNull(index) }
+    }
+
+    /// Steps once; true when a row is available.
+    func step() throws -> Bool {
+        let rc = sqlite3_step(handle)
+        if rc == SQLITE_ROW { return true }
+        if rc == SQLITE_DONE { return false }
+        let error = makeError(rc)
+        sqlite3_reset(handle)
+        throw error
+    }
+
+    /// Runs a statement that returns no rows, then resets it for the next bindings.
+    func execute() throws {
+        _ = try step()
+        sqlite3_reset(handle)
+    }
+
+    func reset() { sqlite3_reset(handle) }
+
+    var handleForBlob: SQLiteStatement { handle }
+
+    func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+    func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+    func optionalInt64(_ column: Int32) -> Int64? { isNull(column) ? nil : int64(column) }
+    func text(_ column: Int32) -> String {
+        guard let cString = sqlite3_column_text(handle, column) else { return "" }
+        return String(cString: cString)
+    }
+
+    private func makeError(_ rc: Int32) -> DatabaseError {
+        let message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? "SQLite error \(rc)"
+        return DatabaseError(resultCode: ResultCode(rawValue: rc), message: message)
+    }
+}
+
+extension RawStatement {
+    /// Copies a BLOB column of little-endian 4-byte values into a `[Float]` (one memcpy on LE hosts).
+    func floats(_ column: Int32) -> [Float]? { decodeLE(column, as: UInt32.self).map { $0.map(Float.init(bitPattern:)) } }
+
+    /// Copies a BLOB column of little-endian 8-byte values into an `[Int64]`.
+    func int64s(_ column: Int32) -> [Int64]? { decodeLE(column, as: UInt64.self).map { $0.map { Int64(bitPattern: $0) } } }
+
+    /// nil when the BLOB length is not a multiple of the element size.
+    private func decodeLE<T: FixedWidthInteger>(_ column: Int32, as: T.Type) -> [T]? {
+        let bytes = Int(sqlite3_column_bytes(handleForBlob, column))
+        guard bytes % MemoryLayout<T>.size == 0 else { return nil }
+        let count = bytes / MemoryLayout<T>.size
+        guard count > 0, let base = sqlite3_column_blob(handleForBlob, column) else { return [] }
+        var out = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(start: base, count: bytes))
+            initialized = count
+        }
+        #if _endian(big)
+        for i in out.indices { out[i] = T(littleEndian: out[i]) }
+        #endif
+        return out
+    }
+}

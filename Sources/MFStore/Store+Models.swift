@@ -1,0 +1,96 @@
+import Foundation
+import GRDB
+
+extension Store {
+    /// Saves a model atomically (one transaction) and deletes all but the newest
+    /// `options.keepModels`; returns the new model id.
+    @discardableResult
+    public func saveModel(_ model: ModelRecord) async throws -> Int64 {
+        try model.validate()
+        let keep = options.keepModels
+        let userBlob = LittleEndianBlob.encode(model.userIDs)
+        let itemBlob = LittleEndianBlob.encode(model.itemIDs)
+        let arrays = model.arrays.mapValues(LittleEndianBlob.encode)
+        return try await MFStoreError.wrap {
+            try await pool.write { db in
+                try db.execute(sql: """
+                    INSERT INTO models (created_at, algorithm, hyperparameters, metrics, training_log, seq, k, user_ids, item_ids)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [model.createdAt.timeIntervalSince1970, model.algorithm, model.hyperparameters,
+                                     model.metrics, model.trainingLog, model.sequence, model.k, userBlob, itemBlob])
+                let id = db.lastInsertedRowID
+                for (name, blob) in arrays {
+                    try db.execute(sql: "INSERT INTO model_arrays (model, name, data) VALUES (?, ?, ?)", arguments: [id, name, blob])
+                }
+                for (name, value) in model.scalars {
+                    try db.execute(sql: "INSERT INTO model_scalars (model, name, value) VALUES (?, ?, ?)", arguments: [id, name, value])
+                }
+                try db.execute(sql: "DELETE FROM models WHERE id NOT IN (SELECT id FROM models ORDER BY id DESC LIMIT ?)",
+                               arguments: [keep])
+                return id
+            }
+        }
+    }
+
+    /// The newest saved model, or nil when none was saved.
+    public func loadLatestModel() async throws -> ModelRecord? {
+        try await loadModel(where: "ORDER BY id DESC LIMIT 1", nil)
+    }
+
+    /// The model with `id`, or nil (older models are pruned).
+    public func loadModel(id: Int64) async throws -> ModelRecord? {
+        try await loadModel(where: "WHERE id = ?1", id)
+    }
+
+    /// Saved models, newest first, without their arrays.
+    public func listModels() async throws -> [ModelSummary] {
+        try await MFStoreError.wrap {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT id, created_at, algorithm, hyperparameters, metrics, seq, k,
+                           length(user_ids) / 8, length(item_ids) / 8 FROM models ORDER BY id DESC
+                    """).map {
+                    ModelSummary(id: $0[0], createdAt: Date(timeIntervalSince1970: $0[1]), algorithm: $0[2],
+                                 hyperparameters: $0[3], metrics: $0[4], sequence: $0[5], k: $0[6],
+                                 userCount: $0[7], itemCount: $0[8])
+                }
+            }
+        }
+    }
+
+    private func loadModel(where clause: String, _ id: Int64?) async throws -> ModelRecord? {
+        try await MFStoreError.wrap {
+            try await pool.read { db in
+                let header = try RawStatement(db, """
+                    SELECT id, created_at, seq, k, user_ids, item_ids FROM models \(clause)
+                    """)
+                if let id { header.bind(1, id) }
+                guard try header.step() else { return nil }
+                let id = header.int64(0)
+                guard let users = header.int64s(4), let items = header.int64s(5) else {
+                    throw MFStoreError.corruptDatabase(path: self.path, detail: "model \(id): ID map BLOB length is not a multiple of 8")
+                }
+                let row = try Row.fetchOne(db, sql: "SELECT algorithm, hyperparameters, metrics, training_log FROM models WHERE id = ?",
+                                           arguments: [id])!
+                var model = ModelRecord(id: id, createdAt: Date(timeIntervalSince1970: header.double(1)), algorithm: row[0],
+                                        hyperparameters: row[1], metrics: row[2], trainingLog: row[3],
+                                        sequence: header.int64(2), k: Int(header.int64(3)),
+                                        userIDs: users, itemIDs: items, arrays: [:], scalars: [:])
+                header.reset()
+                let arrays = try RawStatement(db, "SELECT name, data FROM model_arrays WHERE model = ?1")
+                arrays.bind(1, id)
+                while try arrays.step() {
+                    let name = arrays.text(0)
+                    guard let values = arrays.floats(1) else {
+                        throw MFStoreError.corruptDatabase(path: self.path, detail: "model \(id): array \(name) length is not a multiple of 4")
+                    }
+                    model.arrays[name] = values
+                }
+                for row in try Row.fetchAll(db, sql: "SELECT name, value FROM model_scalars WHERE model = ?", arguments: [id]) {
+                    model.scalars[row[0]] = row[1]
+                }
+                return model
+            }
+        }
+    }
+}

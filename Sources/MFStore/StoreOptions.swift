@@ -1,0 +1,17 @@
+/// Tuning knobs for ``Store/open(path:options:)``.
+public struct StoreOptions: Sendable, Equatable {
+    /// How long a connection waits on a lock held by another process, in seconds.
+    public var busyTimeout: Double = 5
+    /// How many trained models ``Store/saveModel(_:)`` keeps (older ones are deleted in the same transaction).
+    public var keepModels: Int = 3
+    /// Accepted rating values (inclusive) for `addRating` and imports.
+    public var ratingScale: ClosedRange<Float> = 0.5...5.0
+    /// Upper bound on ratings per group-commit transaction (bounds the latency of one commit).
+    public var maxGroupCommitBatch: Int = 8192
+    /// Maximum concurrent reader connections.
+    public var maxReaders: Int = 4
+    /// Writer page cache, in KiB (`PRAGMA cache_size = -N`); large imports touch many pages.
+    public var writerCacheKiB: Int = 65536
+
+    public init() {}
+}
