@@ -16,6 +16,10 @@ public enum MFStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case malformedInput(source: String, line: Int, message: String)
     /// `format: auto` could not recognise the input, or the header lacks a required column.
     case unknownFormat(source: String, detail: String)
+    /// The import's input stream failed or was cancelled before its end; nothing was written.
+    case importAborted(source: String, detail: String)
+    /// A local file could not be read or written.
+    case ioError(path: String, detail: String)
     /// A backup destination already exists; backups never overwrite.
     case backupDestinationExists(path: String)
     /// SQLite reported an error (I/O, disk full, …) on an otherwise valid request.
@@ -31,6 +35,8 @@ public enum MFStoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notFound: "not_found"
         case .malformedInput: "malformed_input"
         case .unknownFormat: "unknown_format"
+        case .importAborted: "import_aborted"
+        case .ioError: "io_error"
         case .backupDestinationExists: "backup_destination_exists"
         case .database: "database_error"
         }
@@ -44,7 +50,8 @@ public enum MFStoreError: Error, Sendable, Equatable, CustomStringConvertible {
             path
         case .invalidArgument(let field, _): field
         case .malformedInput(let source, let line, _): "\(source):\(line)"
-        case .unknownFormat(let source, _): source
+        case .unknownFormat(let source, _), .importAborted(let source, _): source
+        case .ioError(let path, _): path
         case .notFound, .database: nil
         }
     }
@@ -61,6 +68,8 @@ public enum MFStoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notFound(let what): "\(what) not found"
         case .malformedInput(let source, let line, let message): "\(source):\(line): \(message)"
         case .unknownFormat(let source, let detail): "\(source): \(detail)"
+        case .importAborted(let source, let detail): "\(source): import aborted before the end of input (\(detail)); nothing was written"
+        case .ioError(let path, let detail): "\(path): \(detail)"
         case .backupDestinationExists(let path): "backup destination \(path) already exists"
         case .database(let detail): "database error: \(detail)"
         }
