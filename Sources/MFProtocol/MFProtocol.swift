@@ -1,1 +1,0 @@
-// MFProtocol module; see docs/architecture.md.

@@ -1,0 +1,82 @@
+import Foundation
+
+/// The outcome of decoding one request line: the id to echo and the request or its error.
+public struct DecodedRequest: Sendable, Equatable {
+    public var id: RequestID
+    public var request: Result<Request, WireError>
+
+    public init(id: RequestID, request: Result<Request, WireError>) { self.id = id; self.request = request }
+}
+
+/// Turns one request line (without its `\n`) into a typed request or a precise wire error.
+/// Never traps: every byte sequence yields a `DecodedRequest` (or nil for a blank line).
+public struct RequestDecoder: @unchecked Sendable {  // JSONDecoder is immutable after init here
+    private let decoder = JSONDecoder()
+    public let maxDepth: Int
+
+    public init(maxDepth: Int = WireProtocol.maxDepth) { self.maxDepth = maxDepth }
+
+    /// Decodes `line`. Returns nil when it holds only whitespace: blank lines get no response.
+    public func decode<Bytes: ContiguousBytes>(_ line: Bytes) -> DecodedRequest? {
+        line.withUnsafeBytes { raw in
+            if raw.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 || $0 == 10 }) { return nil }
+            if let e = LineScan.check(raw, maxDepth: maxDepth) { return DecodedRequest(id: .null, request: .failure(e)) }
+            let data = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: raw.baseAddress!), count: raw.count, deallocator: .none)
+            do {
+                let env = try decoder.decode(Envelope.self, from: data)
+                return DecodedRequest(id: env.id, request: env.request)
+            } catch let e as WireError {
+                return DecodedRequest(id: .null, request: .failure(e))
+            } catch DecodingError.typeMismatch(_, let ctx) where ctx.codingPath.isEmpty {
+                return DecodedRequest(id: .null, request: .failure(WireError(.invalidRequest, "a request must be a JSON object")))
+            } catch {
+                return DecodedRequest(id: .null, request: .failure(WireError(.invalidJSON, "invalid JSON: \(Self.reason(error))")))
+            }
+        }
+    }
+
+    static func reason(_ error: any Error) -> String {
+        if case DecodingError.dataCorrupted(let ctx) = error {
+            if let u = ctx.underlyingError { return "\(ctx.debugDescription) \(u.localizedDescription)" }
+            return ctx.debugDescription
+        }
+        return "\(error)"
+    }
+}
+
+/// The top-level request object: `id`, `op`, then the operation's parameters in one pass.
+private struct Envelope: Decodable {
+    var id: RequestID = .null
+    var request: Result<Request, WireError>
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        let idKey = AnyKey(stringValue: "id")
+        if c.contains(idKey) {
+            do { id = try c.decode(RequestID.self, forKey: idKey) } catch {
+                request = .failure(WireError(.invalidType, "id must be a JSON scalar: string, number, boolean or null", field: "id"))
+                return
+            }
+        }
+        let opKey = AnyKey(stringValue: "op")
+        guard c.contains(opKey) else {
+            request = .failure(WireError(.missingField, "missing field `op`", field: "op")); return
+        }
+        guard let name = try? c.decode(String.self, forKey: opKey) else {
+            request = .failure(WireError(.invalidType, "`op` must be a string", field: "op")); return
+        }
+        guard let op = Op(rawValue: name) else {
+            request = .failure(WireError(.unknownOp, "unknown op \"\(name)\"; send {\"op\":\"hello\"} or see docs/protocol.md", field: "op"))
+            return
+        }
+        do {
+            request = .success(try Request.decode(op, from: decoder))
+        } catch let e as WireError {
+            request = .failure(e)
+        } catch let e as DecodingError {
+            request = .failure(WireDecoding.wireError(e, fallbackField: nil, expected: "valid"))
+        } catch {
+            request = .failure(WireError(.invalidRequest, "\(error)"))
+        }
+    }
+}

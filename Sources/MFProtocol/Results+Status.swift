@@ -1,0 +1,172 @@
+/// One epoch of a training run (for `mfctl plot training`).
+public struct EpochInfo: Codable, Sendable, Equatable {
+    public var epoch: Int
+    /// Regularized training objective divided by the number of ratings.
+    public var loss: Double
+    public var trainRMSE: Double?
+    public var holdoutRMSE: Double?
+
+    public init(epoch: Int, loss: Double, trainRMSE: Double? = nil, holdoutRMSE: Double? = nil) {
+        self.epoch = epoch; self.loss = loss; self.trainRMSE = trainRMSE; self.holdoutRMSE = holdoutRMSE
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case epoch, loss
+        case trainRMSE = "train_rmse"
+        case holdoutRMSE = "holdout_rmse"
+    }
+}
+
+/// Summary metrics of a finished training.
+public struct TrainingMetrics: Codable, Sendable, Equatable {
+    public var trainRMSE: Double
+    public var holdoutRMSE: Double?
+    public var ratings: Int
+    public var durationSeconds: Double
+
+    public init(trainRMSE: Double, holdoutRMSE: Double?, ratings: Int, durationSeconds: Double) {
+        self.trainRMSE = trainRMSE; self.holdoutRMSE = holdoutRMSE; self.ratings = ratings; self.durationSeconds = durationSeconds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case ratings
+        case trainRMSE = "train_rmse"
+        case holdoutRMSE = "holdout_rmse"
+        case durationSeconds = "duration_s"
+    }
+}
+
+/// One tuning trial.
+public struct TuneTrial: Codable, Sendable, Equatable {
+    public var factors: Int
+    public var lambda: Double
+    public var iterations: Int
+    public var rmse: Double
+    public var ndcgAt10: Double
+
+    public init(factors: Int, lambda: Double, iterations: Int, rmse: Double, ndcgAt10: Double) {
+        self.factors = factors; self.lambda = lambda; self.iterations = iterations; self.rmse = rmse; self.ndcgAt10 = ndcgAt10
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case factors, lambda, iterations, rmse
+        case ndcgAt10 = "ndcg_at_10"
+    }
+}
+
+public struct TuneReport: Codable, Sendable, Equatable {
+    public var trials: [TuneTrial]
+    /// Lowest validation RMSE.
+    public var best: TuneTrial?
+    public var applied: Bool
+
+    public init(trials: [TuneTrial], best: TuneTrial?, applied: Bool) { self.trials = trials; self.best = best; self.applied = applied }
+}
+
+/// A background job (`train` or `tune`), as returned by `train`, `tune` and `train_status`.
+public struct JobInfo: Codable, Sendable, Equatable {
+    public var job: Int64
+    public var kind: JobKind
+    public var state: JobState
+    /// 0…1.
+    public var progress: Double
+    /// What is happening now, e.g. "epoch 3/15" or "trial 2/12".
+    public var stage: String?
+    public var startedAt: Double?
+    public var finishedAt: Double?
+    /// The model produced (train) once succeeded.
+    public var modelID: Int64?
+    public var metrics: TrainingMetrics?
+    public var epochs: [EpochInfo]
+    public var tune: TuneReport?
+    public var error: WireError?
+
+    public init(job: Int64, kind: JobKind, state: JobState, progress: Double, stage: String? = nil,
+                startedAt: Double? = nil, finishedAt: Double? = nil, modelID: Int64? = nil,
+                metrics: TrainingMetrics? = nil, epochs: [EpochInfo] = [], tune: TuneReport? = nil, error: WireError? = nil) {
+        self.job = job; self.kind = kind; self.state = state; self.progress = progress; self.stage = stage
+        self.startedAt = startedAt; self.finishedAt = finishedAt; self.modelID = modelID; self.metrics = metrics
+        self.epochs = epochs; self.tune = tune; self.error = error
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case job, kind, state, progress, stage, metrics, epochs, tune, error
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+        case modelID = "model_id"
+    }
+}
+
+public struct StatusResult: Codable, Sendable, Equatable {
+    public var server: String
+    public var uptimeSeconds: Double
+    public var ratings: Int
+    public var users: Int
+    public var items: Int
+    /// ratings / (users × items); 0 when empty.
+    public var density: Double
+    public var model: ModelInfo?
+    /// Latest finished training job, if any.
+    public var lastTraining: JobInfo?
+    /// Running job, if any.
+    public var running: JobInfo?
+    /// Changes since the serving model was trained.
+    public var pendingChanges: Int
+    public var connections: Int
+    /// Requests answered per op name since start.
+    public var requests: [String: Int]
+    public var errors: Int
+    public var config: ServerConfig
+
+    public init(server: String, uptimeSeconds: Double, ratings: Int, users: Int, items: Int, density: Double,
+                model: ModelInfo?, lastTraining: JobInfo?, running: JobInfo?, pendingChanges: Int, connections: Int,
+                requests: [String: Int], errors: Int, config: ServerConfig) {
+        self.server = server; self.uptimeSeconds = uptimeSeconds; self.ratings = ratings; self.users = users
+        self.items = items; self.density = density; self.model = model; self.lastTraining = lastTraining
+        self.running = running; self.pendingChanges = pendingChanges; self.connections = connections
+        self.requests = requests; self.errors = errors; self.config = config
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case server, ratings, users, items, density, model, running, connections, requests, errors, config
+        case uptimeSeconds = "uptime_s"
+        case lastTraining = "last_training"
+        case pendingChanges = "pending_changes"
+    }
+}
+
+/// Training configuration and retrain policy (`get_config`, `set_config`).
+public struct ServerConfig: Codable, Sendable, Equatable {
+    public var model: ModelKind
+    public var factors: Int
+    public var lambda: Double
+    public var iterations: Int
+    /// Implicit confidence c = 1 + alpha·value.
+    public var alpha: Double
+    public var seed: Int64
+    public var threads: Int
+    public var userAttrWeight: Double
+    public var itemAttrWeight: Double
+    public var retrain: RetrainMode
+    /// Retrain after this many changes (0 = never by count).
+    public var retrainAfterChanges: Int
+    /// Retrain this many minutes after the first pending change (0 = never by time).
+    public var retrainAfterMinutes: Double
+
+    public init(model: ModelKind, factors: Int, lambda: Double, iterations: Int, alpha: Double, seed: Int64,
+                threads: Int, userAttrWeight: Double, itemAttrWeight: Double, retrain: RetrainMode,
+                retrainAfterChanges: Int, retrainAfterMinutes: Double) {
+        self.model = model; self.factors = factors; self.lambda = lambda; self.iterations = iterations
+        self.alpha = alpha; self.seed = seed; self.threads = threads; self.userAttrWeight = userAttrWeight
+        self.itemAttrWeight = itemAttrWeight; self.retrain = retrain
+        self.retrainAfterChanges = retrainAfterChanges; self.retrainAfterMinutes = retrainAfterMinutes
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case model, factors, lambda, iterations, alpha, seed, threads, retrain
+        case userAttrWeight = "user_attr_weight"
+        case itemAttrWeight = "item_attr_weight"
+        case retrainAfterChanges = "retrain_after_changes"
+        case retrainAfterMinutes = "retrain_after_minutes"
+    }
+}

@@ -1,0 +1,51 @@
+import Testing
+@testable import MFProtocol
+
+struct SocketPathTests {
+    @Test func handRunDefault() {
+        #expect(SocketPath.handRunDefault(environment: ["XDG_RUNTIME_DIR": "/run/user/1000"], uid: 1000) == "/run/user/1000/mfd/mfd.sock")
+        #expect(SocketPath.handRunDefault(environment: ["XDG_RUNTIME_DIR": "/x/"], uid: 1000) == "/x/mfd/mfd.sock")
+        #expect(SocketPath.handRunDefault(environment: [:], uid: 1000) == "/tmp/mfd-1000/mfd.sock")
+    }
+
+    @Test func daemonDefault() {
+        #expect(SocketPath.daemonDefault(environment: ["MFD_SOCKET": "/a.sock", "RUNTIME_DIRECTORY": "/run/mfd"], uid: 0) == "/a.sock")
+        #expect(SocketPath.daemonDefault(environment: ["RUNTIME_DIRECTORY": "/run/mfd:/run/other"], uid: 0) == "/run/mfd/mfd.sock")
+        #expect(SocketPath.daemonDefault(environment: [:], uid: 7) == "/tmp/mfd-7/mfd.sock")
+    }
+
+    @Test func clientOrder() {
+        let env = ["MFD_SOCKET": "/env.sock", "XDG_RUNTIME_DIR": "/run/user/5"]
+        #expect(SocketPath.clientResolve(explicit: "/flag.sock", environment: env, uid: 5, exists: { _ in true }) == "/flag.sock")
+        #expect(SocketPath.clientResolve(explicit: nil, environment: env, uid: 5, exists: { _ in true }) == "/env.sock")
+        #expect(SocketPath.clientResolve(explicit: nil, environment: [:], uid: 5, exists: { $0 == SocketPath.system }) == SocketPath.system)
+        #expect(SocketPath.clientResolve(explicit: nil, environment: ["XDG_RUNTIME_DIR": "/run/user/5"], uid: 5, exists: { _ in false })
+                == "/run/user/5/mfd/mfd.sock")
+    }
+}
+
+struct LineFramerTests {
+    @Test func splitsAcrossChunks() {
+        var f = LineFramer(maxLineBytes: 10)
+        f.append(Array("ab".utf8))
+        #expect(f.next() == nil)
+        f.append(Array("c\n\nde\nf".utf8))
+        #expect(f.next() == .line(Array("abc".utf8)))
+        #expect(f.next() == .line([]))
+        #expect(f.next() == .line(Array("de".utf8)))
+        #expect(f.next() == nil)
+        #expect(f.pending == 1)
+    }
+
+    @Test func tooLongWithAndWithoutNewline() {
+        var f = LineFramer(maxLineBytes: 4)
+        f.append(Array("abcd\n".utf8))
+        #expect(f.next() == .line(Array("abcd".utf8)))
+        f.append(Array("abcde".utf8))
+        #expect(f.next() == .tooLong)
+        #expect(f.next() == nil)
+        var g = LineFramer(maxLineBytes: 4)
+        g.append(Array("abcde\nx\n".utf8))
+        #expect(g.next() == .tooLong)
+    }
+}
