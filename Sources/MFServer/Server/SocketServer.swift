@@ -158,7 +158,8 @@ public final class SocketServer: Sendable {
     }
 }
 
-extension ListenSource {
+extension ListenSource: CustomStringConvertible {
+    public var description: String { logDescription }
     var logDescription: String {
         switch self {
         case .path(let p): p
