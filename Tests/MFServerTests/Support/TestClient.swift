@@ -29,13 +29,25 @@ final class TestClient: @unchecked Sendable {
         withUnsafeMutableBytes(of: &addr.sun_path) { $0.copyBytes(from: bytes) }
         let rc = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sa_family_t>.size + bytes.count + 1))
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sa_family_t>.size + bytes.count + 1))
             }
         }
         guard rc == 0 else {
             let e = errno
             Glibc.close(fd)
             throw Failure.system("connect \(path)", e)
+        }
+    }
+
+    /// Connects, retrying while the socket does not exist or refuses, until `timeout`.
+    static func connect(path: String, timeout: Double = 20) throws -> TestClient {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            do {
+                return try TestClient(path: path)
+            } catch Failure.system(_, let e) where (e == ENOENT || e == ECONNREFUSED) && Date() < deadline {
+                _ = poll(nil, 0, 5)  // retry interval, bounded by the deadline
+            }
         }
     }
 
