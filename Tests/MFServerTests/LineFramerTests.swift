@@ -20,6 +20,14 @@ import Testing
         #expect(framer.next() == .needMoreData)
     }
 
+    @Test func finishYieldsTheUnterminatedLastLine() {
+        var framer = LineFramer(maxLineBytes: 100)
+        framer.append(ByteBuffer(string: "a\nlast"))
+        #expect(lines(&framer) == ["a"])
+        #expect(framer.finish().map { String(buffer: $0) } == "last")
+        #expect(framer.finish() == nil)
+    }
+
     @Test func lineOfExactlyTheLimitPasses() {
         var framer = LineFramer(maxLineBytes: 4)
         framer.append(ByteBuffer(string: "abcd\n"))

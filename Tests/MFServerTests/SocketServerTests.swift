@@ -29,6 +29,18 @@ import Testing
         }
     }
 
+    @Test func halfClosingClientStillGetsEveryReplyIncludingAnUnterminatedLastLine() async throws {
+        let handler = GatedHandler()
+        try await withTestServer(handler: handler) { _, path in
+            let client = try TestClient(path: path)
+            try client.send("now:a\nlater:b\nnow:c")  // like `printf ... | socat`
+            client.shutdownWrite()
+            try handler.waitForPending(1)
+            handler.complete("later:b")
+            #expect(try client.readUntilClosed() == ["r:now:a", "r:later:b", "r:now:c"])
+        }
+    }
+
     @Test func malformedLinesAreAnsweredAndTheConnectionStaysUsable() async throws {
         try await withTestServer(handler: PingOnlyHandler()) { _, path in
             let client = try TestClient(path: path)

@@ -25,6 +25,8 @@ final class LineConnectionHandler: ChannelDuplexHandler {
     private var writable = true
     private var closing = false
     private var quiescing = false
+    /// The peer shut down its write side; finish replies, then close.
+    private var inputClosed = false
     /// Complete lines may still sit in the framer (we stopped at the in-flight cap).
     private var framerHasLines = false
     private var needsFlush = false
@@ -75,6 +77,11 @@ final class LineConnectionHandler: ChannelDuplexHandler {
         if event is ChannelShouldQuiesceEvent {
             quiescing = true
             finishQuiesceIfDone()
+        } else if case .some(.inputClosed) = event as? ChannelEvent {
+            // The client half-closed (e.g. `socat` after stdin EOF): answer what it sent, then close.
+            inputClosed = true
+            processLines()
+            flushIfNeeded()
         } else if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
             // Only a connection with nothing in flight is idle.
             if sequencer.isEmpty && !closing { failAndClose(.timeout(seconds: config.idleConnectionTimeout.map(seconds) ?? 0)) }
@@ -101,7 +108,7 @@ final class LineConnectionHandler: ChannelDuplexHandler {
     }
 
     private var canRead: Bool {
-        !closing && !quiescing && writable && !framerHasLines
+        !closing && !quiescing && !inputClosed && writable && !framerHasLines
             && sequencer.inFlight < config.maxInFlightPerConnection
     }
 
@@ -121,6 +128,7 @@ final class LineConnectionHandler: ChannelDuplexHandler {
                 extracted = true
                 dispatch(line)
             case .needMoreData:
+                if inputClosed, let last = framer.finish() { dispatch(last) }
                 armPartialTimer(lineCompleted: extracted)
                 finishQuiesceIfDone()
                 return
@@ -211,7 +219,7 @@ final class LineConnectionHandler: ChannelDuplexHandler {
     }
 
     private func finishQuiesceIfDone() {
-        guard quiescing, !closing, sequencer.isEmpty, !framerHasLines else { return }
+        guard quiescing || inputClosed, !closing, sequencer.isEmpty, !framerHasLines else { return }
         closing = true
         partialTimer?.cancel()
         needsFlush = false

@@ -39,6 +39,17 @@ struct LineFramer {
         }
     }
 
+    /// At end of input: the unterminated last line, if any (nil when empty).
+    /// Call only after `next()` returned `.needMoreData`, so it is within the limit.
+    mutating func finish() -> ByteBuffer? {
+        defer {
+            buffer = nil
+            scanned = 0
+        }
+        guard let buf = buffer, buf.readableBytes > 0 else { return nil }
+        return buf
+    }
+
     mutating func next() -> Next {
         guard var buf = buffer, buf.readableBytes > scanned else {
             if let buf = buffer, buf.readableBytes > maxLineBytes { return .tooLong }

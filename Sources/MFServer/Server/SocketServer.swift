@@ -55,6 +55,8 @@ public final class SocketServer: Sendable {
                     try channel.pipeline.syncOperations.addHandler(quiescer.makeServerChannelHandler(channel: channel))
                 }
             }
+            // A client that shuts down its write side still gets its replies.
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.writeBufferWaterMark,
                 value: ChannelOptions.Types.WriteBufferWaterMark(low: config.outboundLowWaterBytes, high: config.outboundHighWaterBytes))
             .childChannelInitializer { channel in
