@@ -1,0 +1,43 @@
+import NIOCore
+
+/// What a request handler returns for one line.
+///
+/// `.now` is the fast path for reads: the reply is written on the event loop
+/// with no future or hop. `.later` is for work that completes elsewhere
+/// (writes through the engine's writer); the server still sends replies in
+/// request order per connection.
+public enum LineReply: Sendable {
+    /// The response line, without the trailing newline.
+    case now(ByteBuffer)
+    /// A response line (without newline) that completes on any event loop or thread.
+    case later(EventLoopFuture<ByteBuffer>)
+}
+
+/// Per-connection facts handed to the request handler with every line.
+public struct RequestContext: Sendable {
+    /// Credentials of the connected process (`SO_PEERCRED` + `/proc` groups).
+    public let peer: PeerCredentials
+    /// Allocator of the connection's channel; use it for response buffers.
+    public let allocator: ByteBufferAllocator
+    /// The connection's event loop: `handle` is always called on it.
+    public let eventLoop: any EventLoop
+    /// Process-unique connection number, for logs.
+    public let connectionID: UInt64
+
+    public init(peer: PeerCredentials, allocator: ByteBufferAllocator, eventLoop: any EventLoop, connectionID: UInt64) {
+        self.peer = peer
+        self.allocator = allocator
+        self.eventLoop = eventLoop
+        self.connectionID = connectionID
+    }
+}
+
+/// Turns one complete request line into one response line.
+///
+/// Called on the connection's event loop, one line at a time, in arrival
+/// order. It must never throw or fail: malformed input gets an error reply.
+/// A failed `.later` future is answered with an `internal_error` line.
+public protocol LineRequestHandler: Sendable {
+    /// Handle one request line (without its newline).
+    func handle(line: ByteBuffer, context: RequestContext) -> LineReply
+}

@@ -1,0 +1,27 @@
+import NIOCore
+
+/// Limits and timeouts of the socket server.
+public struct ServerConfiguration: Sendable, Equatable {
+    /// Longest accepted request line in bytes, newline excluded (default 1 MiB).
+    public var maxLineBytes: Int = 1 << 20
+    /// Most simultaneous connections; more get `too_many_connections` (default 256).
+    public var maxConnections: Int = 256
+    /// Most requests per connection awaiting their reply before the server stops reading.
+    public var maxInFlightPerConnection: Int = 64
+    /// Outbound bytes queued per connection above which the server stops reading.
+    public var outboundHighWaterBytes: Int = 256 << 10
+    /// Outbound bytes below which reading resumes.
+    public var outboundLowWaterBytes: Int = 64 << 10
+    /// A partial line older than this gets `timeout` and the connection closes.
+    public var partialLineTimeout: TimeAmount = .seconds(30)
+    /// A connection with no request for this long is closed; nil keeps idle connections open.
+    public var idleConnectionTimeout: TimeAmount? = nil
+    /// How long shutdown waits for in-flight requests before closing connections.
+    public var shutdownGracePeriod: TimeAmount = .seconds(10)
+    /// Read `/proc/PID/status` for supplementary groups on each connection.
+    public var readSupplementaryGroups: Bool = true
+    /// Mode of a socket file the server creates (default 0660).
+    public var socketMode: UInt32 = 0o660
+
+    public init() {}
+}

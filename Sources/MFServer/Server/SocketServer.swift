@@ -1,0 +1,190 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOExtras
+import NIOPosix
+
+/// The line-protocol Unix-socket server: accepts connections and runs one
+/// `LineConnectionHandler` per connection on NIO event loops.
+public final class SocketServer: Sendable {
+    /// Live counters.
+    public let stats: ServerStats
+    /// The socket the server listens on.
+    public let source: ListenSource
+    private let configuration: ServerConfiguration
+    private let logger: Logger
+    private let listener: any Channel
+    private let quiescer: ServerQuiescingHelper
+    private let connections: NIOLockedValueBox<[ObjectIdentifier: any Channel]>
+    /// Device and inode of the socket file we created, to never unlink someone else's.
+    private let createdFile: (dev: UInt64, ino: UInt64)?
+    private let shutdownStarted = NIOLockedValueBox(false)
+
+    private init(stats: ServerStats, source: ListenSource, configuration: ServerConfiguration, logger: Logger,
+                 listener: any Channel, quiescer: ServerQuiescingHelper,
+                 connections: NIOLockedValueBox<[ObjectIdentifier: any Channel]>, createdFile: (dev: UInt64, ino: UInt64)?) {
+        self.stats = stats
+        self.source = source
+        self.configuration = configuration
+        self.logger = logger
+        self.listener = listener
+        self.quiescer = quiescer
+        self.connections = connections
+        self.createdFile = createdFile
+    }
+
+    /// Binds (or adopts) the listening socket and starts accepting.
+    public static func start(
+        source: ListenSource,
+        configuration: ServerConfiguration = ServerConfiguration(),
+        handler: some LineRequestHandler,
+        errorEncoder: ErrorLineEncoder = .json,
+        logger: Logger,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> SocketServer {
+        let stats = ServerStats()
+        let quiescer = ServerQuiescingHelper(group: group)
+        let connections = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
+        let config = configuration
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(quiescer.makeServerChannelHandler(channel: channel))
+                }
+            }
+            // A client that shuts down its write side still gets its replies.
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelOption(.writeBufferWaterMark,
+                value: ChannelOptions.Types.WriteBufferWaterMark(low: config.outboundLowWaterBytes, high: config.outboundHighWaterBytes))
+            .childChannelInitializer { channel in
+                guard stats.tryOpenConnection(limit: config.maxConnections) else {
+                    logger.warning("connection refused: too many connections", metadata: ["limit": "\(config.maxConnections)"])
+                    let line = errorEncoder.encode(.tooManyConnections(limit: config.maxConnections), nil, channel.allocator)
+                    return channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(RejectConnectionHandler(line: line))
+                    }
+                }
+                let id = ObjectIdentifier(channel)
+                connections.withLockedValue { $0[id] = channel }
+                channel.closeFuture.whenComplete { _ in
+                    stats.closeConnection()
+                    connections.withLockedValue { _ = $0.removeValue(forKey: id) }
+                }
+                return PeerCredentials.of(channel, withGroups: config.readSupplementaryGroups).flatMapThrowing { peer in
+                    let connectionID = stats.makeConnectionID()
+                    let context = RequestContext(peer: peer, allocator: channel.allocator,
+                                                 eventLoop: channel.eventLoop, connectionID: connectionID)
+                    var connLogger = logger
+                    connLogger[metadataKey: "conn"] = "\(connectionID)"
+                    connLogger.debug("connection opened", metadata: ["peer_uid": "\(peer.uid)", "peer_pid": "\(peer.pid)"])
+                    let sync = channel.pipeline.syncOperations
+                    if let idle = config.idleConnectionTimeout {
+                        try sync.addHandler(IdleStateHandler(readTimeout: idle))
+                    }
+                    try sync.addHandler(LineConnectionHandler(
+                        handler: handler, config: config, errors: errorEncoder,
+                        stats: stats, logger: connLogger, requestContext: context))
+                }
+            }
+
+        let fd: CInt
+        var created: (dev: UInt64, ino: UInt64)?
+        switch source {
+        case .path(let path):
+            fd = try ListenSocket.bindListening(path: path, mode: mode_t(config.socketMode))
+            var st = stat()
+            if stat(path, &st) == 0 { created = (UInt64(st.st_dev), UInt64(st.st_ino)) }
+        case .inherited(let inheritedFD):
+            fd = inheritedFD
+        }
+        let listener: any Channel
+        do {
+            listener = try await bootstrap.withBoundSocket(fd).get()
+        } catch {
+            if case .path(let path) = source { unlink(path) }
+            throw error
+        }
+        logger.info("listening", metadata: ["socket": "\(source.logDescription)"])
+        return SocketServer(stats: stats, source: source, configuration: config, logger: logger, listener: listener,
+                            quiescer: quiescer, connections: connections, createdFile: created)
+    }
+
+    /// Completes when the listener closes (after `shutdown()` or on error).
+    public func waitUntilListenerClosed() async {
+        try? await listener.closeFuture.get()
+    }
+
+    /// Graceful stop: stop accepting, let connections finish their in-flight
+    /// requests for up to `shutdownGracePeriod`, close the rest, and remove
+    /// the socket file we created (never an inherited one). Idempotent.
+    public func shutdown() async {
+        let first = shutdownStarted.withLockedValue { started in
+            defer { started = true }
+            return !started
+        }
+        guard first else {
+            await waitUntilListenerClosed()
+            return
+        }
+        let loop = listener.eventLoop
+        let drained = loop.makePromise(of: Void.self)
+        quiescer.initiateShutdown(promise: drained)
+        let timeout = loop.scheduleTask(in: configuration.shutdownGracePeriod) { () -> Bool in true }
+        let timedOut = await withTaskGroup(of: Bool.self) { group in
+            group.addTask { (try? await drained.futureResult.get()).map { false } ?? false }
+            group.addTask { (try? await timeout.futureResult.get()) ?? false }
+            let first = await group.next() ?? false
+            timeout.cancel()
+            group.cancelAll()
+            return first
+        }
+        if timedOut {
+            let open = connections.withLockedValue { Array($0.values) }
+            logger.warning("shutdown grace period over; closing connections", metadata: ["open": "\(open.count)"])
+            for channel in open { channel.close(promise: nil) }
+            try? await drained.futureResult.get()
+        }
+        try? await listener.closeFuture.get()
+        removeSocketFile()
+        logger.info("server stopped", metadata: ["requests": "\(stats.requests)"])
+    }
+
+    private func removeSocketFile() {
+        guard case .path(let path) = source, let created = createdFile else { return }
+        var st = stat()
+        guard stat(path, &st) == 0, UInt64(st.st_dev) == created.dev, UInt64(st.st_ino) == created.ino else { return }
+        unlink(path)
+    }
+}
+
+extension ListenSource: CustomStringConvertible {
+    public var description: String { logDescription }
+    var logDescription: String {
+        switch self {
+        case .path(let p): p
+        case .inherited(let fd): "inherited fd \(fd)"
+        }
+    }
+}
+
+/// Sends one `too_many_connections` line and closes.
+final class RejectConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+    private let line: ByteBuffer
+
+    init(line: ByteBuffer) { self.line = line }
+
+    func channelActive(context: ChannelHandlerContext) {
+        var line = self.line
+        line.writeInteger(UInt8(ascii: "\n"))
+        context.writeAndFlush(wrapOutboundOut(line)).assumeIsolated().whenComplete { _ in
+            context.close(promise: nil)
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {}  // discard
+}

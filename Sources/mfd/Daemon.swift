@@ -1,0 +1,57 @@
+import Foundation
+import Logging
+import MFServer
+import ServiceLifecycle
+
+/// Wires settings, systemd integration and the server into one ServiceGroup.
+struct Daemon {
+    let settings: DaemonSettings
+
+    func run() async throws {
+        let env = settings.environment
+        let level = settings.logLevel
+        let journal = env["JOURNAL_STREAM"] != nil
+        LoggingSystem.bootstrap { label in JournalLogHandler(label: label, level: level, priorityPrefix: journal) }
+        let logger = Logger(label: "mfd")
+
+        // Adopt before anything else can read or inherit LISTEN_* variables.
+        let activated = try SocketActivation.select(SocketActivation.adoptFromEnvironment(env))
+        let source: ListenSource
+        if let activated {
+            source = .inherited(fd: activated.fd)
+        } else {
+            try DefaultPaths.ensureParentDirectory(of: settings.socketPath, mode: 0o700)
+            source = .path(settings.socketPath)
+        }
+        let notifier = SystemdNotifier(environment: env)
+        logger.info("starting", metadata: [
+            "pid": "\(getpid())", "db": "\(settings.databasePath)", "socket": "\(source)",
+            "max_line_bytes": "\(settings.server.maxLineBytes)", "max_connections": "\(settings.server.maxConnections)",
+            "max_batch": "\(settings.maxBatch)", "notify": "\(notifier.isEnabled)",
+        ])
+
+        // Phase 1: the ping-only handler; the engine dispatcher replaces it.
+        let server = SocketServerService(
+            source: source, configuration: settings.server, handler: PingOnlyHandler(), logger: logger,
+            onReady: { server in
+                logger.info("ready", metadata: ["socket": "\(server.source)"])
+                try notifier.notify(.ready, .status("serving on \(server.source)"))
+            },
+            onShutdownStarted: {
+                do { try notifier.notify(.stopping, .status("shutting down")) } catch {
+                    logger.warning("sd_notify STOPPING failed", metadata: ["error": "\(error)"])
+                }
+            })
+        var services: [any Service] = [server]
+        if let interval = try Watchdog.pingInterval(environment: env, pid: getpid()) {
+            // First in the list = shut down last, so it pings while the server drains.
+            services.insert(WatchdogService(interval: interval, notifier: notifier, logger: logger), at: 0)
+        }
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+        logger.info("stopped")
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+
+/// Command-line flags of mfd; each is optional so the environment can fill it.
+struct DaemonOptions: ParsableArguments {
+    @Option(help: "SQLite database file [MFD_DB; default $STATE_DIRECTORY/mfd.sqlite, else ~/.local/share/mfd/mfd.sqlite].")
+    var db: String?
+
+    @Option(help: "Unix socket path [MFD_SOCKET; default $RUNTIME_DIRECTORY/mfd.sock, else $XDG_RUNTIME_DIR/mfd/mfd.sock, else /tmp/mfd-$UID/mfd.sock].")
+    var socket: String?
+
+    @Option(help: "Longest request line in bytes [MFD_MAX_LINE_BYTES; default 1048576].")
+    var maxLineBytes: Int?
+
+    @Option(help: "Most simultaneous connections [MFD_MAX_CONNECTIONS; default 256].")
+    var maxConnections: Int?
+
+    @Option(help: "Most pipelined requests awaiting a reply per connection [MFD_MAX_IN_FLIGHT; default 64].")
+    var maxInFlight: Int?
+
+    @Option(help: "Most ratings in one add_ratings/import batch [MFD_MAX_BATCH; default 100000].")
+    var maxBatch: Int?
+
+    @Option(help: "Seconds a half-written request line may wait before the connection is closed [MFD_IDLE_TIMEOUT; default 30].")
+    var idleTimeout: Double?
+
+    @Option(help: "Seconds an idle connection (no request) stays open; 0 keeps it forever [MFD_IDLE_CONNECTION_TIMEOUT; default 0].")
+    var idleConnectionTimeout: Double?
+
+    @Option(help: "Users (ids or names, comma-separated) allowed read ops; setting this or --read-gids closes read to everyone else [MFD_READ_UIDS].")
+    var readUids: String?
+
+    @Option(help: "Groups allowed read ops [MFD_READ_GIDS].")
+    var readGids: String?
+
+    @Option(help: "Users allowed write ops, besides root and the daemon's user [MFD_WRITE_UIDS].")
+    var writeUids: String?
+
+    @Option(help: "Groups allowed write ops [MFD_WRITE_GIDS].")
+    var writeGids: String?
+
+    @Option(help: "Users allowed admin ops (train, import, evaluate), besides root and the daemon's user [MFD_ADMIN_UIDS].")
+    var adminUids: String?
+
+    @Option(help: "Groups allowed admin ops [MFD_ADMIN_GIDS].")
+    var adminGids: String?
+
+    @Option(help: "Group (name or gid) granted write and admin [MFD_ACCESS_GROUP].")
+    var accessGroup: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical [MFD_LOG_LEVEL; default info].")
+    var logLevel: String?
+}

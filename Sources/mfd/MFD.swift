@@ -1,0 +1,27 @@
+import ArgumentParser
+
+/// `mfd`: the matrix-factorization recommender daemon.
+@main
+struct MFD: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mfd",
+        abstract: "Matrix-factorization recommender daemon serving line-delimited JSON over a Unix socket.",
+        discussion: """
+            Every option can also be set in the environment (shown in brackets); a flag wins over \
+            the environment, which wins over the default. Under systemd, a socket passed with \
+            LISTEN_FDS is adopted instead of --socket, READY=1/STOPPING=1 go to NOTIFY_SOCKET and \
+            the watchdog is pinged when WATCHDOG_USEC is set.
+            """)
+
+    @OptionGroup var options: DaemonOptions
+
+    func run() async throws {
+        let settings: DaemonSettings
+        do {
+            settings = try DaemonSettings(options: options, environment: environmentSnapshot())
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        try await Daemon(settings: settings).run()
+    }
+}

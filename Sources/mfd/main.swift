@@ -1,2 +1,0 @@
-// mfd executable entry point (filled in by its issue).
-print("mfd")

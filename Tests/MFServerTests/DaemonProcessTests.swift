@@ -1,0 +1,80 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import MFServer
+
+/// Drives the real `mfd` binary (phase 1: ping-only handler).
+@Suite(.enabled(if: mfdBinaryBuilt, "\(mfdBinary) is missing: run `swift build` first"))
+struct DaemonProcessTests {
+    private func notifyPath() -> String { "/tmp/mfdt-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).ntf" }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-socket-activate"),
+                   "systemd-socket-activate is not installed"))
+    func socketActivatedDaemonServesAndLeavesTheSocketFile() throws {
+        let socketPath = uniqueSocketPath("act")
+        defer { unlink(socketPath) }
+        let notify = try NotifyReceiver(address: notifyPath())
+        let child = try ChildProcess(
+            "/usr/bin/systemd-socket-activate",
+            ["-l", socketPath, "-E", "NOTIFY_SOCKET=\(notify.address)",
+             mfdBinary, "--socket", uniqueSocketPath("unused"), "--db", "/tmp/mfdt-unused.sqlite"],
+            environment: ["PATH": "/usr/bin:/bin"])
+        // systemd-socket-activate listens at once but starts mfd on the first connection.
+        let client = try TestClient.connect(path: socketPath)
+        try client.send("{\"op\":\"ping\",\"id\":\"a\"}\n")
+        _ = try notify.waitFor("READY=1")
+        #expect(try client.readLine() == "{\"id\":\"a\",\"ok\":true,\"result\":{\"pong\":true}}")
+        #expect(child.stderr.contains("socket=\"inherited fd 3\""))
+        child.signal(SIGTERM)
+        #expect(child.waitForExit() == 0, "stderr: \(child.stderr)")
+        _ = try notify.waitFor("STOPPING=1")
+        #expect(FileManager.default.fileExists(atPath: socketPath), "an inherited socket file must not be unlinked")
+    }
+
+    @Test func sigtermDuringLoadExitsZeroAndRemovesTheSocket() async throws {
+        let socketPath = uniqueSocketPath("load")
+        let notify = try NotifyReceiver(address: notifyPath())
+        let child = try ChildProcess(
+            mfdBinary, ["--socket", socketPath, "--db", "/tmp/mfdt-unused.sqlite"],
+            environment: ["PATH": "/usr/bin:/bin", "NOTIFY_SOCKET": notify.address, "MFD_LOG_LEVEL": "warning"])
+        _ = try notify.waitFor("READY=1")
+        #expect((try FileManager.default.attributesOfItem(atPath: socketPath)[.posixPermissions] as? Int) == 0o660)
+
+        let clients = 4
+        let answered = Mutex([Int](repeating: 0, count: clients))
+        let bad = Mutex([String]())
+        let done = DispatchGroup()
+        for c in 0..<clients {
+            let client = try TestClient(path: socketPath)
+            done.enter()
+            Thread {
+                defer { done.leave() }
+                let batch = (0..<32).map { "{\"op\":\"ping\",\"id\":\($0)}\n" }.joined()
+                loop: while true {
+                    guard (try? client.send(batch)) != nil else { break }
+                    for i in 0..<32 {
+                        guard let line = try? client.readLine() else { break loop }
+                        if line != "{\"id\":\(i),\"ok\":true,\"result\":{\"pong\":true}}" {
+                            bad.withLock { $0.append(line) }
+                        }
+                        answered.withLock { $0[c] += 1 }
+                    }
+                }
+            }.start()
+        }
+        #expect(await eventually { answered.withLock { $0.allSatisfy { $0 >= 64 } } })
+        child.signal(SIGTERM)
+        #expect(child.waitForExit() == 0, "stderr: \(child.stderr)")
+        #expect(done.wait(timeout: .now() + 30) == .success)
+        #expect(bad.withLock { $0 }.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: socketPath))
+        _ = try notify.waitFor("STOPPING=1")
+    }
+
+    @Test func badConfigurationExitsWithUsageError() throws {
+        let child = try ChildProcess(mfdBinary, ["--max-line-bytes", "0", "--socket", uniqueSocketPath()],
+                                     environment: ["PATH": "/usr/bin:/bin"])
+        #expect(child.waitForExit() == 64)
+        #expect(child.stderr.contains("--max-line-bytes"))
+    }
+}

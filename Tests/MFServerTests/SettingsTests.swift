@@ -1,0 +1,57 @@
+import Logging
+import Testing
+@testable import MFServer
+
+@Suite struct DefaultPathsTests {
+    @Test func systemdDirectoriesWin() {
+        let env = ["RUNTIME_DIRECTORY": "/run/mfd", "STATE_DIRECTORY": "/var/lib/mfd:/var/lib/other",
+                   "XDG_RUNTIME_DIR": "/run/user/1000", "HOME": "/home/a"]
+        #expect(DefaultPaths.socketPath(environment: env, uid: 1000) == "/run/mfd/mfd.sock")
+        #expect(DefaultPaths.databasePath(environment: env) == "/var/lib/mfd/mfd.sqlite")
+    }
+
+    @Test func handRunFallsBackToXdgThenTmpAndHome() {
+        #expect(DefaultPaths.socketPath(environment: ["XDG_RUNTIME_DIR": "/run/user/1000"], uid: 1000)
+            == "/run/user/1000/mfd/mfd.sock")
+        #expect(DefaultPaths.socketPath(environment: [:], uid: 1000) == "/tmp/mfd-1000/mfd.sock")
+        #expect(DefaultPaths.databasePath(environment: ["XDG_DATA_HOME": "/x/data", "HOME": "/h"]) == "/x/data/mfd/mfd.sqlite")
+        #expect(DefaultPaths.databasePath(environment: ["HOME": "/h"]) == "/h/.local/share/mfd/mfd.sqlite")
+        #expect(DefaultPaths.databasePath(environment: [:]) == "mfd.sqlite")
+    }
+}
+
+@Suite struct OptionResolutionTests {
+    @Test func flagBeatsEnvironmentBeatsDefault() throws {
+        let env = ["MFD_MAX": "7"]
+        #expect(try OptionResolution.resolve(flag: 3, environment: env, name: "MFD_MAX", parse: { Int($0) }, default: 1) == 3)
+        #expect(try OptionResolution.resolve(flag: nil, environment: env, name: "MFD_MAX", parse: { Int($0) }, default: 1) == 7)
+        #expect(try OptionResolution.resolve(flag: nil, environment: [:], name: "MFD_MAX", parse: { Int($0) }, default: 1) == 1)
+        #expect(try OptionResolution.resolve(flag: nil, environment: ["MFD_MAX": ""], name: "MFD_MAX", parse: { Int($0) }, default: 1) == 1)
+    }
+
+    @Test func unparsableEnvironmentNamesTheVariable() {
+        #expect(throws: MFServerError.invalidConfiguration(field: "MFD_MAX", message: "cannot parse 'lots'")) {
+            try OptionResolution.resolve(flag: nil, environment: ["MFD_MAX": "lots"], name: "MFD_MAX",
+                                         parse: { Int($0) }, default: 1)
+        }
+    }
+}
+
+@Suite struct JournalLogHandlerTests {
+    @Test func oneLinePerEventWithSortedKeyValues() {
+        let line = JournalLogHandler.format(level: .warning, label: "mfd", message: "permission\ndenied",
+                                            metadata: ["peer_uid": "1000", "op": "train", "msg": "two words"],
+                                            priorityPrefix: false)
+        #expect(line == "warning mfd: permission denied msg=\"two words\" op=train peer_uid=1000\n")
+    }
+
+    @Test func journaldPrefixCarriesThePriority() {
+        let line = JournalLogHandler.format(level: .error, label: "mfd", message: "x", metadata: [:], priorityPrefix: true)
+        #expect(line == "<3>error mfd: x\n")
+    }
+
+    @Test func logLevelParsing() throws {
+        #expect(try Logger.Level.parse("DEBUG", field: "--log-level") == .debug)
+        #expect(throws: MFServerError.self) { try Logger.Level.parse("loud", field: "--log-level") }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+@testable import MFServer
+
+/// Replies `r:<line>` at once, or, for lines starting with `later:`, when the
+/// test completes them. Signals each deferred arrival through a condition.
+final class GatedHandler: LineRequestHandler, @unchecked Sendable {
+    private let condition = NSCondition()
+    private var pending: [String: EventLoopPromise<ByteBuffer>] = [:]
+    private var calls = 0
+    /// When set, deferred lines complete at once from another loop (still out of band).
+    private var released = false
+    let replyPadding: Int
+
+    init(replyPadding: Int = 0) { self.replyPadding = replyPadding }
+
+    func handle(line: ByteBuffer, context: RequestContext) -> LineReply {
+        let text = String(buffer: line)
+        let reply = "r:" + text + String(repeating: " ", count: replyPadding)
+        condition.lock()
+        defer { condition.unlock() }
+        calls += 1
+        guard text.hasPrefix("later:") else { return .now(context.allocator.buffer(string: reply)) }
+        if released {
+            let other = MultiThreadedEventLoopGroup.singleton.next()
+            return .later(other.submit { ByteBuffer(string: reply) })
+        }
+        let promise = context.eventLoop.makePromise(of: ByteBuffer.self)
+        pending[text] = promise
+        condition.broadcast()
+        return .later(promise.futureResult)
+    }
+
+    var callCount: Int { condition.withLock { calls } }
+    var pendingCount: Int { condition.withLock { pending.count } }
+
+    /// Blocks until `count` deferred requests wait, or throws after `timeout`.
+    func waitForPending(_ count: Int, timeout: Double = 10) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        condition.lock()
+        defer { condition.unlock() }
+        while pending.count < count {
+            guard condition.wait(until: deadline) else { throw TestClient.Failure.timedOut("\(count) pending requests") }
+        }
+    }
+
+    /// Completes one deferred request (from the calling thread).
+    func complete(_ line: String) {
+        let promise = condition.withLock { pending.removeValue(forKey: line) }
+        promise?.succeed(ByteBuffer(string: "r:" + line + String(repeating: " ", count: replyPadding)))
+    }
+
+    /// Completes everything pending and answers future deferred lines at once.
+    func releaseAll() {
+        let all = condition.withLock { () -> [(String, EventLoopPromise<ByteBuffer>)] in
+            released = true
+            defer { pending.removeAll() }
+            return Array(pending)
+        }
+        for (line, promise) in all {
+            promise.succeed(ByteBuffer(string: "r:" + line + String(repeating: " ", count: replyPadding)))
+        }
+    }
+}
+
+/// Replies with the peer credentials the server saw.
+struct PeerEchoHandler: LineRequestHandler {
+    func handle(line: ByteBuffer, context: RequestContext) -> LineReply {
+        let p = context.peer
+        return .now(context.allocator.buffer(string: "\(p.pid) \(p.uid) \(p.gid) \(p.supplementaryGroups.count)"))
+    }
+}
