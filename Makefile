@@ -1,0 +1,136 @@
+# mfd — build, test, install and demo. `make help` lists the targets.
+#
+#   make                 release build of mfd, mfctl, mfbench
+#   make test            README's test command (swift test)
+#   make demo            start mfd in the background on the synthetic demo catalogue
+#   make demo-stop       stop it
+#   make install         PREFIX=/usr/local DESTDIR= (binaries, units, man pages, completions)
+#   make uninstall
+#   make check-units     systemd-analyze verify + security score of systemd/
+#   make check-mdwe      does the Swift runtime survive MemoryDenyWriteExecute=yes?
+
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+BINDIR      ?= $(PREFIX)/bin
+MANDIR      ?= $(PREFIX)/share/man
+DOCDIR      ?= $(PREFIX)/share/doc/mfd
+SYSCONFDIR  ?= /etc
+# systemd searches /usr/local/lib/{systemd/system,sysusers.d,tmpfiles.d} too.
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+# Set to 0 to skip generating man pages / completions (they need the real
+# ArgumentParser-based mfd/mfctl/mfbench binaries).
+MAN         ?= 1
+COMPLETIONS ?= 1
+
+SWIFT ?= swift
+# FMA/AVX2 roughly triples the SIMD kernels. Only on x86-64 CPUs that have
+# both; the binaries then need such a CPU. `make CPU_FLAGS=` builds portable ones.
+ifeq ($(shell uname -m),x86_64)
+ifeq ($(shell grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo && echo yes),yes)
+CPU_FLAGS ?= -Xswiftc -target-cpu -Xswiftc haswell
+endif
+endif
+CPU_FLAGS ?=
+RELEASE_DIR = .build/release
+PRODUCTS = mfd mfctl mfbench
+GEN = .build/gen
+
+.PHONY: all release build test demo demo-stop install uninstall man completions \
+	check-units check-mdwe ci clean help
+
+all: release
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+release:
+	$(SWIFT) build -c release $(CPU_FLAGS)
+
+build:
+	$(SWIFT) build
+
+test:
+	swift test
+
+demo: release
+	scripts/demo.sh start
+
+demo-stop:
+	scripts/demo.sh stop
+
+# Man pages: the generate-manual tool of swift-argument-parser, built with the
+# same flags as the release build. (`swift package plugin generate-manual`
+# does the same but rebuilds every product in release mode without CPU_FLAGS,
+# invalidating the optimized build.)
+man: release
+ifeq ($(MAN),1)
+	$(SWIFT) build -c release $(CPU_FLAGS) --product generate-manual
+	@mkdir -p $(GEN)/man
+	$(RELEASE_DIR)/generate-manual $(RELEASE_DIR)/mfd --section 8 -o $(GEN)/man
+	$(RELEASE_DIR)/generate-manual $(RELEASE_DIR)/mfctl --section 1 -o $(GEN)/man
+	$(RELEASE_DIR)/generate-manual $(RELEASE_DIR)/mfbench --section 1 -o $(GEN)/man
+endif
+
+completions: release
+ifeq ($(COMPLETIONS),1)
+	@mkdir -p $(GEN)/completions
+	@for shell in bash zsh fish; do \
+	  $(RELEASE_DIR)/mfctl --generate-completion-script $$shell >$(GEN)/completions/mfctl.$$shell \
+	    && grep -q mfctl $(GEN)/completions/mfctl.$$shell && [ $$(wc -c <$(GEN)/completions/mfctl.$$shell) -gt 200 ] \
+	    || { echo "mfctl --generate-completion-script $$shell failed (set COMPLETIONS=0 to skip)"; exit 1; }; \
+	done
+endif
+
+install: release man completions
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+	  $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(DOCDIR)
+	for p in $(PRODUCTS); do install -m 0755 $(RELEASE_DIR)/$$p $(DESTDIR)$(BINDIR)/$$p; done
+	sed -e 's|/usr/local/bin/|$(BINDIR)/|g' -e 's|/etc/mfd/|$(SYSCONFDIR)/mfd/|g' \
+	  systemd/mfd.service >$(DESTDIR)$(UNITDIR)/mfd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/mfd.service
+	install -m 0644 systemd/mfd.socket $(DESTDIR)$(UNITDIR)/mfd.socket
+	install -m 0644 systemd/mfd.sysusers $(DESTDIR)$(SYSUSERSDIR)/mfd.conf
+	install -m 0644 systemd/mfd.tmpfiles $(DESTDIR)$(TMPFILESDIR)/mfd.conf
+	install -m 0644 systemd/mfd.env.example $(DESTDIR)$(DOCDIR)/mfd.env.example
+ifeq ($(MAN),1)
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 $(GEN)/man/mfd.8 $(DESTDIR)$(MANDIR)/man8/mfd.8
+	install -m 0644 $(GEN)/man/mfctl.1 $(GEN)/man/mfbench.1 $(DESTDIR)$(MANDIR)/man1/
+endif
+ifeq ($(COMPLETIONS),1)
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 0644 $(GEN)/completions/mfctl.bash $(DESTDIR)$(BASHCOMPDIR)/mfctl
+	install -m 0644 $(GEN)/completions/mfctl.zsh $(DESTDIR)$(ZSHCOMPDIR)/_mfctl
+	install -m 0644 $(GEN)/completions/mfctl.fish $(DESTDIR)$(FISHCOMPDIR)/mfctl.fish
+endif
+	@echo "Installed under $(DESTDIR)$(PREFIX). To run it as a service:"
+	@echo "  systemd-sysusers && systemd-tmpfiles --create mfd.conf && systemctl daemon-reload"
+	@echo "  systemctl enable --now mfd.socket     # settings: $(SYSCONFDIR)/mfd/mfd.env (see $(DOCDIR)/mfd.env.example)"
+
+# Leaves the database (/var/lib/mfd) and $(SYSCONFDIR)/mfd alone: that is data.
+uninstall:
+	for p in $(PRODUCTS); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
+	rm -f $(DESTDIR)$(UNITDIR)/mfd.service $(DESTDIR)$(UNITDIR)/mfd.socket \
+	  $(DESTDIR)$(SYSUSERSDIR)/mfd.conf $(DESTDIR)$(TMPFILESDIR)/mfd.conf \
+	  $(DESTDIR)$(DOCDIR)/mfd.env.example \
+	  $(DESTDIR)$(MANDIR)/man8/mfd.8 $(DESTDIR)$(MANDIR)/man1/mfctl.1 $(DESTDIR)$(MANDIR)/man1/mfbench.1 \
+	  $(DESTDIR)$(BASHCOMPDIR)/mfctl $(DESTDIR)$(ZSHCOMPDIR)/_mfctl $(DESTDIR)$(FISHCOMPDIR)/mfctl.fish
+	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
+
+check-units:
+	scripts/verify-units.sh
+
+check-mdwe:
+	scripts/check-mdwe.sh
+
+ci:
+	.ci/run
+
+clean:
+	$(SWIFT) package clean
+	rm -rf $(GEN)
