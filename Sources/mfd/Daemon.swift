@@ -28,6 +28,7 @@ struct Daemon {
             "pid": "\(getpid())", "db": "\(settings.databasePath)", "socket": "\(source)",
             "max_line_bytes": "\(settings.server.maxLineBytes)", "max_connections": "\(settings.server.maxConnections)",
             "max_batch": "\(settings.maxBatch)", "notify": "\(notifier.isEnabled)",
+            "access": "\(settings.access)",
         ])
 
         // Phase 1: the ping-only handler; the engine dispatcher replaces it.

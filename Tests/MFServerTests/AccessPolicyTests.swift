@@ -59,6 +59,11 @@ import Testing
         }
     }
 
+    @Test func describesItselfForTheStartupLog() throws {
+        let policy = try AccessPolicy(configuration: .init(adminGIDs: "mfd"), daemonUID: 990, resolver: resolver)
+        #expect(policy.description == "read=everyone write=uid:0,990 admin=uid:0,990 gid:4000")
+    }
+
     @Test func systemResolverKnowsRoot() {
         #expect(PrincipalResolver.system.userID("root") == 0)
         #expect(PrincipalResolver.system.groupID("root") == 0)

@@ -67,3 +67,17 @@ public struct AccessPolicy: Sendable, Equatable {
         return false
     }
 }
+
+extension AccessPolicy: CustomStringConvertible {
+    /// One-line summary for the startup log, e.g. `read=everyone write=uid:0,990 admin=uid:0,990 gid:4000`.
+    public var description: String {
+        AccessClass.allCases.map { cls in
+            let g = grant(for: cls)
+            var parts: [String] = []
+            if g.everyone { parts.append("everyone") }
+            if !g.uids.isEmpty { parts.append("uid:" + g.uids.sorted().map(String.init).joined(separator: ",")) }
+            if !g.gids.isEmpty { parts.append("gid:" + g.gids.sorted().map(String.init).joined(separator: ",")) }
+            return "\(cls.rawValue)=" + (parts.isEmpty ? "none" : parts.joined(separator: " "))
+        }.joined(separator: " ")
+    }
+}
