@@ -47,6 +47,8 @@ def parse_args(argv):
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--master", default=None, help="Spark master; default: spark-submit's, else local[*]")
     p.add_argument("--test", default=None, help="CSV userId,itemId,rating: print RegressionEvaluator RMSE")
+    p.add_argument("--shuffle-partitions", type=int, default=None,
+                   help="spark.sql.shuffle.partitions (default: 4 on local masters, Spark's own otherwise)")
     p.add_argument("--block-size", type=int, default=None, help="ALS numUserBlocks/numItemBlocks")
     args = p.parse_args(argv)
     if args.rank < 1 or args.iterations < 1 or args.reg < 0 or args.bias_passes < 0:
@@ -72,6 +74,12 @@ def main(argv=None):
         builder = builder.master(args.master)
     elif "spark.master" not in os.environ.get("PYSPARK_SUBMIT_ARGS", "") and not os.environ.get("SPARK_ENV_LOADED"):
         builder = builder.master("local[*]")
+    local = (args.master or "local").startswith("local") and "SPARK_ENV_LOADED" not in os.environ
+    partitions = args.shuffle_partitions or (4 if local else None)
+    if partitions:
+        # Spark's default of 200 shuffle partitions makes every join of a small
+        # data set on a laptop take seconds of pure task overhead.
+        builder = builder.config("spark.sql.shuffle.partitions", str(partitions))
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("WARN")
     t0 = time.time()
@@ -111,10 +119,10 @@ def main(argv=None):
         for _ in range(args.bias_passes):
             bu = (df.join(bi, "i").groupBy("u")
                   .agg((F.sum(F.col("rating") - mu - F.col("bi")) / (F.count("*") + args.bias_reg_user)).alias("bu"))
-                  .cache())
+                  .localCheckpoint())  # materialize now and cut the lineage between passes
             bi = (df.join(bu, "u").groupBy("i")
                   .agg((F.sum(F.col("rating") - mu - F.col("bu")) / (F.count("*") + args.bias_reg_item)).alias("bi"))
-                  .cache())
+                  .localCheckpoint())
         residual = (df.join(bu, "u").join(bi, "i")
                     .select("u", "i", (F.col("rating") - mu - F.col("bu") - F.col("bi")).alias("r")))
     else:
