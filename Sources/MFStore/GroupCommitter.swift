@@ -51,6 +51,7 @@ final class GroupCommitter: Sendable {
                     for r in rows {
                         try upserter.apply(user: r.user, item: r.item, value: Double(r.value), timestamp: r.timestamp)
                     }
+                    try upserter.flush()
                     return sequence
                 }
                 for pending in batch { pending.continuation.resume(returning: sequence) }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 extension Store {
@@ -18,7 +19,7 @@ extension Store {
     ) async throws -> ImportReport where Chunks.Element == [UInt8] {
         let channel = ChunkChannel(capacity: 8)
         let scale = self.options.ratingScale
-        let name = options.sourceName
+        let name = options.sourceName ?? "input"
         return try await withThrowingTaskGroup(of: ImportReport?.self) { group in
             group.addTask {
                 defer { channel.close() }
@@ -56,9 +57,11 @@ extension Store {
     public func importFile(path: String, options: ImportOptions = ImportOptions(),
                            progress: (@Sendable (ImportProgress) -> Void)? = nil) async throws -> ImportReport {
         let source = try FileChunkSource(path: path)
+        var options = options
+        if options.sourceName == nil { options.sourceName = (path as NSString).lastPathComponent }
         let scale = self.options.ratingScale
         defer { source.close() }
-        return try await write { [source] db in
+        return try await write { [source, options] db in
             var source = source
             var importer = Importer(options: options, storeScale: scale, progress: progress)
             return try importer.run(db, source: &source)
