@@ -76,13 +76,16 @@ enum Bench {
         try store.close()
         for run in 1...5 {
             let start = clock.now
-            let cpu0 = cpuSeconds()
             store = try Store.open(path: db)
+            let opened = clock.now
+            let cpu0 = cpuSeconds()
             let loaded = try await store.loadLatestModel()
-            let t = seconds(clock.now - start)
+            let t = seconds(clock.now - opened)
             let cpu = cpuSeconds() - cpu0
             guard loaded?.arrays["user_factors"] == model.arrays["user_factors"] else { fail("model mismatch") }
-            print(String(format: "open + load latest model %d×%d×k%d run %d: %.3f s wall (%.3f s CPU)", users, items, k, run, t, cpu))
+            let size = (try? FileManager.default.attributesOfItem(atPath: db)[.size] as? Int) ?? 0
+            print(String(format: "load latest model %d×%d×k%d run %d: %.3f s wall (%.3f s CPU); open with quick_check of %.0f MB: %.3f s",
+                         users, items, k, run, t, cpu, Double(size) / 1e6, seconds(opened - start)))
             try store.close()
         }
     }

@@ -137,6 +137,12 @@ import Testing
         #expect(report.rows == 5000)
         #expect(seen.withLock { $0.map(\.rows) } == [1000, 2000, 3000, 4000, 5000, 5000])
         #expect(try await store.counts() == StoreCounts(ratings: 5000, users: 100, items: 5000))
-        await #expect(throws: MFStoreError.self) { try await store.importFile(path: dir.file("missing.csv")) }
+        await #expect(throws: MFStoreError.ioError(path: dir.file("missing.csv"), detail: "No such file or directory")) {
+            try await store.importFile(path: dir.file("missing.csv"))
+        }
+        let bad = dir.write("bad.csv", "user,item,rating\n1,1,4\n1,2,x\n")
+        await #expect(throws: MFStoreError.malformedInput(source: "bad.csv", line: 3, message: "bad rating \"x\": not a number")) {
+            try await store.importFile(path: bad)
+        }
     }
 }
