@@ -95,6 +95,19 @@ import Testing
         ]))
     }
 
+    @Test func latin1FirstLineIsDetected() async throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let store = try makeStore(dir)
+        let input = Array(Fixtures.uItem.split(separator: 0x0A)[1]) + [0x0A]  // the "Café" row first
+        let report = try await store.importData(chunked(input, size: 9))
+        #expect(report.format == .ml100kItem)
+        #expect(try await store.item(2)?.title == "Café (1995)")
+        await #expect(throws: MFStoreError.malformedInput(source: "input", line: 1, message: "invalid UTF-8")) {
+            try await store.importData(chunked(Array("user,item,rating,note".utf8) + [0xFF] + Array("\n1,2,3,x\n".utf8), size: 9))
+        }
+    }
+
     @Test func ml1mFiles() async throws {
         let dir = TempDir()
         defer { dir.cleanup() }

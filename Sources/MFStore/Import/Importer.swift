@@ -27,13 +27,16 @@ struct Importer {
             throw MFStoreError.unknownFormat(source: sourceName, detail: "the input is empty")
         }
         let line = splitter.buffer[first.range]
-        guard let header = String(validating: line, as: UTF8.self) ?? (isLatin1(options.format) ? FieldParsing.latin1Line(line) : nil) else {
-            throw MFStoreError.malformedInput(source: sourceName, line: 1, message: "invalid UTF-8")
-        }
+        let utf8 = String(validating: line, as: UTF8.self)
+        // Latin-1 formats may start with a non-UTF-8 line; detection only needs ASCII.
+        let header = utf8 ?? FieldParsing.latin1Line(line)
         let format = options.format == .auto ? FormatDetection.detect(header) : options.format
         guard let format, format != .auto else {
             throw MFStoreError.unknownFormat(source: sourceName,
                                              detail: "cannot recognise the format from the first line \"\(header.prefix(80))\"")
+        }
+        if utf8 == nil && [.ratingsCSV, .moviesCSV, .usersCSV].contains(format) {
+            throw MFStoreError.malformedInput(source: sourceName, line: first.line, message: "invalid UTF-8")
         }
         do {
             return try dispatch(db, format: format, header: header, first: first, source: &source)
@@ -132,10 +135,6 @@ struct Importer {
 
     private func report(_ format: ImportFormat, sequence: Int64?) -> ImportReport {
         ImportReport(format: format, rows: rows, skipped: skipped, issues: issues, bytes: bytes, sequence: sequence)
-    }
-
-    private func isLatin1(_ format: ImportFormat) -> Bool {
-        [.ml100kItem, .ml100kUser, .ml1mMovies, .ml1mUsers, .ml1mRatings, .ml100kData].contains(format)
     }
 }
 
