@@ -56,7 +56,7 @@ final class GroupCommitter: Sendable {
                 }
                 for pending in batch { pending.continuation.resume(returning: sequence) }
             } catch {
-                let mapped = (error as? MFStoreError) ?? .database(detail: "\(error)")
+                let mapped = MFStoreError.map(error)
                 for pending in batch { pending.continuation.resume(throwing: mapped) }
             }
         }

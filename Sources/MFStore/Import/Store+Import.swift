@@ -45,8 +45,13 @@ extension Store {
                 return nil
             }
             defer { group.cancelAll() }
-            while let result = try await group.next() {
-                if let report = result { return report }
+            do {
+                while let result = try await group.next() {
+                    if let report = result { return report }
+                }
+            } catch MFStoreError.cancelled {
+                // GRDB interrupted the statement on cancellation, before the producer's abort arrived.
+                throw MFStoreError.importAborted(source: name, detail: "cancelled")
             }
             throw MFStoreError.importAborted(source: name, detail: "importer ended without a report")
         }
