@@ -30,8 +30,8 @@ let package = Package(
             // Raw sqlite3_* calls on GRDB statements for the bulk-import and snapshot hot loops.
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
-        // Child process for the MFStore crash test (SIGKILLed mid-write by MFStoreTests).
-        .executableTarget(name: "mfstore-crashchild", dependencies: ["MFStore"]),
+        // MFStore crash-test child (SIGKILLed by MFStoreTests) and store benchmarks (scripts/bench-store.sh).
+        .executableTarget(name: "mfstore-tool", dependencies: ["MFStore"]),
         // Wire types and line framing shared by daemon and client.
         .target(name: "MFProtocol"),
         // Engine + socket server + systemd helpers.
@@ -65,7 +65,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MFCoreTests", dependencies: ["MFCore"]),
-        .testTarget(name: "MFStoreTests", dependencies: ["MFStore", "MFCore", "mfstore-crashchild"]),
+        .testTarget(name: "MFStoreTests", dependencies: ["MFStore", "MFCore", "mfstore-tool"]),
         .testTarget(name: "MFProtocolTests", dependencies: ["MFProtocol"]),
         .testTarget(name: "MFServerTests", dependencies: ["MFServer", "MFProtocol", "MFCore", "MFStore"]),
         .testTarget(name: "MFClientTests", dependencies: ["MFClient", "MFProtocol"]),

@@ -50,7 +50,10 @@ start() {
   else
     # --demo loads the catalogue into an empty database, trains, then serves;
     # on a later start the existing database is reused as is.
-    nohup "$bin/mfd" --demo --db "$data/mfd.sqlite" --socket "$socket" >>"$data/mfd.log" 2>&1 &
+    # MFD_WRAPPER (e.g. scripts/mdwe/mdwe-exec seccomp) prefixes the command: CI
+    # runs the demo under MemoryDenyWriteExecute's W^X rules this way.
+    # shellcheck disable=SC2086
+    nohup ${MFD_WRAPPER:-} "$bin/mfd" --demo --db "$data/mfd.sqlite" --socket "$socket" >>"$data/mfd.log" 2>&1 &
     echo $! >"$pidfile"
     echo "mfd demo starting (pid $!), log: $data/mfd.log" >&2
   fi

@@ -51,11 +51,12 @@ final class GroupCommitter: Sendable {
                     for r in rows {
                         try upserter.apply(user: r.user, item: r.item, value: Double(r.value), timestamp: r.timestamp)
                     }
+                    try upserter.flush()
                     return sequence
                 }
                 for pending in batch { pending.continuation.resume(returning: sequence) }
             } catch {
-                let mapped = (error as? MFStoreError) ?? .database(detail: "\(error)")
+                let mapped = MFStoreError.map(error)
                 for pending in batch { pending.continuation.resume(throwing: mapped) }
             }
         }

@@ -22,6 +22,8 @@ public enum MFStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case ioError(path: String, detail: String)
     /// A backup destination already exists; backups never overwrite.
     case backupDestinationExists(path: String)
+    /// The calling task was cancelled; the operation's transaction (if any) was rolled back.
+    case cancelled
     /// SQLite reported an error (I/O, disk full, …) on an otherwise valid request.
     case database(detail: String)
 
@@ -38,6 +40,7 @@ public enum MFStoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .importAborted: "import_aborted"
         case .ioError: "io_error"
         case .backupDestinationExists: "backup_destination_exists"
+        case .cancelled: "cancelled"
         case .database: "database_error"
         }
     }
@@ -52,7 +55,7 @@ public enum MFStoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .malformedInput(let source, let line, _): "\(source):\(line)"
         case .unknownFormat(let source, _), .importAborted(let source, _): source
         case .ioError(let path, _): path
-        case .notFound, .database: nil
+        case .notFound, .database, .cancelled: nil
         }
     }
 
@@ -71,6 +74,7 @@ public enum MFStoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .importAborted(let source, let detail): "\(source): import aborted before the end of input (\(detail)); nothing was written"
         case .ioError(let path, let detail): "\(path): \(detail)"
         case .backupDestinationExists(let path): "backup destination \(path) already exists"
+        case .cancelled: "cancelled"
         case .database(let detail): "database error: \(detail)"
         }
     }
@@ -79,16 +83,21 @@ public enum MFStoreError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 extension MFStoreError {
-    /// Runs `body`, mapping GRDB/SQLite errors to `.database` and passing MFStoreError through.
-    static func wrap<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch let error as MFStoreError { throw error } catch {
-            throw MFStoreError.database(detail: String(describing: error))
+    /// MFStoreError passes through; cancellation becomes `.cancelled`; anything else (GRDB/SQLite) `.database`.
+    static func map(_ error: any Error) -> MFStoreError {
+        switch error {
+        case let error as MFStoreError: error
+        case is CancellationError: .cancelled
+        default: .database(detail: String(describing: error))
         }
     }
 
+    /// Runs `body`, mapping GRDB/SQLite errors to `.database` and passing MFStoreError through.
+    static func wrap<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch { throw map(error) }
+    }
+
     static func wrap<T>(_ body: () async throws -> T) async throws -> T {
-        do { return try await body() } catch let error as MFStoreError { throw error } catch {
-            throw MFStoreError.database(detail: String(describing: error))
-        }
+        do { return try await body() } catch { throw map(error) }
     }
 }

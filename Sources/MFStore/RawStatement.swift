@@ -9,8 +9,9 @@ struct RawStatement {
     private let handle: SQLiteStatement
     private let connection: SQLiteConnection?
 
-    init(_ db: Database, _ sql: String) throws {
-        statement = try db.makeStatement(sql: sql)
+    /// `cached`: reuse the connection's prepared statement across transactions (hot, fixed SQL).
+    init(_ db: Database, _ sql: String, cached: Bool = false) throws {
+        statement = cached ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
         handle = statement.sqliteStatement
         connection = db.sqliteConnection
     }

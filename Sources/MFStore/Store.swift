@@ -55,6 +55,8 @@ public final class Store: Sendable {
                 // GRDB sets NORMAL for WAL; an acknowledged write must survive power loss.
                 try db.execute(sql: "PRAGMA synchronous = FULL")
                 try db.execute(sql: "PRAGMA cache_size = \(-max(2048, cacheKiB))")
+                // A big import grows the WAL to its size; truncate it back after checkpoints.
+                try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
                 let check = try String.fetchAll(db, sql: "PRAGMA quick_check")
                 guard check == ["ok"] else {
                     throw MFStoreError.corruptDatabase(path: path, detail: check.prefix(5).joined(separator: "; "))

@@ -76,12 +76,16 @@ import Testing
         await #expect(throws: MFStoreError.self) { try await store.importData(failing) }
         #expect(try await store.counts() == StoreCounts(ratings: 0, users: 0, items: 0))
 
-        // A stream that never ends, cancelled: aborts, nothing written, and the writer is free again.
+        // A stream that never ends, cancelled once its first row is in: aborts, nothing written, and the writer is free again.
         let (stream, continuation) = AsyncStream<[UInt8]>.makeStream()
+        let (started, startedContinuation) = AsyncStream<Void>.makeStream()
         continuation.yield(Array("userId,movieId,rating\n1,2,3\n".utf8))
-        let task = Task { try await store.importData(stream) }
+        var options = ImportOptions(sourceName: "up.csv")
+        options.progressInterval = 1
+        let task = Task { try await store.importData(stream, options: options) { _ in startedContinuation.yield() } }
+        for await _ in started { break }
         task.cancel()
-        await #expect(throws: MFStoreError.self) { try await task.value }
+        await #expect(throws: MFStoreError.importAborted(source: "up.csv", detail: "cancelled")) { try await task.value }
         continuation.finish()
         #expect(try await store.counts().ratings == 0)
         try await store.addRating(Rating(user: 1, item: 1, value: 1))

@@ -95,6 +95,19 @@ import Testing
         ]))
     }
 
+    @Test func latin1FirstLineIsDetected() async throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let store = try makeStore(dir)
+        let input = Array(Fixtures.uItem.split(separator: 0x0A)[1]) + [0x0A]  // the "Café" row first
+        let report = try await store.importData(chunked(input, size: 9))
+        #expect(report.format == .ml100kItem)
+        #expect(try await store.item(2)?.title == "Café (1995)")
+        await #expect(throws: MFStoreError.malformedInput(source: "input", line: 1, message: "invalid UTF-8")) {
+            try await store.importData(chunked(Array("user,item,rating,note".utf8) + [0xFF] + Array("\n1,2,3,x\n".utf8), size: 9))
+        }
+    }
+
     @Test func ml1mFiles() async throws {
         let dir = TempDir()
         defer { dir.cleanup() }
@@ -137,6 +150,12 @@ import Testing
         #expect(report.rows == 5000)
         #expect(seen.withLock { $0.map(\.rows) } == [1000, 2000, 3000, 4000, 5000, 5000])
         #expect(try await store.counts() == StoreCounts(ratings: 5000, users: 100, items: 5000))
-        await #expect(throws: MFStoreError.self) { try await store.importFile(path: dir.file("missing.csv")) }
+        await #expect(throws: MFStoreError.ioError(path: dir.file("missing.csv"), detail: "No such file or directory")) {
+            try await store.importFile(path: dir.file("missing.csv"))
+        }
+        let bad = dir.write("bad.csv", "user,item,rating\n1,1,4\n1,2,x\n")
+        await #expect(throws: MFStoreError.malformedInput(source: "bad.csv", line: 3, message: "bad rating \"x\": not a number")) {
+            try await store.importFile(path: bad)
+        }
     }
 }

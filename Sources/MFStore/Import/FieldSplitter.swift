@@ -30,6 +30,10 @@ struct FieldSplitter {
         starts.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)
         let n = record.count
+        if !quoting || !record.contains(0x22) {
+            splitUnquoted(record)
+            return
+        }
         var i = 0
         while true {
             starts.append(bytes.count)
@@ -50,6 +54,35 @@ struct FieldSplitter {
                 return
             }
         }
+    }
+
+    /// Fast path: one copy of the record, then separator positions.
+    private mutating func splitUnquoted(_ record: UnsafeBufferPointer<UInt8>) {
+        bytes.append(contentsOf: record)
+        starts.append(0)
+        let n = record.count
+        var i = 0
+        switch separator {
+        case .byte(let sep):
+            while i < n {
+                if record[i] == sep {
+                    ends.append(i)
+                    starts.append(i + 1)
+                }
+                i += 1
+            }
+        case .doubleColon:
+            while i + 1 < n {
+                if record[i] == 0x3A && record[i + 1] == 0x3A {
+                    ends.append(i)
+                    starts.append(i + 2)
+                    i += 2
+                } else {
+                    i += 1
+                }
+            }
+        }
+        ends.append(n)
     }
 
     /// Field `i` as bytes, valid until the next `split`.

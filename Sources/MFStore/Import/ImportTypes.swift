@@ -27,8 +27,9 @@ public enum ImportFormat: String, Sendable, CaseIterable, Codable {
 /// Options of one import.
 public struct ImportOptions: Sendable {
     public var format: ImportFormat = .auto
-    /// The name used in error messages (`name:line: …`); the daemon passes the client's file name.
-    public var sourceName: String = "input"
+    /// The name used in error messages (`name:line: …`); the daemon passes the client's
+    /// file name. nil: the file name for ``Store/importFile(path:options:progress:)``, else "input".
+    public var sourceName: String? = nil
     /// Skip malformed rows (counting them) instead of failing the whole import.
     public var skipBad: Bool = false
     /// How many skipped rows are described in ``ImportReport/issues``.
@@ -38,7 +39,7 @@ public struct ImportOptions: Sendable {
     /// Rows between progress callbacks.
     public var progressInterval: Int = 100_000
 
-    public init(format: ImportFormat = .auto, sourceName: String = "input", skipBad: Bool = false) {
+    public init(format: ImportFormat = .auto, sourceName: String? = nil, skipBad: Bool = false) {
         self.format = format
         self.sourceName = sourceName
         self.skipBad = skipBad

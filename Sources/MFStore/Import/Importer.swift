@@ -5,6 +5,7 @@ import GRDB
 /// bounded by the chunk size plus the set of IDs seen (not by the row count).
 struct Importer {
     let options: ImportOptions
+    let sourceName: String
     let scale: ClosedRange<Double>
     let progress: (@Sendable (ImportProgress) -> Void)?
     private var splitter = RecordSplitter()
@@ -15,6 +16,7 @@ struct Importer {
 
     init(options: ImportOptions, storeScale: ClosedRange<Float>, progress: (@Sendable (ImportProgress) -> Void)?) {
         self.options = options
+        sourceName = options.sourceName ?? "input"
         let s = options.ratingScale ?? storeScale
         scale = Double(s.lowerBound)...Double(s.upperBound)
         self.progress = progress
@@ -22,21 +24,24 @@ struct Importer {
 
     mutating func run<Source: ChunkSource>(_ db: Database, source: inout Source) throws -> ImportReport {
         guard let first = try nextRecord(&source) else {
-            throw MFStoreError.unknownFormat(source: options.sourceName, detail: "the input is empty")
+            throw MFStoreError.unknownFormat(source: sourceName, detail: "the input is empty")
         }
         let line = splitter.buffer[first.range]
-        guard let header = String(validating: line, as: UTF8.self) ?? (isLatin1(options.format) ? FieldParsing.latin1Line(line) : nil) else {
-            throw MFStoreError.malformedInput(source: options.sourceName, line: 1, message: "invalid UTF-8")
-        }
+        let utf8 = String(validating: line, as: UTF8.self)
+        // Latin-1 formats may start with a non-UTF-8 line; detection only needs ASCII.
+        let header = utf8 ?? FieldParsing.latin1Line(line)
         let format = options.format == .auto ? FormatDetection.detect(header) : options.format
         guard let format, format != .auto else {
-            throw MFStoreError.unknownFormat(source: options.sourceName,
+            throw MFStoreError.unknownFormat(source: sourceName,
                                              detail: "cannot recognise the format from the first line \"\(header.prefix(80))\"")
+        }
+        if utf8 == nil && [.ratingsCSV, .moviesCSV, .usersCSV].contains(format) {
+            throw MFStoreError.malformedInput(source: sourceName, line: first.line, message: "invalid UTF-8")
         }
         do {
             return try dispatch(db, format: format, header: header, first: first, source: &source)
         } catch let error as HeaderError {
-            throw MFStoreError.unknownFormat(source: options.sourceName, detail: "\(format.rawValue) header: \(error.message)")
+            throw MFStoreError.unknownFormat(source: sourceName, detail: "\(format.rawValue) header: \(error.message)")
         }
     }
 
@@ -91,6 +96,7 @@ struct Importer {
         while let record = try nextRecord(&source) {
             try process(record, &handler, &fields)
         }
+        try handler.finish()
         progress?(ImportProgress(rows: rows, bytes: bytes))
     }
 
@@ -107,7 +113,7 @@ struct Importer {
             if rows % max(1, options.progressInterval) == 0 { progress?(ImportProgress(rows: rows, bytes: bytes)) }
         } catch let error as RowError {
             guard options.skipBad else {
-                throw MFStoreError.malformedInput(source: options.sourceName, line: record.line, message: error.message)
+                throw MFStoreError.malformedInput(source: sourceName, line: record.line, message: error.message)
             }
             skipped += 1
             if issues.count < options.maxReportedIssues { issues.append(ImportIssue(line: record.line, message: error.message)) }
@@ -129,10 +135,6 @@ struct Importer {
 
     private func report(_ format: ImportFormat, sequence: Int64?) -> ImportReport {
         ImportReport(format: format, rows: rows, skipped: skipped, issues: issues, bytes: bytes, sequence: sequence)
-    }
-
-    private func isLatin1(_ format: ImportFormat) -> Bool {
-        [.ml100kItem, .ml100kUser, .ml1mMovies, .ml1mUsers, .ml1mRatings, .ml100kData].contains(format)
     }
 }
 

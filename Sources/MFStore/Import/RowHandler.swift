@@ -4,6 +4,12 @@ import Foundation
 /// row (before writing anything for it); any other error aborts the import.
 protocol RowHandler {
     mutating func handle(_ fields: FieldSplitter) throws
+    /// Writes anything buffered; called once after the last row.
+    mutating func finish() throws
+}
+
+extension RowHandler {
+    mutating func finish() throws {}
 }
 
 extension FieldSplitter {
@@ -67,6 +73,8 @@ struct RatingsHandler: RowHandler {
         if let t = columns.timestamp, !f.isEmpty(t) { timestamp = try f.int64(t, "timestamp") }
         try upserter.apply(user: user, item: item, value: rating, timestamp: timestamp)
     }
+
+    mutating func finish() throws { try upserter.flush() }
 }
 
 /// Items rows (movies.csv, u.item, movies.dat) → items + attributes.

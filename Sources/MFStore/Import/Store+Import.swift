@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 extension Store {
@@ -18,7 +19,7 @@ extension Store {
     ) async throws -> ImportReport where Chunks.Element == [UInt8] {
         let channel = ChunkChannel(capacity: 8)
         let scale = self.options.ratingScale
-        let name = options.sourceName
+        let name = options.sourceName ?? "input"
         return try await withThrowingTaskGroup(of: ImportReport?.self) { group in
             group.addTask {
                 defer { channel.close() }
@@ -44,8 +45,13 @@ extension Store {
                 return nil
             }
             defer { group.cancelAll() }
-            while let result = try await group.next() {
-                if let report = result { return report }
+            do {
+                while let result = try await group.next() {
+                    if let report = result { return report }
+                }
+            } catch MFStoreError.cancelled {
+                // GRDB interrupted the statement on cancellation, before the producer's abort arrived.
+                throw MFStoreError.importAborted(source: name, detail: "cancelled")
             }
             throw MFStoreError.importAborted(source: name, detail: "importer ended without a report")
         }
@@ -56,9 +62,11 @@ extension Store {
     public func importFile(path: String, options: ImportOptions = ImportOptions(),
                            progress: (@Sendable (ImportProgress) -> Void)? = nil) async throws -> ImportReport {
         let source = try FileChunkSource(path: path)
+        var options = options
+        if options.sourceName == nil { options.sourceName = (path as NSString).lastPathComponent }
         let scale = self.options.ratingScale
         defer { source.close() }
-        return try await write { [source] db in
+        return try await write { [source, options] db in
             var source = source
             var importer = Importer(options: options, storeScale: scale, progress: progress)
             return try importer.run(db, source: &source)

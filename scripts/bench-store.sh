@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# MFStore benchmarks: bulk-import throughput, snapshot read, model save/load, group commit.
+# Usage: scripts/bench-store.sh [ROWS]   (default 1,000,000 synthetic ratings)
+# Scratch files go to ${BENCH_DIR:-/tmp/mfstore-bench}; MovieLens files are read from ../shared.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROWS=${1:-1000000}
+DIR=${BENCH_DIR:-/tmp/mfstore-bench}
+mkdir -p "$DIR"
+swift build -c release -Xswiftc -target-cpu -Xswiftc haswell --product mfstore-tool
+BIN=$(swift build -c release -Xswiftc -target-cpu -Xswiftc haswell --show-bin-path)/mfstore-tool
+ML=../shared/data/ml-latest-small-2016/ratings.csv
+EXTRA=()
+[ -f "$ML" ] && EXTRA=("$ML")
+"$BIN" bench-import "$DIR" "$ROWS" "${EXTRA[@]}"
+"$BIN" bench-model "$DIR" 100000 20000 64
+"$BIN" bench-commit "$DIR" 1000 100000
+"$BIN" bench-commit "$DIR" 1 2000
