@@ -6,9 +6,15 @@ import Darwin
 #endif
 
 /// A pull source of input bytes for the importer (runs on the writer thread).
-protocol ChunkSource {
+protocol ChunkSource: SendableMetatype {
     /// The next chunk, or nil at the end of input.
     mutating func next() throws -> [UInt8]?
+    /// Called from another thread when the consumer gives up: a blocked `next()` must return or throw soon.
+    func abort()
+}
+
+extension ChunkSource {
+    func abort() {}
 }
 
 /// Reads a local file in 1 MiB chunks (constant memory).
@@ -139,4 +145,5 @@ final class ChunkChannel: @unchecked Sendable {
 struct ChannelSource: ChunkSource {
     let channel: ChunkChannel
     mutating func next() throws -> [UInt8]? { try channel.receive() }
+    func abort() { channel.fail(RatingBatchQueue.Closed()) }
 }

@@ -54,11 +54,28 @@ struct RatingColumns {
     var fieldCount = 4
 }
 
-/// Ratings rows → `RatingUpserter` (shared with group commit: same upsert semantics).
-struct RatingsHandler: RowHandler {
-    var upserter: RatingUpserter
+/// One parsed rating row.
+struct ParsedRating {
+    var user: Int64
+    var item: Int64
+    var value: Double
+    var timestamp: Int64?
+}
+
+/// Ratings rows → batches of `ParsedRating` for the writer thread (see `RatingPipeline`).
+struct RatingsCollector: RowHandler {
+    static let batchSize = 8192
     let columns: RatingColumns
     let scale: ClosedRange<Double>
+    let pipe: RatingBatchQueue
+    private var batch: [ParsedRating] = []
+
+    init(columns: RatingColumns, scale: ClosedRange<Double>, pipe: RatingBatchQueue) {
+        self.columns = columns
+        self.scale = scale
+        self.pipe = pipe
+        batch.reserveCapacity(Self.batchSize)
+    }
 
     mutating func handle(_ f: FieldSplitter) throws {
         try f.require(columns.fieldCount)
@@ -71,10 +88,17 @@ struct RatingsHandler: RowHandler {
         }
         var timestamp: Int64?
         if let t = columns.timestamp, !f.isEmpty(t) { timestamp = try f.int64(t, "timestamp") }
-        try upserter.apply(user: user, item: item, value: rating, timestamp: timestamp)
+        batch.append(ParsedRating(user: user, item: item, value: rating, timestamp: timestamp))
+        if batch.count == Self.batchSize { try send() }
     }
 
-    mutating func finish() throws { try upserter.flush() }
+    mutating func finish() throws { if !batch.isEmpty { try send() } }
+
+    private mutating func send() throws {
+        try pipe.push(batch)
+        batch = []
+        batch.reserveCapacity(Self.batchSize)
+    }
 }
 
 /// Items rows (movies.csv, u.item, movies.dat) → items + attributes.
