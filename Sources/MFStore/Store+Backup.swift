@@ -11,8 +11,10 @@ extension Store {
         }
         try await MFStoreError.wrap {
             let target = try DatabaseQueue(path: destination)
-            try await pool.read { _ in }  // surfaces a closed pool as an error before the copy
-            try pool.backup(to: target)
+            // Copies from one read transaction, on GRDB's reader thread (not the cooperative pool).
+            try await pool.read { source in
+                try target.writeWithoutTransaction { destination in try source.backup(to: destination) }
+            }
             try target.close()
         }
     }

@@ -56,12 +56,19 @@ struct Importer {
             preconditionFailure("resolved by run()")
         case .ratingsCSV, .ml100kData, .ml1mRatings:
             let sequence = try ChangeSequence.next(db)
-            let upserter = try RatingUpserter(db, sequence: sequence)
-            var fields = format == .ratingsCSV ? csv : format == .ml100kData ? FieldSplitter(separator: .byte(0x09), quoting: false) : colons
+            var upserter = try RatingUpserter(db, sequence: sequence)
+            let fields = format == .ratingsCSV ? csv : format == .ml100kData ? FieldSplitter(separator: .byte(0x09), quoting: false) : colons
             let columns = format == .ratingsCSV ? try FormatDetection.ratingColumns(header) : RatingColumns()
-            var handler = RatingsHandler(upserter: upserter, columns: columns ?? RatingColumns(), scale: scale)
             let headerless = format != .ratingsCSV || columns?.user == 0 && Double(FormatDetection.headerCells(header)[0]) != nil
-            try consume(&handler, &fields, first: headerless ? first : nil, source: &source, format: format)
+            // Parse on a helper thread while this (writer) thread runs SQLite: uses both cores.
+            let job = ParseJob(importer: self, source: source, fields: fields, first: headerless ? first : nil,
+                               columns: columns ?? RatingColumns(), format: format)
+            try job.run { batch in
+                for r in batch { try upserter.apply(user: r.user, item: r.item, value: r.value, timestamp: r.timestamp) }
+            }
+            try upserter.flush()
+            self = job.importer
+            source = job.source
             return report(format, sequence: sequence)
         case .moviesCSV, .ml100kItem, .ml1mMovies:
             let layout: ItemsHandler.Layout = switch format {
@@ -87,7 +94,7 @@ struct Importer {
     }
 
     /// Feeds `first` (when it is data, not a header) and every following record to `handler`.
-    private mutating func consume<H: RowHandler, Source: ChunkSource>(
+    mutating func consume<H: RowHandler, Source: ChunkSource>(
         _ handler: inout H, _ fields: inout FieldSplitter, first: (range: Range<Int>, line: Int)?,
         source: inout Source, format: ImportFormat
     ) throws {
