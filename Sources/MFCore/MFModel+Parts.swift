@@ -26,7 +26,7 @@ extension MFModel {
             "global_mean": Double(globalMean), "min_rating": Double(minRating), "max_rating": Double(maxRating),
             "lambda": Double(solver.lambda), "bias_lambda": Double(solver.biasLambda),
             "weighted_lambda": solver.weightedLambda ? 1 : 0, "implicit_weight": Double(solver.implicitWeight),
-            "implicit_lambda": Double(solver.implicitLambda),
+            "implicit_lambda": Double(solver.implicitLambda), "lambda_exponent": Double(solver.lambdaExponent),
             "ranking_implicit_weight": Double(ranking.implicitWeight),
             "ranking_item_bias_weight": Double(ranking.itemBiasWeight),
         ]
@@ -54,7 +54,8 @@ extension MFModel {
         let solver = SolverParams(lambda: Float(try s("lambda")), biasLambda: Float(try s("bias_lambda")),
                                   weightedLambda: try s("weighted_lambda") != 0,
                                   implicitWeight: Float(try s("implicit_weight")),
-                                  implicitLambda: Float(try s("implicit_lambda")))
+                                  implicitLambda: Float(try s("implicit_lambda")),
+                                  lambdaExponent: Float(try s("lambda_exponent")))
         let ranking = RankingConfig(implicitWeight: Float(try s("ranking_implicit_weight")),
                                     itemBiasWeight: Float(try s("ranking_item_bias_weight")))
         try self.init(factors: Int(k), globalMean: Float(try s("global_mean")),

@@ -41,7 +41,7 @@ extension MFModel {
     func rankingScore(_ user: UserVector, _ i: Int) -> Float {
         let k = factors, blk = (i / 8) * k * 8, lane = i % 8
         var s: Float = 0
-        for c in 0..<k { s += user.factors[c] * rankingBlocks[blk + c * 8 + lane] }
+        for c in 0..<k { s += user.factors[c] * Float(rankingBlocks[blk + c * 8 + lane]) }
         return globalMean + user.bias + s + rankingBias[i]
     }
 
@@ -51,6 +51,9 @@ extension MFModel {
     /// Ascending scan, so an equal score never displaces a kept (lower) index.
     private func scanBlocks(_ user: UserVector, exclude: [Int32], heap: inout TopKHeap) {
         typealias V = SIMD8<Float>
+        @inline(__always) func load(_ p: UnsafePointer<Float16>) -> V {
+            V(UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float16>.self))  // vcvtph2ps
+        }
         let k = factors, blocks = (itemCount + 7) / 8, n = itemCount
         let base = V(repeating: globalMean + user.bias)
         rankingBlocks.withUnsafeBufferPointer { rb in
@@ -62,13 +65,13 @@ extension MFModel {
                         let blk = r + b * k * 8
                         var a0 = V(), a1 = V(), a2 = V(), a3 = V(), c = 0
                         while c + 4 <= k {
-                            a0 = a0.addingProduct(V(repeating: p[c]), Kernels.load(blk + c * 8))
-                            a1 = a1.addingProduct(V(repeating: p[c + 1]), Kernels.load(blk + c * 8 + 8))
-                            a2 = a2.addingProduct(V(repeating: p[c + 2]), Kernels.load(blk + c * 8 + 16))
-                            a3 = a3.addingProduct(V(repeating: p[c + 3]), Kernels.load(blk + c * 8 + 24))
+                            a0 = a0.addingProduct(V(repeating: p[c]), load(blk + c * 8))
+                            a1 = a1.addingProduct(V(repeating: p[c + 1]), load(blk + c * 8 + 8))
+                            a2 = a2.addingProduct(V(repeating: p[c + 2]), load(blk + c * 8 + 16))
+                            a3 = a3.addingProduct(V(repeating: p[c + 3]), load(blk + c * 8 + 24))
                             c += 4
                         }
-                        while c < k { a0 = a0.addingProduct(V(repeating: p[c]), Kernels.load(blk + c * 8)); c += 1 }
+                        while c < k { a0 = a0.addingProduct(V(repeating: p[c]), load(blk + c * 8)); c += 1 }
                         let s = (a0 + a1) + (a2 + a3) + base + Kernels.load(bb.baseAddress! + b * 8)
                         let t = heap.threshold
                         guard any(s .> V(repeating: t)) else { continue }

@@ -79,6 +79,7 @@ final class RowSolver {
                outFactors: UnsafeMutablePointer<Float>, cgSteps: Int = 0, warmBias: Float = 0) -> Float {
         let n = neighbors.count
         reserve(n)
+        let x = self.x, y = self.y, k = self.k, d = self.d, ds = self.ds  // locals: no per-access exclusivity checks
         let canDual = side.baseGram == nil && lambda > 0 && biasLambda > 0 && n > 0
         let useDual = canDual && n <= (cgSteps > 0 ? min(dualThreshold, cgMinRows) : dualThreshold)
         let useCG = !useDual && cgSteps > 0 && n > cgMinRows
@@ -86,8 +87,10 @@ final class RowSolver {
         let s: Float = useDual ? (lambda / biasLambda).squareRoot() : 1
         for j in 0..<n {
             let o = Int(neighbors[j])
-            let row = x + j * ds
-            row.update(from: side.factors + o * k, count: k)
+            let row = x + j * ds, src = side.factors + o * k
+            var c = 0
+            while c + 8 <= k { Kernels.store(Kernels.load(src + c), row + c); c += 8 }
+            while c < k { row[c] = src[c]; c += 1 }
             row[k] = s
             for c in d..<ds { row[c] = 0 }
             y[j] = ratings[j] - mu - side.bias[o]
@@ -103,6 +106,7 @@ final class RowSolver {
 
     /// rhs = Xᵀy + w·Σ_j y_(neighbour j)
     private func buildRHS(n: Int, neighbors: UnsafeBufferPointer<Int32>, side: RowSide) {
+        let rhs = self.rhs, x = self.x, y = self.y, k = self.k, ds = self.ds
         rhs.update(repeating: 0, count: ds)
         for j in 0..<n { Kernels.axpy(y[j], x + j * ds, rhs, ds) }
         if let imp = side.implicitFactors, side.implicitWeight != 0 {
@@ -113,6 +117,7 @@ final class RowSolver {
     /// (XᵀX + G + diag(λ…λ, λ_b)) z = rhs, by Cholesky.
     private func solvePrimal(n: Int, side: RowSide, lambda: Float, biasLambda: Float,
                              outFactors: UnsafeMutablePointer<Float>) -> Float {
+        let a = self.a, x = self.x, rhs = self.rhs, k = self.k, d = self.d, ds = self.ds
         if let g = side.baseGram { a.update(from: g, count: ds * ds) } else { a.update(repeating: 0, count: ds * ds) }
         Kernels.syrkUpper(x, rows: n, dim: d, stride: ds, into: a)
         for c in 0..<k { a[c * ds + c] += lambda }
@@ -134,6 +139,7 @@ final class RowSolver {
         if n * ns > kdCapacity {
             kd.deallocate(); kdCapacity = n * ns; kd = .allocate(capacity: kdCapacity)
         }
+        let kd = self.kd, x = self.x, y = self.y, rhs = self.rhs, k = self.k, ds = self.ds
         for j in 0..<n {
             let xj = UnsafePointer(x + j * ds), row = kd + j * ns
             for l in j..<n { row[l] = Kernels.dot(xj, x + l * ds, ds) }
@@ -152,6 +158,7 @@ final class RowSolver {
     ///   t = X v;  out = Xᵀ t + G v + D v
     private func matvec(n: Int, side: RowSide, lambda: Float, biasLambda: Float,
                         _ v: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
+        let t = self.t, x = self.x, k = self.k, ds = self.ds
         for j in 0..<n { t[j] = Kernels.dot(x + j * ds, v, ds) }
         out.update(repeating: 0, count: ds)
         for j in 0..<n { Kernels.axpy(t[j], x + j * ds, out, ds) }
@@ -167,6 +174,7 @@ final class RowSolver {
     /// row's objective never increases.
     private func solveCG(n: Int, side: RowSide, lambda: Float, biasLambda: Float, steps: Int,
                          outFactors: UnsafeMutablePointer<Float>, warmBias: Float) -> Float {
+        let k = self.k, d = self.d, ds = self.ds, rhs = self.rhs
         let z = work, r = work + ds, p = work + 2 * ds, ap = work + 3 * ds
         z.update(from: outFactors, count: k)
         z[k] = warmBias

@@ -18,17 +18,19 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// ALS sweeps or SGD epochs.
     public var iterations: Int = 15
     /// L2 penalty on factors (multiplied by the row's rating count when `weightedLambda`).
-    public var lambda: Float = 0.1
+    public var lambda: Float = 0.12
     /// L2 penalty on biases (scaled like `lambda`).
     public var biasLambda: Float = 0.1
     /// Scale both penalties by each row's rating count ("weighted-λ", ALS-WR).
     public var weightedLambda: Bool = true
+    /// With `weightedLambda`, penalties are multiplied by n^lambdaExponent.
+    public var lambdaExponent: Float = 1
     /// Weight w of the implicit-feedback term: the user factor also fits the
     /// binary "user rated item" matrix through separate item factors
     /// (collective MF with the rated/not-rated matrix; 0 disables it).
     public var implicitWeight: Float = 0.5
     /// L2 penalty on the implicit item factors (not count-scaled).
-    public var implicitLambda: Float = 1
+    public var implicitLambda: Float = 30
     /// ALS: conjugate-gradient steps per row in every epoch but the last,
     /// warm-started from the previous epoch; 0 = exact solves throughout.
     /// The last epoch always solves exactly, so user rows equal their fold-in.
@@ -68,7 +70,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         guard factors >= 1 && factors <= 1024 else { throw bad("factors", "must be in 1...1024") }
         guard iterations >= 0 && iterations <= 10_000 else { throw bad("iterations", "must be in 0...10000") }
         for (f, v) in [("lambda", lambda), ("bias_lambda", biasLambda), ("implicit_weight", implicitWeight),
-                       ("implicit_lambda", implicitLambda), ("init_scale", initScale),
+                       ("implicit_lambda", implicitLambda), ("init_scale", initScale), ("lambda_exponent", lambdaExponent),
                        ("sgd_lambda", sgdLambda), ("sgd_bias_lambda", sgdBiasLambda)] {
             guard v.isFinite && v >= 0 else { throw bad(f, "must be a finite number >= 0") }
         }
@@ -84,7 +86,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case algorithm, factors, iterations, lambda, biasLambda = "bias_lambda", weightedLambda = "weighted_lambda"
+        case algorithm, factors, iterations, lambda, biasLambda = "bias_lambda", weightedLambda = "weighted_lambda", lambdaExponent = "lambda_exponent"
         case implicitWeight = "implicit_weight", implicitLambda = "implicit_lambda", cgSteps = "cg_steps", initScale = "init_scale"
         case ranking, learningRate = "learning_rate", learningRateDecay = "learning_rate_decay"
         case sgdLambda = "sgd_lambda", sgdBiasLambda = "sgd_bias_lambda", threads, seed
@@ -97,6 +99,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         algorithm = try v(.algorithm, d.algorithm); factors = try v(.factors, d.factors)
         iterations = try v(.iterations, d.iterations); lambda = try v(.lambda, d.lambda)
         biasLambda = try v(.biasLambda, d.biasLambda); weightedLambda = try v(.weightedLambda, d.weightedLambda)
+        lambdaExponent = try v(.lambdaExponent, d.lambdaExponent)
         implicitWeight = try v(.implicitWeight, d.implicitWeight); implicitLambda = try v(.implicitLambda, d.implicitLambda)
         cgSteps = try v(.cgSteps, d.cgSteps); initScale = try v(.initScale, d.initScale); ranking = try v(.ranking, d.ranking)
         learningRate = try v(.learningRate, d.learningRate); learningRateDecay = try v(.learningRateDecay, d.learningRateDecay)
@@ -113,11 +116,11 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
 /// ("would u rate i at all") and a shrunk item bias fix that.
 public struct RankingConfig: Codable, Sendable, Equatable {
     /// Weight of the implicit ("would rate") term.
-    public var implicitWeight: Float = 10
+    public var implicitWeight: Float = 30
     /// Weight of the item bias (1 = as in `predict`).
     public var itemBiasWeight: Float = 0.5
 
-    public init(implicitWeight: Float = 10, itemBiasWeight: Float = 0.5) {
+    public init(implicitWeight: Float = 30, itemBiasWeight: Float = 0.5) {
         self.implicitWeight = implicitWeight; self.itemBiasWeight = itemBiasWeight
     }
 

@@ -22,6 +22,10 @@ struct TrainingOptions: ParsableArguments {
     var plain = false
     @Option(help: "Scale penalties by rating count (true/false).")
     var weightedLambda: Bool?
+    @Option(help: "Weighted λ exponent: penalties × n^e.")
+    var lambdaExponent: Float?
+    @Option(help: "ALS conjugate-gradient steps before the last epoch (0 = exact).")
+    var cgSteps: Int?
     @Option(help: "Weight of the implicit-feedback term (0 = off).")
     var implicitWeight: Float?
     @Option(help: "Penalty on the implicit item factors.")
@@ -50,6 +54,8 @@ struct TrainingOptions: ParsableArguments {
         if let threads { c.threads = threads }
         if let seed { c.seed = seed }
         if let weightedLambda { c.weightedLambda = weightedLambda }
+        if let lambdaExponent { c.lambdaExponent = lambdaExponent }
+        if let cgSteps { c.cgSteps = cgSteps }
         if let implicitWeight { c.implicitWeight = implicitWeight }
         if let implicitLambda { c.implicitLambda = implicitLambda }
         if let rankImplicitWeight { c.ranking.implicitWeight = rankImplicitWeight }
