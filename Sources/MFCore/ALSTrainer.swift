@@ -1,0 +1,136 @@
+/// Biased ALS with optional implicit features. One epoch:
+///  1. items:    [q_i; b_i] given P, b_u            (row solves, parallel)
+///  2. implicit: y_i = (w PᵀP + λ_y I)⁻¹ w Σ_{u∈R(i)} p_u   (one Cholesky, parallel solves)
+///  3. users:    [p_u; b_u] given Q, b_i, Y         (row solves, parallel)
+/// Users go last so a trained user row equals its fold-in against the final model.
+/// Every step minimizes the objective exactly in its block, so the loss never increases.
+final class ALSTrainer {
+    let data: RatingMatrix
+    let config: TrainingConfig
+    let params: SolverParams
+    let k: Int, ds: Int, threads: Int
+    let nu: Int, ni: Int
+    let p: UnsafeMutablePointer<Float>, bu: UnsafeMutablePointer<Float>
+    let q: UnsafeMutablePointer<Float>, bi: UnsafeMutablePointer<Float>
+    let y: UnsafeMutablePointer<Float>?
+    let gram: UnsafeMutablePointer<Float>   // ds × ds scratch for YᵀY / PᵀP
+    let gramFull: UnsafeMutablePointer<Float>  // w·YᵀY with both triangles (CG)
+    /// CG steps for the current epoch (0 = exact).
+    var cgSteps = 0
+    let solvers: [RowSolver]
+    let userRanges: [Range<Int>], itemRanges: [Range<Int>]
+
+    init(data: RatingMatrix, config: TrainingConfig) {
+        self.data = data; self.config = config; params = SolverParams(config)
+        k = config.factors; ds = (k + 1 + 7) & ~7
+        threads = Parallel.threads(config.threads)
+        nu = data.userCount; ni = data.itemCount
+        p = .allocate(capacity: max(nu * k, 1)); bu = .allocate(capacity: max(nu, 1))
+        q = .allocate(capacity: max(ni * k, 1)); bi = .allocate(capacity: max(ni, 1))
+        y = config.implicitWeight > 0 ? .allocate(capacity: max(ni * k, 1)) : nil
+        gram = .allocate(capacity: ds * ds); gramFull = .allocate(capacity: ds * ds)
+        solvers = (0..<threads).map { _ in RowSolver(k: config.factors) }
+        // Row cost ~ ratings·d² + d³/3 per solve; in units of one rating that is about d/3.
+        userRanges = Parallel.partition(offsets: data.userOffsets, parts: threads, rowCost: (k + 1) / 3 + 1)
+        itemRanges = Parallel.partition(offsets: data.itemOffsets, parts: threads, rowCost: (k + 1) / 3 + 1)
+        var rng = SeededRNG(seed: config.seed)
+        for j in 0..<(nu * k) { p[j] = rng.nextGaussian() * config.initScale }
+        bu.update(repeating: 0, count: nu); bi.update(repeating: 0, count: ni)
+        q.update(repeating: 0, count: ni * k)
+        y?.update(repeating: 0, count: ni * k)
+    }
+
+    deinit {
+        p.deallocate(); bu.deallocate(); q.deallocate(); bi.deallocate(); y?.deallocate(); gram.deallocate(); gramFull.deallocate()
+    }
+
+    func run(onEpoch: ((EpochReport) -> Bool)?) throws -> MFModel {
+        let start = ContinuousClock.now
+        for epoch in 1...max(config.iterations, 1) where config.iterations > 0 {
+            cgSteps = epoch == config.iterations ? 0 : config.cgSteps
+            sweepItems()
+            if y != nil { sweepImplicit() }
+            sweepUsers()
+            try MFTrainer.report(epoch: epoch, objective: objective, start: start, onEpoch: onEpoch)
+        }
+        return try makeModel()
+    }
+
+    /// Solves every row of one side in parallel against the fixed other side.
+    private func sweep(ranges: [Range<Int>], offsets: [Int], neighbors: [Int32], ratings: [Float],
+                       side: RowSide, out: UnsafeMutablePointer<Float>, outBias: UnsafeMutablePointer<Float>) {
+        let mu = data.mean, k = self.k, params = self.params, solvers = self.solvers, steps = cgSteps
+        neighbors.withUnsafeBufferPointer { nb in
+            ratings.withUnsafeBufferPointer { rb in
+                let ctx = UnsafeSendableBox((nb, rb, side, out, outBias))
+                Parallel.run(ranges) { c, range in
+                    let (nb, rb, side, out, outBias) = ctx.value
+                    let solver = solvers[c]
+                    for r in range {
+                        let lo = offsets[r], hi = offsets[r + 1]
+                        let (lam, lamB) = params.penalties(count: hi - lo)
+                        outBias[r] = solver.solve(
+                            neighbors: UnsafeBufferPointer(rebasing: nb[lo..<hi]),
+                            ratings: UnsafeBufferPointer(rebasing: rb[lo..<hi]), mu: mu,
+                            side: side, lambda: lam, biasLambda: lamB, outFactors: out + r * k,
+                            cgSteps: steps, warmBias: outBias[r])
+                    }
+                }
+            }
+        }
+    }
+
+    func sweepItems() {
+        sweep(ranges: itemRanges, offsets: data.itemOffsets, neighbors: data.itemUsers, ratings: data.itemRatings,
+              side: RowSide(factors: p, bias: bu), out: q, outBias: bi)
+    }
+
+    func sweepUsers() {
+        var side = RowSide(factors: q, bias: bi)
+        if let y {
+            Gram.upper(rows: y, count: ni, k: k, stride: ds, into: gram, scale: params.implicitWeight)
+            side.implicitFactors = UnsafePointer(y); side.implicitWeight = params.implicitWeight
+            side.baseGram = UnsafePointer(gram)
+            for a in 0..<k { for c in a..<k { gramFull[a * ds + c] = gram[a * ds + c]; gramFull[c * ds + a] = gram[a * ds + c] } }
+            side.baseGramFull = UnsafePointer(gramFull)
+        }
+        sweep(ranges: userRanges, offsets: data.userOffsets, neighbors: data.userItems, ratings: data.userRatings,
+              side: side, out: p, outBias: bu)
+    }
+
+    /// y_i solves (w PᵀP + λ_y I) y_i = w Σ_{u rated i} p_u — one shared matrix.
+    func sweepImplicit() {
+        guard let y else { return }
+        let w = params.implicitWeight, k = self.k, ds = self.ds
+        Gram.upper(rows: p, count: nu, k: k, stride: ds, into: gram, scale: w)
+        for c in 0..<k { gram[c * ds + c] += params.implicitLambda }
+        _ = Kernels.choleskyUpper(gram, dim: k, stride: ds)  // SPD: λ_y > 0
+        let offsets = data.itemOffsets
+        data.itemUsers.withUnsafeBufferPointer { users in
+            let ctx = UnsafeSendableBox((users, UnsafePointer(gram), UnsafePointer(p), y))
+            Parallel.run(itemRanges) { _, range in
+                let (users, g, p, y) = ctx.value
+                for i in range {
+                    let out = y + i * k
+                    out.update(repeating: 0, count: k)
+                    for j in offsets[i]..<offsets[i + 1] { Kernels.axpy(w, p + Int(users[j]) * k, out, k) }
+                    Kernels.choleskySolve(g, dim: k, stride: ds, out)
+                }
+            }
+        }
+    }
+
+    func makeModel() throws -> MFModel {
+        let k = self.k
+        var model = try MFModel(
+            factors: k, globalMean: data.mean, minRating: data.minRating, maxRating: data.maxRating,
+            userBias: Array(UnsafeBufferPointer(start: bu, count: nu)),
+            userFactors: Array(UnsafeBufferPointer(start: p, count: nu * k)),
+            itemBias: Array(UnsafeBufferPointer(start: bi, count: ni)),
+            itemFactors: Array(UnsafeBufferPointer(start: q, count: ni * k)),
+            implicitItemFactors: y.map { Array(UnsafeBufferPointer(start: $0, count: ni * k)) } ?? [],
+            itemPopularity: MFTrainer.popularity(data), solver: params, ranking: config.ranking)
+        model.solver = params
+        return model
+    }
+}

@@ -1,1 +1,0 @@
-// MFCore module; see docs/architecture.md.

@@ -1,0 +1,127 @@
+extension MFModel {
+    /// The `n` best items for a user by the ranking score, best first; ties go to the lower index.
+    ///
+    /// Ranking score (see `RankingConfig`):
+    ///   s(u,i) = μ + b_u + p_u·(q_i + γ·y_i) + β·b_i
+    /// It differs from `predict` (γ = 0, β = 1) because rating-accurate scores
+    /// rank obscure, few-rated items first. `user` nil ranks by popularity
+    /// (count of ratings ≥ μ).
+    /// - Parameters:
+    ///   - excludeSorted: item indices never returned (e.g. the user's rated items),
+    ///     ascending; unsorted input is sorted first.
+    ///   - include: when given, only these items are candidates.
+    /// - Throws: `dimension_mismatch` when the user vector has the wrong length.
+    public func topN(user: UserVector?, n: Int, excludeSorted: [Int32] = [], include: [Int32]? = nil) throws -> [ScoredItem] {
+        if let user, user.factors.count != factors {
+            throw MFCoreError.dimensionMismatch(field: "user.factors", expected: factors, actual: user.factors.count)
+        }
+        guard n > 0, itemCount > 0 else { return [] }
+        let exclude = isAscending(excludeSorted) ? excludeSorted : excludeSorted.sorted()
+        var heap = TopKHeap(capacity: n)
+        if let include {
+            for i in include where i >= 0 && Int(i) < itemCount && !contains(exclude, i) {
+                heap.offer(ScoredItem(item: i, score: user.map { rankingScore($0, Int(i)) } ?? itemPopularity[Int(i)]))
+            }
+            return heap.sorted()
+        }
+        if let user {
+            scanBlocks(user, exclude: exclude, heap: &heap)
+        } else {
+            var e = 0
+            for i in 0..<itemCount {
+                while e < exclude.count && Int(exclude[e]) < i { e += 1 }
+                if e < exclude.count && Int(exclude[e]) == i { continue }
+                if itemPopularity[i] > heap.threshold { heap.offer(ScoredItem(item: Int32(i), score: itemPopularity[i])) }
+            }
+        }
+        return heap.sorted()
+    }
+
+    /// Ranking score of one item (scalar path, for `include`).
+    func rankingScore(_ user: UserVector, _ i: Int) -> Float {
+        let k = factors, blk = (i / 8) * k * 8, lane = i % 8
+        var s: Float = 0
+        for c in 0..<k { s += user.factors[c] * Float(rankingBlocks[blk + c * 8 + lane]) }
+        return globalMean + user.bias + s + rankingBias[i]
+    }
+
+    /// Scores 8 items per step from the blocked layout:
+    ///   s[l] = μ + b_u + Σ_c p_u[c]·R[block][c][l] + βb[l]
+    /// and visits lanes only when some lane beats the heap's threshold.
+    /// Ascending scan, so an equal score never displaces a kept (lower) index.
+    private func scanBlocks(_ user: UserVector, exclude: [Int32], heap: inout TopKHeap) {
+        typealias V = SIMD8<Float>
+        @inline(__always) func load(_ p: UnsafePointer<Float16>) -> V {
+            V(UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float16>.self))  // vcvtph2ps
+        }
+        let k = factors, blocks = (itemCount + 7) / 8, n = itemCount
+        let base = V(repeating: globalMean + user.bias)
+        rankingBlocks.withUnsafeBufferPointer { rb in
+            rankingBias.withUnsafeBufferPointer { bb in
+                user.factors.withUnsafeBufferPointer { pb in
+                    let r = rb.baseAddress!, p = pb.baseAddress!
+                    var e = 0
+                    for b in 0..<blocks {
+                        let blk = r + b * k * 8
+                        var a0 = V(), a1 = V(), a2 = V(), a3 = V(), c = 0
+                        while c + 4 <= k {
+                            a0 = a0.addingProduct(V(repeating: p[c]), load(blk + c * 8))
+                            a1 = a1.addingProduct(V(repeating: p[c + 1]), load(blk + c * 8 + 8))
+                            a2 = a2.addingProduct(V(repeating: p[c + 2]), load(blk + c * 8 + 16))
+                            a3 = a3.addingProduct(V(repeating: p[c + 3]), load(blk + c * 8 + 24))
+                            c += 4
+                        }
+                        while c < k { a0 = a0.addingProduct(V(repeating: p[c]), load(blk + c * 8)); c += 1 }
+                        let s = (a0 + a1) + (a2 + a3) + base + Kernels.load(bb.baseAddress! + b * 8)
+                        let t = heap.threshold
+                        guard any(s .> V(repeating: t)) else { continue }
+                        for l in 0..<8 {
+                            let i = b * 8 + l
+                            guard i < n, s[l] > heap.threshold else { continue }
+                            while e < exclude.count && Int(exclude[e]) < i { e += 1 }
+                            if e < exclude.count && Int(exclude[e]) == i { continue }
+                            heap.offer(ScoredItem(item: Int32(i), score: s[l]))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The `n` items most similar to `item` by cosine of item factors q, best
+    /// first, excluding `item` itself and `excludeSorted`. Items with zero factors score 0.
+    public func similarItems(_ item: Int32, n: Int, excludeSorted: [Int32] = []) throws -> [ScoredItem] {
+        guard item >= 0 && Int(item) < itemCount else {
+            throw MFCoreError.indexOutOfRange(field: "item", index: 0, value: Int(item), count: itemCount)
+        }
+        guard n > 0 else { return [] }
+        let exclude = isAscending(excludeSorted) ? excludeSorted : excludeSorted.sorted()
+        var heap = TopKHeap(capacity: n)
+        let k = factors, me = Int(item), myNorm = itemNorms[me]
+        itemFactors.withUnsafeBufferPointer { qb in
+            let q = qb.baseAddress!
+            for i in 0..<itemCount where i != me && !contains(exclude, Int32(i)) {
+                let den = myNorm * itemNorms[i]
+                let s = den > 0 ? Kernels.dot(q + me * k, q + i * k, k) / den : 0
+                if s > heap.threshold { heap.offer(ScoredItem(item: Int32(i), score: s)) }
+            }
+        }
+        return heap.sorted()
+    }
+
+    private func isAscending(_ a: [Int32]) -> Bool {
+        var j = 1
+        while j < a.count { if a[j - 1] > a[j] { return false }; j += 1 }
+        return true
+    }
+
+    /// Binary search in an ascending array.
+    private func contains(_ a: [Int32], _ x: Int32) -> Bool {
+        var lo = 0, hi = a.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if a[mid] < x { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < a.count && a[lo] == x
+    }
+}

@@ -1,0 +1,160 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A user's row of the model: factors p_u (length k) and bias b_u.
+public struct UserVector: Sendable, Equatable {
+    public var factors: [Float]
+    public var bias: Float
+    public init(factors: [Float], bias: Float) { self.factors = factors; self.bias = bias }
+}
+
+/// An item's row of the model: factors q_i, bias b_i, implicit factors y_i
+/// (empty when the model has none) and popularity (used for unknown users).
+public struct ItemVector: Sendable, Equatable {
+    public var factors: [Float]
+    public var bias: Float
+    public var implicitFactors: [Float]
+    public var popularity: Float
+    public init(factors: [Float], bias: Float, implicitFactors: [Float] = [], popularity: Float = 0) {
+        self.factors = factors; self.bias = bias; self.implicitFactors = implicitFactors; self.popularity = popularity
+    }
+}
+
+/// The regularization a row solve uses; kept with the model so fold-in
+/// solves exactly the system training solved.
+public struct SolverParams: Sendable, Equatable {
+    public var lambda: Float
+    public var biasLambda: Float
+    public var weightedLambda: Bool
+    /// Weight of the implicit (rated / not rated) term in user solves; 0 = none.
+    public var implicitWeight: Float
+    /// Penalty on implicit item factors (item fold-in of y_i).
+    public var implicitLambda: Float
+    /// Weighted λ scales penalties by n^lambdaExponent for a row with n ratings.
+    public var lambdaExponent: Float
+
+    public init(lambda: Float, biasLambda: Float, weightedLambda: Bool, implicitWeight: Float, implicitLambda: Float = 1,
+                lambdaExponent: Float = 1) {
+        self.lambda = lambda; self.biasLambda = biasLambda
+        self.weightedLambda = weightedLambda; self.implicitWeight = implicitWeight; self.implicitLambda = implicitLambda
+        self.lambdaExponent = lambdaExponent
+    }
+
+    /// The solve parameters of a training config.
+    public init(_ c: TrainingConfig) {
+        self.init(lambda: c.lambda, biasLambda: c.biasLambda, weightedLambda: c.weightedLambda,
+                  implicitWeight: c.implicitWeight, implicitLambda: c.implicitLambda,
+                  lambdaExponent: c.lambdaExponent)
+    }
+
+    /// (factor λ, bias λ) for a row with `n` ratings.
+    @inline(__always) func penalties(count n: Int) -> (Float, Float) {
+        let m = Float(max(n, 1))
+        let s: Float = !weightedLambda ? 1 : lambdaExponent == 1 ? m : powf(m, lambdaExponent)
+        return (lambda * s, biasLambda * s)
+    }
+}
+
+/// A trained biased matrix-factorization model:
+/// r̂(u,i) = μ + b_u + b_i + p_u·q_i, clipped to [minRating, maxRating].
+///
+/// Factors are flat row-major: row `u` is `userFactors[u*k ..< (u+1)*k]`.
+/// `implicitItemFactors` (y_i) is either empty or `itemCount*k` long.
+public struct MFModel: Sendable {
+    /// Latent dimension k.
+    public let factors: Int
+    public internal(set) var globalMean: Float
+    public internal(set) var minRating: Float
+    public internal(set) var maxRating: Float
+    public internal(set) var userBias: [Float]
+    public internal(set) var userFactors: [Float]
+    public internal(set) var itemBias: [Float]
+    public internal(set) var itemFactors: [Float]
+    public internal(set) var implicitItemFactors: [Float]
+    /// Ratings ≥ the global mean per item: the unknown-user ranking.
+    public internal(set) var itemPopularity: [Float]
+    public internal(set) var solver: SolverParams
+    public internal(set) var ranking: RankingConfig
+    /// Derived: r_i = q_i + γ·y_i, the vectors `topN` scores with, stored in
+    /// blocks of 8 items: component c of item i is at `((i/8)*k + c)*8 + i%8`,
+    /// so one SIMD8 FMA scores 8 items. Padding lanes are 0. Stored as
+    /// Float16 (≈3 significant digits): 10k items × k=64 then fit in L2, which
+    /// halves top-N latency; ranking, not rating accuracy, depends on it.
+    var rankingBlocks: [Float16]
+    /// Derived: β·b_i per item in the same 8-lane blocks; padding lanes −∞.
+    var rankingBias: [Float]
+    /// Derived: ‖q_i‖ for cosine similarity.
+    public internal(set) var itemNorms: [Float]
+
+    public var userCount: Int { userBias.count }
+    public var itemCount: Int { itemBias.count }
+    public var hasImplicitFactors: Bool { !implicitItemFactors.isEmpty }
+
+    /// Assembles a model and derives the ranking vectors and norms; sizes are checked.
+    public init(factors k: Int, globalMean: Float, minRating: Float, maxRating: Float,
+                userBias: [Float], userFactors: [Float], itemBias: [Float], itemFactors: [Float],
+                implicitItemFactors: [Float] = [], itemPopularity: [Float]? = nil,
+                solver: SolverParams, ranking: RankingConfig = RankingConfig()) throws {
+        func check(_ name: String, _ a: [Float], _ n: Int) throws {
+            guard a.count == n else { throw MFCoreError.invalidModelParts(field: name, reason: "has \(a.count) values, expected \(n)") }
+            guard a.allSatisfy(\.isFinite) else { throw MFCoreError.invalidModelParts(field: name, reason: "contains NaN or infinity") }
+        }
+        guard k >= 1 else { throw MFCoreError.invalidModelParts(field: "factors", reason: "must be >= 1") }
+        guard globalMean.isFinite, minRating.isFinite, maxRating.isFinite, minRating <= maxRating else {
+            throw MFCoreError.invalidModelParts(field: "min_rating", reason: "global mean / rating range must be finite with min <= max")
+        }
+        try check("user_factors", userFactors, userBias.count * k)
+        try check("user_bias", userBias, userBias.count)
+        try check("item_factors", itemFactors, itemBias.count * k)
+        try check("item_bias", itemBias, itemBias.count)
+        if !implicitItemFactors.isEmpty { try check("implicit_item_factors", implicitItemFactors, itemBias.count * k) }
+        let pop = itemPopularity ?? [Float](repeating: 0, count: itemBias.count)
+        try check("item_popularity", pop, itemBias.count)
+        self.factors = k; self.globalMean = globalMean; self.minRating = minRating; self.maxRating = maxRating
+        self.userBias = userBias; self.userFactors = userFactors; self.itemBias = itemBias
+        self.itemFactors = itemFactors; self.implicitItemFactors = implicitItemFactors
+        self.itemPopularity = pop; self.solver = solver; self.ranking = ranking
+        rankingBlocks = []; rankingBias = []; itemNorms = []
+        rebuildDerived()
+    }
+
+    /// Recomputes the ranking blocks and `itemNorms` for every item.
+    mutating func rebuildDerived() {
+        let blocks = (itemCount + 7) / 8
+        rankingBlocks = [Float16](repeating: 0, count: blocks * factors * 8)
+        rankingBias = [Float](repeating: -.infinity, count: blocks * 8)
+        itemNorms = [Float](repeating: 0, count: itemCount)
+        for i in 0..<itemCount { updateDerived(item: i) }
+    }
+
+    /// Recomputes the derived rows of item `i` (O(k)).
+    mutating func updateDerived(item i: Int) {
+        let k = factors, g = ranking.implicitWeight, blk = (i / 8) * k * 8, lane = i % 8
+        if rankingBias.count < (i / 8 + 1) * 8 {
+            rankingBlocks.append(contentsOf: [Float16](repeating: 0, count: k * 8))
+            rankingBias.append(contentsOf: [Float](repeating: -.infinity, count: 8))
+        }
+        var n2: Float = 0
+        for c in 0..<k {
+            let q = itemFactors[i * k + c]
+            n2 += q * q
+            rankingBlocks[blk + c * 8 + lane] = Float16(hasImplicitFactors ? q + g * implicitItemFactors[i * k + c] : q)
+        }
+        rankingBias[i] = ranking.itemBiasWeight * itemBias[i]
+        itemNorms[i] = n2.squareRoot()
+    }
+
+    /// r_i = q_i + γ·y_i (Float16-rounded), the vector `topN` scores item `i` with.
+    public func rankingVector(_ i: Int32) -> [Float] {
+        let k = factors, blk = (Int(i) / 8) * k * 8, lane = Int(i) % 8
+        return (0..<k).map { Float(rankingBlocks[blk + $0 * 8 + lane]) }
+    }
+
+    /// Changes the ranking weights (e.g. after tuning) and re-derives vectors.
+    public mutating func setRanking(_ r: RankingConfig) throws {
+        try r.validate()
+        ranking = r
+        rebuildDerived()
+    }
+}

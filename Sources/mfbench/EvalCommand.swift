@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import MFCore
+
+/// `mfbench eval`: train on one CSV, report accuracy on another, using the
+/// protocol of ../shared/anchors/common.py and the product's `topN` scoring.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Train on TRAIN.csv and report RMSE, MAE, P/R/NDCG@10 on TEST.csv.")
+
+    @Option(help: "Training ratings CSV (header: userId, itemId|movieId, rating).")
+    var train: String
+    @Option(help: "Test ratings CSV.")
+    var test: String
+    @OptionGroup var training: TrainingOptions
+    @Option(help: "Fits to time; the median is reported and the last model is scored.")
+    var repeats = 1
+    @Flag(help: "Print one JSON object.")
+    var json = false
+    @Flag(help: "Print the loss after every epoch (stderr).")
+    var verbose = false
+
+    struct Report: Encodable {
+        var rmse, mae, precision_at_10, recall_at_10, ndcg_at_10, fit_seconds: Double
+        var fit_seconds_all: [Double]
+        var train_rows, test_rows, test_dropped: Int
+        var algo: String
+        var factors, iterations: Int
+        var lambda: Double
+        var threads: Int
+        var plain: Bool
+        var config: TrainingConfig
+    }
+
+    func run() throws {
+        let split = try EvalSplit(train: try RatingsCSV(path: train), test: try RatingsCSV(path: test))
+        var config = training.config()
+        if config.threads == 0 { config.threads = ProcessInfo.processInfo.activeProcessorCount }
+        var model: MFModel?
+        var times: [Double] = []
+        for _ in 0..<max(repeats, 1) {
+            let clock = ContinuousClock()
+            var m: MFModel?
+            let d = try clock.measure {
+                // No callback unless asked: the loss costs a pass over the data.
+                m = try MFTrainer.train(split.train, config: config, onEpoch: verbose ? { r in
+                    FileHandle.standardError.write(Data("epoch \(r.epoch) loss \(r.loss) train_rmse \(r.rmse) t \(r.elapsed)\n".utf8))
+                    return true
+                } : nil)
+            }
+            times.append(Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+            model = m
+        }
+        let m = model!
+        let r = Metrics.rating(model: m, users: split.testUsers, items: split.testItems, ratings: split.testRatings)
+        let k = try Metrics.ranking(model: m, train: split.train, users: split.testUsers, items: split.testItems, ratings: split.testRatings)
+        let fit = times.sorted()[times.count / 2]
+        let rep = Report(rmse: r.rmse, mae: r.mae, precision_at_10: k.precision, recall_at_10: k.recall, ndcg_at_10: k.ndcg,
+                         fit_seconds: fit, fit_seconds_all: times, train_rows: split.train.count, test_rows: split.testRatings.count,
+                         test_dropped: split.testDropped, algo: config.algorithm.rawValue, factors: config.factors,
+                         iterations: config.iterations, lambda: Double(config.lambda), threads: config.threads,
+                         plain: training.plain, config: config)
+        if json {
+            let e = JSONEncoder()
+            e.outputFormatting = [.sortedKeys]
+            print(String(decoding: try e.encode(rep), as: UTF8.self))
+        } else {
+            let f = { (x: Double) in String(format: "%.4f", x) }
+            print("rmse \(f(r.rmse))  mae \(f(r.mae))  P@10 \(f(k.precision))  R@10 \(f(k.recall))  NDCG@10 \(f(k.ndcg))  fit \(String(format: "%.3f", fit)) s"
+                  + "  (\(config.algorithm.rawValue) k=\(config.factors) iters=\(config.iterations) λ=\(config.lambda) threads=\(config.threads),"
+                  + " \(split.train.count) train / \(split.testRatings.count) test rows, \(split.testDropped) dropped)")
+        }
+    }
+}

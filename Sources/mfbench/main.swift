@@ -1,2 +1,0 @@
-// mfbench executable entry point (filled in by its issue).
-print("mfbench")

@@ -1,0 +1,96 @@
+import Testing
+@testable import MFCore
+
+@Suite struct KernelTests {
+    func randomArray(_ n: Int, seed: UInt64) -> [Float] {
+        var rng = SeededRNG(seed: seed)
+        return (0..<n).map { _ in rng.nextGaussian() }
+    }
+
+    @Test(arguments: [1, 7, 8, 13, 33, 65])
+    func syrkMatchesNaive(d: Int) {
+        let ds = (d + 7) & ~7, n = 9
+        var x = randomArray(n * ds, seed: UInt64(d))
+        for j in 0..<n { for c in d..<ds { x[j * ds + c] = 0 } }
+        var g = [Float](repeating: 0, count: ds * ds)
+        x.withUnsafeBufferPointer { xb in g.withUnsafeMutableBufferPointer {
+            Kernels.syrkUpper(xb.baseAddress!, rows: n, dim: d, stride: ds, into: $0.baseAddress!) } }
+        for a in 0..<d {
+            for c in a..<d {
+                var s: Float = 0
+                for j in 0..<n { s += x[j * ds + a] * x[j * ds + c] }
+                #expect(abs(g[a * ds + c] - s) < 1e-4, "G[\(a)][\(c)]")
+            }
+        }
+    }
+
+    @Test(arguments: [1, 5, 16, 65])
+    func choleskySolveMatchesNaive(d: Int) {
+        let ds = (d + 7) & ~7
+        // SPD matrix A = MᵀM + I and right-hand side b.
+        let m = randomArray(d * d, seed: 3)
+        var a = [Float](repeating: 0, count: ds * ds), dense = [[Double]](repeating: [Double](repeating: 0, count: d), count: d)
+        for r in 0..<d { for c in 0..<d {
+            var s: Double = r == c ? 1 : 0
+            for j in 0..<d { s += Double(m[j * d + r] * m[j * d + c]) }
+            dense[r][c] = s
+            if c >= r { a[r * ds + c] = Float(s) }
+        } }
+        let b = randomArray(d, seed: 4)
+        var x = b + [Float](repeating: 0, count: ds - d)
+        a.withUnsafeMutableBufferPointer { ab in
+            #expect(Kernels.choleskyUpper(ab.baseAddress!, dim: d, stride: ds))
+            x.withUnsafeMutableBufferPointer { Kernels.choleskySolve(ab.baseAddress!, dim: d, stride: ds, $0.baseAddress!) }
+        }
+        // Residual of the exact system in Double.
+        for r in 0..<d {
+            var s = 0.0
+            for c in 0..<d { s += dense[r][c] * Double(x[c]) }
+            #expect(abs(s - Double(b[r])) < 2e-3 * max(1, abs(Double(b[r]))), "row \(r)")
+        }
+    }
+
+    @Test func choleskyRejectsIndefinite() {
+        var a: [Float] = [1, 2, 0, 0, 0, 0, 0, 0, 2, 1, 0, 0, 0, 0, 0, 0] + [Float](repeating: 0, count: 48)
+        let ok = a.withUnsafeMutableBufferPointer { Kernels.choleskyUpper($0.baseAddress!, dim: 2, stride: 8) }
+        #expect(!ok)
+    }
+
+    @Test func dotAndAxpyMatchNaive() {
+        let a = randomArray(37, seed: 1), b = randomArray(37, seed: 2)
+        let d = a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { Kernels.dot(x.baseAddress!, $0.baseAddress!, 37) } }
+        #expect(abs(d - zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }) < 1e-4)
+        var y = b
+        a.withUnsafeBufferPointer { x in y.withUnsafeMutableBufferPointer { Kernels.axpy(0.5, x.baseAddress!, $0.baseAddress!, 37) } }
+        #expect(maxAbsDiff(y, zip(a, b).map { 0.5 * $0 + $1 }) < 1e-6)
+    }
+
+    /// The dual (Woodbury) path and the primal Cholesky path solve the same problem.
+    @Test(arguments: [1, 3, 20, 40])
+    func dualSolveEqualsPrimal(n: Int) {
+        let k = 32, items = 50
+        let q = randomArray(items * k, seed: 5), bias = randomArray(items, seed: 6)
+        var rng = SeededRNG(seed: UInt64(n))
+        let nb = (0..<n).map { _ in Int32(rng.next() % UInt64(items)) }
+        let r = (0..<n).map { _ in 1 + 4 * rng.nextUnit() }
+        func solve(dual: Bool) -> [Float] {
+            let s = RowSolver(k: k)
+            s.dualThreshold = dual ? 1000 : 0
+            var out = [Float](repeating: 0, count: k)
+            let b = q.withUnsafeBufferPointer { qb in bias.withUnsafeBufferPointer { bb in nb.withUnsafeBufferPointer { n in
+                r.withUnsafeBufferPointer { rb in out.withUnsafeMutableBufferPointer {
+                    s.solve(neighbors: n, ratings: rb, mu: 3, side: RowSide(factors: qb.baseAddress!, bias: bb.baseAddress!),
+                            lambda: 0.7, biasLambda: 0.2, outFactors: $0.baseAddress!)
+                } } } } }
+            return out + [b]
+        }
+        let p = solve(dual: false), d = solve(dual: true)
+        #expect(maxAbsDiff(p, d) < 1e-4)
+    }
+
+    @Test func topKHeapKeepsBestWithIndexTies() {
+        var h = TopKHeap(capacity: 3)
+        for (i, s) in [Float(1), 5, 5, 2, 5, 0].enumerated() { h.offer(ScoredItem(item: Int32(i), score: s)) }
+        #expect(h.sorted().map(\.item) == [1, 2, 4])
+    }
+}
