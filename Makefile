@@ -71,9 +71,10 @@ man: release
 ifeq ($(MAN),1)
 	$(SWIFT) build -c release $(CPU_FLAGS) --product generate-manual
 	@mkdir -p $(GEN)/man
-	$(RELEASE_DIR)/generate-manual $(RELEASE_DIR)/mfd --section 8 -o $(GEN)/man
-	$(RELEASE_DIR)/generate-manual $(RELEASE_DIR)/mfctl --section 1 -o $(GEN)/man
-	$(RELEASE_DIR)/generate-manual $(RELEASE_DIR)/mfbench --section 1 -o $(GEN)/man
+	@for t in mfd:8 mfctl:1 mfbench:1; do \
+	  $(RELEASE_DIR)/generate-manual $(RELEASE_DIR)/$${t%:*} --section $${t#*:} -o $(GEN)/man \
+	    || { echo "generate-manual failed for $${t%:*} (not an ArgumentParser tool? set MAN=0 to skip)"; exit 1; }; \
+	done
 endif
 
 completions: release

@@ -24,7 +24,8 @@ running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
 # Poll `mfctl ping` until it answers, the daemon dies, or the deadline passes.
 wait_ready() {
   local until=$((SECONDS + deadline_s))
-  while ! MFD_SOCKET=$socket "$bin/mfctl" ping >/dev/null 2>&1; do
+  # The socket must exist too, so a client that exits 0 without connecting cannot fool us.
+  until [ -S "$socket" ] && MFD_SOCKET=$socket "$bin/mfctl" ping >/dev/null 2>&1; do
     if ! running; then
       echo "mfd exited during startup; last log lines ($data/mfd.log):" >&2
       tail -n 20 "$data/mfd.log" >&2

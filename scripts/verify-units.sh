@@ -22,6 +22,15 @@ if [ $rc -ne 0 ] || [ -n "$out" ]; then
   echo "systemd-analyze verify failed (rc=$rc):"; echo "$out"; exit 1
 fi
 echo "systemd-analyze verify: clean (mfd.service, mfd.socket; ExecStart=$bin)"
+# sysusers.d / tmpfiles.d entries, applied to a scratch root.
+mkdir -p "$tmp/root/etc" "$tmp/root/usr/lib/sysusers.d" "$tmp/root/usr/lib/tmpfiles.d"
+cp systemd/mfd.sysusers "$tmp/root/usr/lib/sysusers.d/mfd.conf"
+cp systemd/mfd.tmpfiles "$tmp/root/usr/lib/tmpfiles.d/mfd.conf"
+systemd-sysusers --root="$tmp/root" >/dev/null 2>&1 && grep -q '^mfd:' "$tmp/root/etc/group" \
+  || { echo "systemd-sysusers failed on systemd/mfd.sysusers"; exit 1; }
+systemd-tmpfiles --root="$tmp/root" --create >/dev/null && [ -d "$tmp/root/run/mfd" ] && [ -d "$tmp/root/var/lib/mfd" ] \
+  || { echo "systemd-tmpfiles failed on systemd/mfd.tmpfiles"; exit 1; }
+echo "sysusers.d/tmpfiles.d: user+group mfd, /var/lib/mfd and /run/mfd created in a scratch root"
 score=$(systemd-analyze security --offline=yes systemd/mfd.service 2>&1) || true
 echo "$score" | grep -E '^✗|exposure level'
 level=$(echo "$score" | sed -n 's/.*Overall exposure level for mfd.service: \([0-9.]*\).*/\1/p')

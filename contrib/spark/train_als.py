@@ -69,7 +69,8 @@ def main(argv=None):
     from pyspark.ml.recommendation import ALS
     from pyspark.ml.evaluation import RegressionEvaluator
 
-    builder = SparkSession.builder.appName("mfd-train-als")
+    # No console progress bars: they garble the summary lines on stdout.
+    builder = SparkSession.builder.appName("mfd-train-als").config("spark.ui.showConsoleProgress", "false")
     if args.master:
         builder = builder.master(args.master)
     elif "spark.master" not in os.environ.get("PYSPARK_SUBMIT_ARGS", "") and not os.environ.get("SPARK_ENV_LOADED"):

@@ -67,7 +67,8 @@ extension DemoCatalog {
         case 5: core = "\(random.element(of: names)) and the \(adjective(&random)) \(noun(&random))"
         default:
             let subject = noun(&random)
-            let article = "AEIOU".contains(subject.first!) ? "An" : "A"
+            let plural = subject.hasSuffix("s") && !subject.hasSuffix("ss")
+            let article = plural ? "The" : ("AEIOU".contains(subject.first!) ? "An" : "A")
             core = "\(article) \(subject) in \(random.element(of: places))"
         }
         return "\(core) (\(year))"
