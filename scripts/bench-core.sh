@@ -41,7 +41,7 @@ PY
 
 mfd_fit() {  # $1 = train.csv, $2 = test.csv, $3 = threads
   "$BIN" eval --train "$1" --test "$2" --plain --factors 64 --iterations 10 --threads "$3" --repeats 3 --json \
-    | "$VENV/bin/python" -c 'import json,sys; print(f"{json.load(sys.stdin)[\"fit_seconds\"]:.4f}")'
+    | "$VENV/bin/python" -c 'import json,sys; print("%.4f" % json.load(sys.stdin)["fit_seconds"])'
 }
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }

@@ -59,29 +59,49 @@ extension MFModel {
         rankingBlocks.withUnsafeBufferPointer { rb in
             rankingBias.withUnsafeBufferPointer { bb in
                 user.factors.withUnsafeBufferPointer { pb in
-                    let r = rb.baseAddress!, p = pb.baseAddress!
+                    let r = rb.baseAddress!, p = pb.baseAddress!, bias = bb.baseAddress!
                     var e = 0
-                    for b in 0..<blocks {
-                        let blk = r + b * k * 8
-                        var a0 = V(), a1 = V(), a2 = V(), a3 = V(), c = 0
-                        while c + 4 <= k {
-                            a0 = a0.addingProduct(V(repeating: p[c]), load(blk + c * 8))
-                            a1 = a1.addingProduct(V(repeating: p[c + 1]), load(blk + c * 8 + 8))
-                            a2 = a2.addingProduct(V(repeating: p[c + 2]), load(blk + c * 8 + 16))
-                            a3 = a3.addingProduct(V(repeating: p[c + 3]), load(blk + c * 8 + 24))
-                            c += 4
-                        }
-                        while c < k { a0 = a0.addingProduct(V(repeating: p[c]), load(blk + c * 8)); c += 1 }
-                        let s = (a0 + a1) + (a2 + a3) + base + Kernels.load(bb.baseAddress! + b * 8)
-                        let t = heap.threshold
-                        guard any(s .> V(repeating: t)) else { continue }
+                    // Offers the lanes of block b that beat the threshold (rare once the heap is full).
+                    @inline(__always) func visit(_ b: Int, _ acc: V) {
+                        let s = acc + base + Kernels.load(bias + b &* 8)
+                        guard any(s .> V(repeating: heap.threshold)) else { return }
                         for l in 0..<8 {
-                            let i = b * 8 + l
+                            let i = b &* 8 &+ l
                             guard i < n, s[l] > heap.threshold else { continue }
                             while e < exclude.count && Int(exclude[e]) < i { e += 1 }
                             if e < exclude.count && Int(exclude[e]) == i { continue }
                             heap.offer(ScoredItem(item: Int32(i), score: s[l]))
                         }
+                    }
+                    let stride = k &* 8
+                    var b = 0
+                    // 4 blocks (32 items) per pass share each broadcast of p[c]; 8 FMA chains.
+                    while b &+ 4 <= blocks {
+                        let q0 = r + b &* stride, q1 = q0 + stride, q2 = q1 + stride, q3 = q2 + stride
+                        var a0 = V(), a1 = V(), a2 = V(), a3 = V(), c0 = V(), c1 = V(), c2 = V(), c3 = V()
+                        var c = 0
+                        while c &+ 2 <= k {
+                            let o = c &* 8, pa = V(repeating: p[c]), pb = V(repeating: p[c &+ 1])
+                            a0 = a0.addingProduct(pa, load(q0 + o)); c0 = c0.addingProduct(pb, load(q0 + (o &+ 8)))
+                            a1 = a1.addingProduct(pa, load(q1 + o)); c1 = c1.addingProduct(pb, load(q1 + (o &+ 8)))
+                            a2 = a2.addingProduct(pa, load(q2 + o)); c2 = c2.addingProduct(pb, load(q2 + (o &+ 8)))
+                            a3 = a3.addingProduct(pa, load(q3 + o)); c3 = c3.addingProduct(pb, load(q3 + (o &+ 8)))
+                            c &+= 2
+                        }
+                        if c < k {
+                            let o = c &* 8, pa = V(repeating: p[c])
+                            a0 = a0.addingProduct(pa, load(q0 + o)); a1 = a1.addingProduct(pa, load(q1 + o))
+                            a2 = a2.addingProduct(pa, load(q2 + o)); a3 = a3.addingProduct(pa, load(q3 + o))
+                        }
+                        visit(b, a0 + c0); visit(b &+ 1, a1 + c1); visit(b &+ 2, a2 + c2); visit(b &+ 3, a3 + c3)
+                        b &+= 4
+                    }
+                    while b < blocks {
+                        let q0 = r + b &* stride
+                        var a0 = V()
+                        for c in 0..<k { a0 = a0.addingProduct(V(repeating: p[c]), load(q0 + c &* 8)) }
+                        visit(b, a0)
+                        b &+= 1
                     }
                 }
             }

@@ -46,6 +46,24 @@ import Testing
         #expect(throws: MFCoreError.self) { try m.topN(user: UserVector(factors: [1, 2], bias: 0), n: 1) }
     }
 
+    /// The blocked SIMD scan (4 blocks per pass + tail blocks) equals a naive full sort.
+    @Test(arguments: [3, 37, 100, 203])
+    func blockedTopNMatchesNaiveSort(items: Int) throws {
+        var rng = SeededRNG(seed: UInt64(items))
+        let k = 13
+        func table(_ n: Int) -> [Float] { (0..<n).map { _ in rng.nextGaussian() } }
+        let m = try MFModel(factors: k, globalMean: 3, minRating: 1, maxRating: 5, userBias: [0.1], userFactors: table(k),
+                            itemBias: table(items), itemFactors: table(items * k), implicitItemFactors: table(items * k),
+                            solver: SolverParams(TrainingConfig()))
+        let u = m.user(0)
+        let exclude = (0..<items).filter { $0 % 7 == 3 }.map { Int32($0) }
+        let naive = (0..<items).filter { $0 % 7 != 3 }.map { ScoredItem(item: Int32($0), score: m.rankingScore(u, $0)) }
+            .sorted(by: ScoredItem.better)
+        let top = try m.topN(user: u, n: 10, excludeSorted: exclude)
+        #expect(top.map(\.item) == Array(naive.prefix(10)).map(\.item))
+        #expect(maxAbsDiff(top.map(\.score), naive.prefix(10).map(\.score)) < 1e-4)
+    }
+
     @Test func popularityForUnknownUser() throws {
         let m = try tinyModel()
         #expect(try m.topN(user: nil, n: 3).map(\.item) == [2, 3, 0])

@@ -39,8 +39,13 @@ import Testing
         var c = TrainingConfig()
         c.factors = 8; c.iterations = 3
         let m = try MFTrainer.train(s.train, config: c)
-        let r = Metrics.rating(model: m, users: s.test.users, items: s.test.items, ratings: s.test.ratings)
-        let rank = try Metrics.ranking(model: m, train: s.train, users: s.test.users, items: s.test.items, ratings: s.test.ratings)
+        // Every 4th user keeps the debug-build run to a few seconds.
+        var t = Fixtures.Triples()
+        for j in s.test.ratings.indices where s.test.users[j] % 4 == 0 {
+            t.add(Int(s.test.users[j]), Int(s.test.items[j]), s.test.ratings[j])
+        }
+        let r = Metrics.rating(model: m, users: t.users, items: t.items, ratings: t.ratings)
+        let rank = try Metrics.ranking(model: m, train: s.train, users: t.users, items: t.items, ratings: t.ratings)
         #expect(r.rmse < 0.90, "rmse \(r.rmse)")
         #expect(rank.ndcg > 0.12, "ndcg \(rank.ndcg)")
     }
