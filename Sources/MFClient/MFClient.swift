@@ -1,1 +1,100 @@
-// MFClient module; see docs/architecture.md.
+import Foundation
+import MFProtocol
+import NIOCore
+import NIOExtras
+import NIOPosix
+import Synchronization
+
+/// An async client for mfd over its Unix socket. One connection, reused; requests may be
+/// issued concurrently and are pipelined, with responses matched in order.
+public final class MFClient: Sendable {
+    public let path: String
+    public let timeout: Double
+    private let channel: any Channel
+    private let matcher: NIOLoopBound<ResponseMatcher>
+    private let encoder = RequestEncoder()
+    private let nextID = Mutex<Int64>(0)
+
+    private init(path: String, timeout: Double, channel: any Channel, matcher: NIOLoopBound<ResponseMatcher>) {
+        self.path = path; self.timeout = timeout; self.channel = channel; self.matcher = matcher
+    }
+
+    /// Connects to `path`. `timeout` (seconds) bounds the connect and each request.
+    public static func connect(path: String, timeout: Double = 30,
+                               group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws(MFClientError) -> MFClient {
+        let loop = group.next()
+        do {
+            let (channel, matcher) = try await ClientBootstrap(group: loop)
+                .connectTimeout(.milliseconds(Int64(timeout * 1000)))
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        // Responses have no length limit on the wire; cap at 256 MiB to stay bounded.
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineBasedFrameDecoder(),
+                                                                                           maximumBufferSize: 256 << 20))
+                        try channel.pipeline.syncOperations.addHandler(ResponseMatcher())
+                    }
+                }
+                .connect(unixDomainSocketPath: path)
+                .flatMapThrowing { channel in
+                    (channel, NIOLoopBound(try channel.pipeline.syncOperations.handler(type: ResponseMatcher.self), eventLoop: loop))
+                }.get()
+            return MFClient(path: path, timeout: timeout, channel: channel, matcher: matcher)
+        } catch {
+            throw .unreachable(path: path, reason: Self.reason(error))
+        }
+    }
+
+    static func reason(_ error: any Error) -> String {
+        if let io = error as? IOError { return String(cString: strerror(io.errnoCode)) }
+        if let c = error as? NIOConnectionError, let first = c.connectionErrors.first { return reason(first.error) }
+        if error is ChannelError { return "\(error)" }
+        return "\(error)"
+    }
+
+    /// Sends one operation and returns its typed result.
+    public func send<O: WireOperation>(_ operation: O) async throws(MFClientError) -> O.Result {
+        let line = try await sendRaw(operation)
+        do { return try line.result(O.Result.self) } catch { throw .daemon(error) }
+    }
+
+    /// Sends one operation and returns the parsed response line (the result's exact bytes for `--json`).
+    public func sendRaw<O: WireOperation>(_ operation: O) async throws(MFClientError) -> ResponseLine {
+        let id = nextID.withLock { $0 += 1; return $0 }
+        let bytes: [UInt8]
+        do { bytes = try encoder.encode(operation, id: .int(id)) } catch {
+            throw .badResponse("cannot encode request: \(error)")
+        }
+        let reply = try await roundTrip(bytes)
+        let line: ResponseLine
+        do { line = try ResponseLine(reply) } catch { throw .badResponse(error.message) }
+        guard line.id == .int(id) else { throw .badResponse("response id \(line.id) does not match request id \(id)") }
+        return line
+    }
+
+    /// Writes a request line and waits for its response line, with the timeout.
+    func roundTrip(_ bytes: [UInt8]) async throws(MFClientError) -> [UInt8] {
+        let loop = channel.eventLoop
+        let promise = loop.makePromise(of: [UInt8].self)
+        let matcher = self.matcher
+        let channel = self.channel
+        let timeout = self.timeout
+        loop.execute {
+            // Enqueue and write in one event-loop turn, so the queue order is the wire order.
+            matcher.value.enqueue(promise)
+            channel.writeAndFlush(channel.allocator.buffer(bytes: bytes), promise: nil)
+            let timer = loop.scheduleTask(in: .milliseconds(Int64(timeout * 1000))) {
+                matcher.value.failAll(.timeout(seconds: timeout))
+                channel.close(promise: nil)
+            }
+            promise.futureResult.whenComplete { _ in timer.cancel() }
+        }
+        do { return try await promise.futureResult.get() } catch let e as MFClientError { throw e } catch {
+            throw .badResponse("\(error)")
+        }
+    }
+
+    /// Closes the connection; pending requests fail with `connectionClosed`.
+    public func close() async {
+        try? await channel.close()
+    }
+}

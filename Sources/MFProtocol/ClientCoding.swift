@@ -1,17 +1,12 @@
 import Foundation
 
 /// Client side: encodes requests and decodes response lines.
-public struct RequestEncoder: @unchecked Sendable {  // JSONEncoder is not mutated after init
-    private let encoder: JSONEncoder
-
-    public init() {
-        encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-    }
+public struct RequestEncoder: Sendable {
+    public init() {}
 
     /// `{"id":…,"op":"…",…params}\n`.
     public func encode<O: WireOperation>(_ operation: O, id: RequestID) throws -> [UInt8] {
-        let body = try encoder.encode(operation)
+        let body = try StreamingJSONEncoder().encode(operation)
         var out: [UInt8] = []
         out.reserveCapacity(body.count + 40)
         out.append(contentsOf: #"{"id":"#.utf8)

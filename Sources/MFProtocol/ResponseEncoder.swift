@@ -1,26 +1,17 @@
-import Foundation
-
 /// Encodes response lines: `{"id":…,"ok":true,"result":{…}}\n` or `{"id":…,"ok":false,"error":{…}}\n`.
-public struct ResponseEncoder: @unchecked Sendable {  // JSONEncoder is not mutated after init
-    private let encoder: JSONEncoder
-
-    public init() {
-        encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-    }
+public struct ResponseEncoder: Sendable {
+    public init() {}
 
     /// A success line; if the result cannot be encoded (e.g. a NaN score) an `internal` error line.
     public func success(id: RequestID, _ result: some Encodable) -> [UInt8] {
-        let body: Data
-        do { body = try encoder.encode(result) } catch {
-            return failure(id: id, WireError(.internalError, "could not encode the result: \(error)"))
-        }
         var out: [UInt8] = []
-        out.reserveCapacity(body.count + 40)
+        out.reserveCapacity(512)
         out.append(contentsOf: #"{"id":"#.utf8)
         id.write(to: &out)
         out.append(contentsOf: #","ok":true,"result":"#.utf8)
-        out.append(contentsOf: body)
+        do { try StreamingJSONEncoder().encode(result, into: &out) } catch {
+            return failure(id: id, WireError(.internalError, "could not encode the result: \(error)"))
+        }
         out.append(contentsOf: "}\n".utf8)
         return out
     }

@@ -1,0 +1,69 @@
+import Foundation
+import MFProtocol
+
+extension MFClient {
+    /// Bytes of file per `import_chunk` (base64 of it stays well under the 1 MiB line limit).
+    public static let importChunkBytes = 256 << 10
+
+    /// Streams a local file to the daemon: `import_begin`, `import_chunk`…, `import_commit`.
+    /// Reads `importChunkBytes` at a time (a 2 GB file is never in memory); on any error the
+    /// session is aborted. `progress(sent, total)` is called after each chunk.
+    public func importFile(_ path: String, kind: ImportKind, format: ImportFormat = .auto, skipBad: Bool = false,
+                           progress: @Sendable (Int64, Int64) -> Void = { _, _ in }) async throws(MFClientError) -> ImportCommitResult {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw .localFile(path: path, reason: String(cString: strerror(errno)))
+        }
+        defer { try? handle.close() }
+        let total = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? nil
+        let begin = try await send(ImportBeginRequest(kind: kind, format: format, skipBad: skipBad,
+                                                      name: (path as NSString).lastPathComponent, size: total))
+        let chunkSize = min(Self.importChunkBytes, max(1024, begin.maxChunkBytes))
+        var offset: Int64 = 0
+        var carry: [UInt8] = []
+        do throws(MFClientError) {
+            while true {
+                let data: Data
+                do { data = try handle.read(upToCount: chunkSize) ?? Data() } catch {
+                    throw .localFile(path: path, reason: "\(error)")
+                }
+                let eof = data.isEmpty
+                var bytes = carry + data
+                carry = []
+                // Cut at the last newline so text chunks stay valid UTF-8; the rest goes with the next chunk.
+                if !eof, let nl = bytes.lastIndex(of: 10), nl + 1 < bytes.count {
+                    carry = Array(bytes[(nl + 1)...])
+                    bytes.removeSubrange((nl + 1)...)
+                }
+                if bytes.isEmpty { if eof { break } else { continue } }
+                let chunk: ImportChunkRequest
+                if let text = String(validating: bytes, as: UTF8.self) {
+                    chunk = ImportChunkRequest(import: begin.import, offset: offset, data: text)
+                } else {
+                    chunk = ImportChunkRequest(import: begin.import, offset: offset, dataBase64: Base64.encode(bytes))
+                }
+                _ = try await send(chunk)
+                offset += Int64(bytes.count)
+                progress(offset, total ?? offset)
+                if eof { break }
+            }
+            return try await send(ImportCommitRequest(token: begin.import))
+        } catch {
+            if case .daemon = error { _ = try? await send(ImportAbortRequest(token: begin.import)) }
+            throw error
+        }
+    }
+
+    /// Pages through an export, handing each page's rows to `body`; returns the header.
+    public func export(_ what: ExportKind, pageRows: Int = 10_000,
+                       _ body: ([[JSONScalar]]) throws(MFClientError) -> Void) async throws(MFClientError) -> ExportBeginResult {
+        let begin = try await send(ExportBeginRequest(what: what))
+        while true {
+            let page = try await send(ExportNextRequest(export: begin.export, maxRows: pageRows))
+            do throws(MFClientError) { try body(page.rows) } catch {
+                _ = try? await send(ExportEndRequest(token: begin.export))
+                throw error
+            }
+            if page.done { return begin }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import MFProtocol
+
+/// MFClient's one error type. `exitCode` is mfctl's exit status for it.
+public enum MFClientError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The socket could not be reached; `reason` is the errno text ("No such file or directory").
+    case unreachable(path: String, reason: String)
+    /// No answer within the timeout; the connection is closed (later responses would be out of step).
+    case timeout(seconds: Double)
+    /// The daemon answered with an error.
+    case daemon(WireError)
+    /// The connection closed before the answer came.
+    case connectionClosed
+    /// The daemon sent something that is not a valid response.
+    case badResponse(String)
+    /// A local file could not be read or written (import/export).
+    case localFile(path: String, reason: String)
+
+    public var code: String {
+        switch self {
+        case .unreachable: return "unreachable"
+        case .timeout: return "timeout"
+        case .daemon(let e): return e.code.rawValue
+        case .connectionClosed: return "connection_closed"
+        case .badResponse: return "bad_response"
+        case .localFile: return "local_file"
+        }
+    }
+
+    public var exitCode: Int32 {
+        switch self {
+        case .unreachable, .connectionClosed: return ExitCode.unreachable
+        case .timeout: return ExitCode.timeout
+        case .daemon(let e): return e.code.exitCode
+        case .badResponse: return ExitCode.daemonError
+        case .localFile: return ExitCode.usage
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .unreachable(let path, let reason):
+            return "cannot connect to \(path) (\(reason)): is mfd running? try `systemctl status mfd`"
+        case .timeout(let s): return "no answer from mfd within \(s) s"
+        case .daemon(let e): return e.field.map { "\(e.code.rawValue): \(e.message) (\($0))" } ?? "\(e.code.rawValue): \(e.message)"
+        case .connectionClosed: return "mfd closed the connection"
+        case .badResponse(let m): return "bad response from mfd: \(m)"
+        case .localFile(let path, let reason): return "\(path): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import MFClient
+import MFProtocol
+
+/// Options every subcommand takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "Socket path (default: $MFD_SOCKET, /run/mfd/mfd.sock if present, else mfd's hand-run default).")
+    var socket: String?
+
+    @Flag(name: .long, help: "Print the daemon's result object unchanged, as JSON.")
+    var json = false
+
+    @Option(name: .long, help: "Seconds to wait for the daemon.")
+    var timeout: Double = 30
+
+    var socketPath: String {
+        SocketPath.clientResolve(explicit: socket, environment: ProcessInfo.processInfo.environment,
+                                 uid: getuid(), exists: { FileManager.default.fileExists(atPath: $0) })
+    }
+
+    /// Connects, runs `body`, and maps client errors to messages and exit codes.
+    func withClient<T>(_ body: (MFClient) async throws(MFClientError) -> T) async throws -> T {
+        do throws(MFClientError) {
+            let client = try await MFClient.connect(path: socketPath, timeout: timeout)
+            let value = try await body(client)
+            await client.close()
+            return value
+        } catch {
+            FileHandle.standardError.write(Data("mfctl: \(error.description)\n".utf8))
+            throw CtlExit(code: error.exitCode)
+        }
+    }
+
+    /// Sends one op; prints the raw result with `--json`, else `human(result)`.
+    func run<O: WireOperation>(_ op: O, human: (O.Result) -> String) async throws {
+        let line = try await withClient { client throws(MFClientError) in try await client.sendRaw(op) }
+        switch line.outcome {
+        case .failure(let e):
+            FileHandle.standardError.write(Data("mfctl: \(MFClientError.daemon(e).description)\n".utf8))
+            throw CtlExit(code: e.code.exitCode)
+        case .success(let bytes):
+            if json {
+                FileHandle.standardOutput.write(Data(bytes + [10]))
+                return
+            }
+            do {
+                let text = human(try line.result(O.Result.self))
+                if !text.isEmpty { print(text) }
+            } catch {
+                FileHandle.standardError.write(Data("mfctl: \(error)\n".utf8))
+                throw CtlExit(code: MFProtocol.ExitCode.daemonError)
+            }
+        }
+    }
+}
+
+/// Validates a rating argument locally (before connecting).
+func parseRating(_ text: String, argument: String = "RATING") throws -> Double {
+    guard let v = Double(text), v.isFinite else {
+        throw ValidationError("\(argument) must be a finite number, got '\(text)'")
+    }
+    return v
+}

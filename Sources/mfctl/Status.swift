@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+import MFProtocol
+
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Counts, model, training and counters.")
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        try await global.run(StatusRequest()) { s in
+            var lines = ["\(s.server), up \(Int(s.uptimeSeconds)) s, \(s.connections) connections",
+                         "ratings \(s.ratings), users \(s.users), items \(s.items), density " + String(format: "%.5f", s.density)]
+            if let m = s.model {
+                lines.append("model \(m.id): \(m.kind.rawValue) \(m.algorithm), k=\(m.factors), age \(Int(m.ageSeconds)) s")
+            } else {
+                lines.append("model: none (serving popularity)")
+            }
+            if let t = s.lastTraining, let met = t.metrics {
+                lines.append("last training: job \(t.job), " + String(format: "train RMSE %.4f, %.1f s", met.trainRMSE, met.durationSeconds))
+            }
+            if let r = s.running { lines.append("running: \(r.kind.rawValue) job \(r.job) \(Int(r.progress * 100))%") }
+            lines.append("pending changes \(s.pendingChanges), retrain \(s.config.retrain.rawValue), requests \(s.requests.values.reduce(0, +)), errors \(s.errors)")
+            return lines.joined(separator: "\n")
+        }
+    }
+}

@@ -1,2 +1,0 @@
-// mfctl executable entry point (filled in by its issue).
-print("mfctl")

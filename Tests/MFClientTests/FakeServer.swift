@@ -1,0 +1,97 @@
+import Foundation
+import MFProtocol
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A small blocking POSIX server that answers per docs/protocol.md with canned data,
+/// for testing MFClient without the real daemon. One thread per connection.
+final class FakeServer: @unchecked Sendable {
+    let path: String
+    private let fd: Int32
+    private let lock = NSLock()
+    private var imported: [UInt8] = []
+
+    init() throws {
+        path = "/tmp/mfc-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
+        unlink(path)
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
+            for (i, b) in path.utf8.enumerated() { raw[i] = b }
+        }
+        let ok = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard ok == 0, listen(fd, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
+        let t = Thread { [self] in acceptLoop() }
+        t.start()
+    }
+
+    func stop() {
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
+        unlink(path)
+    }
+
+    var importedBytes: [UInt8] { lock.withLock { imported } }
+
+    private func acceptLoop() {
+        while true {
+            let c = accept(fd, nil, nil)
+            if c < 0 { return }
+            Thread { [self] in serve(c) }.start()
+        }
+    }
+
+    private func serve(_ c: Int32) {
+        defer { close(c) }
+        var framer = LineFramer()
+        var buf = [UInt8](repeating: 0, count: 65536)
+        let decoder = RequestDecoder()
+        while true {
+            let n = read(c, &buf, buf.count)
+            if n <= 0 { return }
+            framer.append(buf[0..<n])
+            while let frame = framer.next() {
+                guard case .line(let line) = frame else { return }
+                guard let d = decoder.decode(line) else { continue }
+                guard let reply = answer(d) else { continue }  // no reply: lets the client time out
+                var off = 0
+                while off < reply.count {
+                    let w = reply[off...].withUnsafeBytes { write(c, $0.baseAddress, $0.count) }
+                    if w <= 0 { return }
+                    off += w
+                }
+            }
+        }
+    }
+
+    private func answer(_ d: DecodedRequest) -> [UInt8]? {
+        let enc = ResponseEncoder()
+        switch d.request {
+        case .failure(let e): return enc.failure(id: d.id, e)
+        case .success(let r):
+            switch r {
+            case .ping: return enc.success(id: d.id, PingResult())
+            case .recommend(let q):
+                if q.user == 404 { return enc.failure(id: d.id, WireError(.unknownUser, "no such user", field: "user")) }
+                let items = (0..<q.n).map { ScoredItem(item: Int64($0 + 1), score: 5 - Float($0) / 10, title: "Movie \(q.user)-\($0)") }
+                return enc.success(id: d.id, RecommendResult(user: q.user, items: items, source: .model))
+            case .train: return nil
+            case .importBegin: return enc.success(id: d.id, ImportBeginResult(import: "imp-1", maxChunkBytes: 4096))
+            case .importChunk(let ch):
+                let bytes = try! ch.bytes()
+                let total = lock.withLock { imported += bytes; return imported.count }
+                if ch.offset != Int64(total - bytes.count) { return enc.failure(id: d.id, WireError(.invalidValue, "offset", field: "offset")) }
+                return enc.success(id: d.id, ImportChunkResult(bytes: Int64(total), lines: 0))
+            case .importCommit:
+                let lines = importedBytes.filter { $0 == 10 }.count
+                return enc.success(id: d.id, ImportCommitResult(kind: .ratings, format: .csv, lines: Int64(lines),
+                                                                imported: Int64(lines), skipped: 0, issues: [], durationSeconds: 0))
+            default: return enc.failure(id: d.id, WireError(.internalError, "fake server does not do \(r.op.rawValue)"))
+            }
+        }
+    }
+}

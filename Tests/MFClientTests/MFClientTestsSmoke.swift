@@ -1,3 +1,0 @@
-import Testing
-
-@Test func MFClientBuilds() { #expect(Bool(true)) }
