@@ -53,13 +53,13 @@ extension MFClient {
         }
     }
 
-    /// Pages through an export, handing each page's rows to `body`; returns the header.
+    /// Pages through an export, handing the header and each page's rows to `body`; returns the header.
     public func export(_ what: ExportKind, pageRows: Int = 10_000,
-                       _ body: ([[JSONScalar]]) throws(MFClientError) -> Void) async throws(MFClientError) -> ExportBeginResult {
+                       _ body: (ExportBeginResult, [[JSONScalar]]) throws(MFClientError) -> Void) async throws(MFClientError) -> ExportBeginResult {
         let begin = try await send(ExportBeginRequest(what: what))
         while true {
             let page = try await send(ExportNextRequest(export: begin.export, maxRows: pageRows))
-            do throws(MFClientError) { try body(page.rows) } catch {
+            do throws(MFClientError) { try body(begin, page.rows) } catch {
                 _ = try? await send(ExportEndRequest(token: begin.export))
                 throw error
             }

@@ -15,13 +15,7 @@ struct Train: AsyncParsableCommand {
         // Poll train_status so progress shows and no single request outlives --timeout.
         let bar = Progress(label: "train")
         let job = try await global.withClient { client throws(MFClientError) -> JobInfo in
-            var job = try await client.send(TrainRequest())
-            while job.state == .queued || job.state == .running {
-                bar.update(Int64(job.progress * 1000), 1000)
-                try? await Task.sleep(for: .milliseconds(200))  // polling interval, not a test wait
-                job = try await client.send(TrainStatusRequest(job: job.job))
-            }
-            return job
+            try await client.waitForJob(try await client.send(TrainRequest())) { bar.update(Int64($0 * 1000), 1000) }
         }
         bar.finish()
         if global.json { return print(String(decoding: try StreamingJSONEncoder().encode(job), as: UTF8.self)) }

@@ -11,6 +11,8 @@ final class FakeServer: @unchecked Sendable {
     private let fd: Int32
     private let lock = NSLock()
     private var imported: [UInt8] = []
+    private var modelUsers = 0
+    private var modelItems = 0
 
     init() throws {
         path = "/tmp/mfc-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
@@ -90,6 +92,17 @@ final class FakeServer: @unchecked Sendable {
                 let lines = importedBytes.filter { $0 == 10 }.count
                 return enc.success(id: d.id, ImportCommitResult(kind: .ratings, format: .csv, lines: Int64(lines),
                                                                 imported: Int64(lines), skipped: 0, issues: [], durationSeconds: 0))
+            case .importModelBegin: return enc.success(id: d.id, ImportBeginResult(import: "mod-1", maxChunkBytes: 4096))
+            case .importModelRows(let q):
+                let (u, i) = lock.withLock { () -> (Int, Int) in
+                    if q.side == .users { modelUsers += q.rows.count } else { modelItems += q.rows.count }
+                    return (modelUsers, modelItems)
+                }
+                return enc.success(id: d.id, ImportModelRowsResult(users: u, items: i))
+            case .importModelCommit:
+                let (u, i) = lock.withLock { (modelUsers, modelItems) }
+                return enc.success(id: d.id, ImportModelResult(modelID: 9, users: u, items: i, factors: 2, replayed: 0))
+            case .importAbort: return enc.success(id: d.id, CloseResult())
             default: return enc.failure(id: d.id, WireError(.internalError, "fake server does not do \(r.op.rawValue)"))
             }
         }

@@ -1,0 +1,82 @@
+import Foundation
+import MFProtocol
+
+extension MFClient {
+    /// Imports an externally trained model from `dir`: `manifest.json` (a `ModelManifest`),
+    /// `user_factors.csv` and `item_factors.csv` (`id,bias,f0,…`; a header line is skipped).
+    /// Rows are read and streamed in batches of `batch` (never the whole file in memory); the session is aborted on any error.
+    public func importModel(dir: String, batch: Int = 1000,
+                            progress: (Int, Int) -> Void = { _, _ in }) async throws(MFClientError) -> ImportModelResult {
+        let manifestPath = (dir as NSString).appendingPathComponent("manifest.json")
+        guard let data = FileManager.default.contents(atPath: manifestPath) else {
+            throw .localFile(path: manifestPath, reason: "cannot read")
+        }
+        let manifest: ModelManifest
+        do { manifest = try JSONDecoder().decode(ModelManifest.self, from: data) } catch let e as WireError {
+            throw .localFile(path: manifestPath, reason: e.message)
+        } catch {
+            throw .localFile(path: manifestPath, reason: "not a valid manifest: \(error)")
+        }
+        let begin = try await send(ImportModelBeginRequest(manifest: manifest))
+        do throws(MFClientError) {
+            var sent = 0
+            for side in [FactorSide.users, .items] {
+                let path = (dir as NSString).appendingPathComponent(side == .users ? "user_factors.csv" : "item_factors.csv")
+                var rows: [FactorRow] = []
+                func flush() async throws(MFClientError) {
+                    guard !rows.isEmpty else { return }
+                    _ = try await send(ImportModelRowsRequest(import: begin.import, side: side, rows: rows))
+                    sent += rows.count
+                    rows.removeAll(keepingCapacity: true)
+                    progress(sent, manifest.users + manifest.items)
+                }
+                try await forEachLine(path) { number, line async throws(MFClientError) in
+                    let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+                    guard let id = Int64(fields.first ?? "") else {
+                        if number == 1 { return }  // header
+                        throw .localFile(path: "\(path):\(number)", reason: "first field is not an integer id")
+                    }
+                    let floats = fields.dropFirst().compactMap { Float($0.trimmingCharacters(in: .whitespaces)) }
+                    guard fields.count == manifest.k + 2, floats.count == manifest.k + 1, floats.allSatisfy(\.isFinite) else {
+                        throw .localFile(path: "\(path):\(number)", reason: "expected id, bias and \(manifest.k) finite factors")
+                    }
+                    rows.append(FactorRow(id: id, bias: floats[0], factors: Array(floats.dropFirst())))
+                    if rows.count >= batch { try await flush() }
+                }
+                try await flush()
+            }
+            return try await send(ImportModelCommitRequest(token: begin.import))
+        } catch {
+            _ = try? await send(ImportAbortRequest(token: begin.import))
+            throw error
+        }
+    }
+
+    /// Calls `body(lineNumber, line)` for each non-empty line, reading 1 MiB at a time.
+    func forEachLine(_ path: String, _ body: (Int, Substring) async throws(MFClientError) -> Void) async throws(MFClientError) {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw .localFile(path: path, reason: String(cString: strerror(errno))) }
+        defer { try? handle.close() }
+        var carry: [UInt8] = []
+        var number = 0
+        while true {
+            let data: Data
+            do { data = try handle.read(upToCount: 1 << 20) ?? Data() } catch { throw .localFile(path: path, reason: "\(error)") }
+            var bytes = carry + data
+            carry = []
+            if !data.isEmpty {
+                guard let nl = bytes.lastIndex(of: 10) else { carry = bytes; continue }
+                carry = Array(bytes[(nl + 1)...])
+                bytes.removeSubrange((nl + 1)...)
+            }
+            // Split bytes, not Characters: "\r\n" is one Character in Swift.
+            var lines = bytes.split(separator: 10, omittingEmptySubsequences: false)
+            if bytes.last == 10 { lines.removeLast() }  // the chunk ends a line; no extra empty line
+            for raw in lines {
+                number += 1
+                let line = raw.last == 13 ? raw.dropLast() : raw
+                if !line.isEmpty { try await body(number, Substring(String(decoding: line, as: UTF8.self))) }
+            }
+            if data.isEmpty { return }
+        }
+    }
+}

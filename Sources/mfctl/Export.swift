@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import MFClient
+import MFProtocol
+
+struct Export: AsyncParsableCommand {
+    enum What: String, ExpressibleByArgument, CaseIterable { case ratings, factors }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case csv, npy }
+
+    static let configuration = CommandConfiguration(abstract: "Write ratings or factors into DIR (streamed; mfctl writes the files).")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "ratings or factors.") var what: What
+    @Argument(help: "Directory to write into (created if missing).", completion: .directory) var dir: String
+    @Option(help: "csv, or npy (factors only).") var format: Format = .csv
+
+    func validate() throws {
+        if what == .ratings, format == .npy { throw ValidationError("ratings export is CSV only") }
+    }
+
+    func run() async throws {
+        do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
+            throw ValidationError("cannot create \(dir): \(error.localizedDescription)")
+        }
+        let kinds: [ExportKind] = what == .ratings ? [.ratings] : [.userFactors, .itemFactors]
+        for kind in kinds {
+            let base = (dir as NSString).appendingPathComponent(kind.rawValue)
+            let sink: any ExportSink = format == .csv ? try CSVSink(path: base + ".csv") : try NPYSink(base: base)
+            let header = try await global.withClient { client throws(MFClientError) in
+                try await client.export(kind) { header, rows throws(MFClientError) in try sink.rows(rows, header: header) }
+            }
+            try sink.finish(header: header)
+            if !global.json { print("wrote \(header.rows) rows of \(kind.rawValue) to \(sink.description)") }
+        }
+    }
+}
+
+/// Receives export pages and writes files.
+protocol ExportSink: CustomStringConvertible {
+    func rows(_ rows: [[JSONScalar]], header: ExportBeginResult) throws(MFClientError)
+    func finish(header: ExportBeginResult) throws
+}
+
+final class CSVSink: ExportSink {
+    let path: String
+    let handle: FileHandle
+    var wroteHeader = false
+    var description: String { path }
+
+    init(path: String) throws {
+        self.path = path
+        guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
+            throw ValidationError("cannot write \(path)")
+        }
+        handle = h
+    }
+
+    func rows(_ rows: [[JSONScalar]], header: ExportBeginResult) throws(MFClientError) {
+        var text = ""
+        if !wroteHeader { text = header.columns.joined(separator: ",") + "\n"; wroteHeader = true }
+        for row in rows {
+            text += row.map { cell -> String in
+                if case .string(let s) = cell { return s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+                    ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
+                if case .null = cell { return "" }
+                return cell.description
+            }.joined(separator: ",") + "\n"
+        }
+        do { try handle.write(contentsOf: Data(text.utf8)) } catch { throw .localFile(path: path, reason: "\(error)") }
+    }
+
+    func finish(header: ExportBeginResult) throws {
+        if !wroteHeader { try handle.write(contentsOf: Data((header.columns.joined(separator: ",") + "\n").utf8)) }
+        try handle.close()
+    }
+}
+
+/// `<base>.npy` (float32 rows × k factors), `<base>_ids.npy` (int64), `<base>_biases.npy` (float32).
+final class NPYSink: ExportSink {
+    let base: String
+    var ids: [UInt8] = []
+    var biases: [UInt8] = []
+    var factors: [UInt8] = []
+    var count = 0
+    var k: Int?
+    var description: String { base + ".npy" }
+
+    init(base: String) throws { self.base = base }
+
+    func rows(_ rows: [[JSONScalar]], header: ExportBeginResult) throws(MFClientError) {
+        for row in rows {
+            guard row.count >= 2, case .int(let id) = row[0] else { throw .badResponse("factor row without an integer id") }
+            let values = row.dropFirst().map { cell -> Float in
+                switch cell { case .int(let i): return Float(i); case .double(let d): return Float(d); default: return .nan }
+            }
+            if k == nil { k = values.count - 1 }
+            guard values.count - 1 == k, !values.contains(where: { $0.isNaN }) else { throw .badResponse("ragged or non-numeric factor row for id \(id)") }
+            NPY.append(id, to: &ids)
+            NPY.append([values[0]], to: &biases)
+            NPY.append(Array(values.dropFirst()), to: &factors)
+            count += 1
+        }
+    }
+
+    func finish(header: ExportBeginResult) throws {
+        let k = self.k ?? max(0, header.columns.count - 2)
+        try Data(NPY.header(dtype: .float32, shape: [count, k]) + factors).write(to: URL(fileURLWithPath: base + ".npy"))
+        try Data(NPY.header(dtype: .int64, shape: [count]) + ids).write(to: URL(fileURLWithPath: base + "_ids.npy"))
+        try Data(NPY.header(dtype: .float32, shape: [count]) + biases).write(to: URL(fileURLWithPath: base + "_biases.npy"))
+    }
+}

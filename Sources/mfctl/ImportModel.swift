@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+import MFClient
+import MFProtocol
+
+struct ImportModel: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import-model",
+        abstract: "Import an externally trained model (manifest.json, user_factors.csv, item_factors.csv).")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Directory with manifest.json, user_factors.csv and item_factors.csv.", completion: .directory) var dir: String
+
+    func validate() throws {
+        for f in ["manifest.json", "user_factors.csv", "item_factors.csv"] {
+            let p = (dir as NSString).appendingPathComponent(f)
+            guard FileManager.default.isReadableFile(atPath: p) else { throw ValidationError("cannot read \(p)") }
+        }
+    }
+
+    func run() async throws {
+        let bar = Progress(label: "import-model")
+        let r = try await global.withClient { client throws(MFClientError) in
+            try await client.importModel(dir: dir) { bar.update(Int64($0), Int64($1)) }
+        }
+        bar.finish()
+        if global.json { return print(String(decoding: try StreamingJSONEncoder().encode(r), as: UTF8.self)) }
+        print("model \(r.modelID): \(r.users) users, \(r.items) items, k=\(r.factors); replayed \(r.replayed) newer ratings")
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import MFClient
+import MFProtocol
+
+struct Tune: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Search factors, lambda and iterations on a validation split.")
+    @OptionGroup var global: GlobalOptions
+    @Option(parsing: .upToNextOption, help: "Factor counts to try.") var factors: [Int] = []
+    @Option(parsing: .upToNextOption, help: "Regularization values to try.") var lambda: [Double] = []
+    @Option(parsing: .upToNextOption, help: "Iteration counts to try.") var iterations: [Int] = []
+    @Option(help: "Random search: this many configurations instead of the full grid.") var trials: Int?
+    @Option(help: "Seed.") var seed: Int64 = 42
+    @Flag(help: "Make the best configuration the daemon's and retrain.") var apply = false
+
+    func run() async throws {
+        let op = TuneRequest(factors: factors.isEmpty ? nil : factors, lambda: lambda.isEmpty ? nil : lambda,
+                             iterations: iterations.isEmpty ? nil : iterations, trials: trials, seed: seed, apply: apply)
+        let bar = Progress(label: "tune")
+        let job = try await global.withClient { client throws(MFClientError) -> JobInfo in
+            try await client.waitForJob(try await client.send(op)) { bar.update(Int64($0 * 1000), 1000) }
+        }
+        bar.finish()
+        if global.json { return print(String(decoding: try StreamingJSONEncoder().encode(job), as: UTF8.self)) }
+        guard job.state == .succeeded, let report = job.tune else {
+            FileHandle.standardError.write(Data("mfctl: tune job \(job.job) \(job.state.rawValue)\(job.error.map { ": \($0.message)" } ?? "")\n".utf8))
+            throw CtlExit(code: MFProtocol.ExitCode.daemonError)
+        }
+        let rows = report.trials.map { t in
+            ["\(t.factors)", JSONText.number(t.lambda), "\(t.iterations)", String(format: "%.4f", t.rmse), String(format: "%.4f", t.ndcgAt10),
+             t == report.best ? "best" : ""]
+        }
+        print(Table.render(header: ["factors", "lambda", "iters", "rmse", "ndcg@10", ""], rows: rows, flex: nil,
+                           right: [0, 1, 2, 3, 4], width: Table.terminalWidth()))
+        if report.applied { print("applied the best configuration; retraining") }
+    }
+}
