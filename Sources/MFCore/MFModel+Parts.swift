@@ -27,6 +27,7 @@ extension MFModel {
             "lambda": Double(solver.lambda), "bias_lambda": Double(solver.biasLambda),
             "weighted_lambda": solver.weightedLambda ? 1 : 0, "implicit_weight": Double(solver.implicitWeight),
             "implicit_lambda": Double(solver.implicitLambda), "lambda_exponent": Double(solver.lambdaExponent),
+            "bias_lambda_exponent": Double(solver.biasLambdaExponent),
             "ranking_implicit_weight": Double(ranking.implicitWeight),
             "ranking_item_bias_weight": Double(ranking.itemBiasWeight),
         ]
@@ -55,7 +56,8 @@ extension MFModel {
                                   weightedLambda: try s("weighted_lambda") != 0,
                                   implicitWeight: Float(try s("implicit_weight")),
                                   implicitLambda: Float(try s("implicit_lambda")),
-                                  lambdaExponent: Float(try s("lambda_exponent")))
+                                  lambdaExponent: Float(try s("lambda_exponent")),
+                                  biasLambdaExponent: Float(try s("bias_lambda_exponent")))
         let ranking = RankingConfig(implicitWeight: Float(try s("ranking_implicit_weight")),
                                     itemBiasWeight: Float(try s("ranking_item_bias_weight")))
         try self.init(factors: Int(k), globalMean: Float(try s("global_mean")),

@@ -33,26 +33,29 @@ public struct SolverParams: Sendable, Equatable {
     public var implicitLambda: Float
     /// Weighted λ scales penalties by n^lambdaExponent for a row with n ratings.
     public var lambdaExponent: Float
+    /// The same for the bias penalty (0 = a constant bias penalty).
+    public var biasLambdaExponent: Float
 
     public init(lambda: Float, biasLambda: Float, weightedLambda: Bool, implicitWeight: Float, implicitLambda: Float = 1,
-                lambdaExponent: Float = 1) {
+                lambdaExponent: Float = 1, biasLambdaExponent: Float = 1) {
         self.lambda = lambda; self.biasLambda = biasLambda
         self.weightedLambda = weightedLambda; self.implicitWeight = implicitWeight; self.implicitLambda = implicitLambda
-        self.lambdaExponent = lambdaExponent
+        self.lambdaExponent = lambdaExponent; self.biasLambdaExponent = biasLambdaExponent
     }
 
     /// The solve parameters of a training config.
     public init(_ c: TrainingConfig) {
         self.init(lambda: c.lambda, biasLambda: c.biasLambda, weightedLambda: c.weightedLambda,
                   implicitWeight: c.implicitWeight, implicitLambda: c.implicitLambda,
-                  lambdaExponent: c.lambdaExponent)
+                  lambdaExponent: c.lambdaExponent, biasLambdaExponent: c.biasLambdaExponent)
     }
 
     /// (factor λ, bias λ) for a row with `n` ratings.
     @inline(__always) func penalties(count n: Int) -> (Float, Float) {
+        guard weightedLambda else { return (lambda, biasLambda) }
         let m = Float(max(n, 1))
-        let s: Float = !weightedLambda ? 1 : lambdaExponent == 1 ? m : powf(m, lambdaExponent)
-        return (lambda * s, biasLambda * s)
+        @inline(__always) func scale(_ e: Float) -> Float { e == 1 ? m : e == 0 ? 1 : powf(m, e) }
+        return (lambda * scale(lambdaExponent), biasLambda * scale(biasLambdaExponent))
     }
 }
 

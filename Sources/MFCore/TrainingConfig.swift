@@ -19,12 +19,14 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var iterations: Int = 15
     /// L2 penalty on factors (multiplied by the row's rating count when `weightedLambda`).
     public var lambda: Float = 0.12
-    /// L2 penalty on biases (scaled like `lambda`).
-    public var biasLambda: Float = 0.1
+    /// L2 penalty on biases (scaled by n^biasLambdaExponent when weighted).
+    public var biasLambda: Float = 3
     /// Scale both penalties by each row's rating count ("weighted-λ", ALS-WR).
     public var weightedLambda: Bool = true
     /// With `weightedLambda`, penalties are multiplied by n^lambdaExponent.
     public var lambdaExponent: Float = 1
+    /// The same for the bias penalty (0 = constant bias penalty).
+    public var biasLambdaExponent: Float = 0
     /// Weight w of the implicit-feedback term: the user factor also fits the
     /// binary "user rated item" matrix through separate item factors
     /// (collective MF with the rated/not-rated matrix; 0 disables it).
@@ -71,6 +73,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         guard iterations >= 0 && iterations <= 10_000 else { throw bad("iterations", "must be in 0...10000") }
         for (f, v) in [("lambda", lambda), ("bias_lambda", biasLambda), ("implicit_weight", implicitWeight),
                        ("implicit_lambda", implicitLambda), ("init_scale", initScale), ("lambda_exponent", lambdaExponent),
+                       ("bias_lambda_exponent", biasLambdaExponent),
                        ("sgd_lambda", sgdLambda), ("sgd_bias_lambda", sgdBiasLambda)] {
             guard v.isFinite && v >= 0 else { throw bad(f, "must be a finite number >= 0") }
         }
@@ -87,6 +90,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case algorithm, factors, iterations, lambda, biasLambda = "bias_lambda", weightedLambda = "weighted_lambda", lambdaExponent = "lambda_exponent"
+        case biasLambdaExponent = "bias_lambda_exponent"
         case implicitWeight = "implicit_weight", implicitLambda = "implicit_lambda", cgSteps = "cg_steps", initScale = "init_scale"
         case ranking, learningRate = "learning_rate", learningRateDecay = "learning_rate_decay"
         case sgdLambda = "sgd_lambda", sgdBiasLambda = "sgd_bias_lambda", threads, seed
@@ -100,6 +104,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         iterations = try v(.iterations, d.iterations); lambda = try v(.lambda, d.lambda)
         biasLambda = try v(.biasLambda, d.biasLambda); weightedLambda = try v(.weightedLambda, d.weightedLambda)
         lambdaExponent = try v(.lambdaExponent, d.lambdaExponent)
+        biasLambdaExponent = try v(.biasLambdaExponent, d.biasLambdaExponent)
         implicitWeight = try v(.implicitWeight, d.implicitWeight); implicitLambda = try v(.implicitLambda, d.implicitLambda)
         cgSteps = try v(.cgSteps, d.cgSteps); initScale = try v(.initScale, d.initScale); ranking = try v(.ranking, d.ranking)
         learningRate = try v(.learningRate, d.learningRate); learningRateDecay = try v(.learningRateDecay, d.learningRateDecay)

@@ -24,6 +24,8 @@ struct TrainingOptions: ParsableArguments {
     var weightedLambda: Bool?
     @Option(help: "Weighted λ exponent: penalties × n^e.")
     var lambdaExponent: Float?
+    @Option(help: "Weighted λ exponent for the bias penalty (0 = constant).")
+    var biasLambdaExponent: Float?
     @Option(help: "ALS conjugate-gradient steps before the last epoch (0 = exact).")
     var cgSteps: Int?
     @Option(help: "Weight of the implicit-feedback term (0 = off).")
@@ -55,6 +57,7 @@ struct TrainingOptions: ParsableArguments {
         if let seed { c.seed = seed }
         if let weightedLambda { c.weightedLambda = weightedLambda }
         if let lambdaExponent { c.lambdaExponent = lambdaExponent }
+        if let biasLambdaExponent { c.biasLambdaExponent = biasLambdaExponent }
         if let cgSteps { c.cgSteps = cgSteps }
         if let implicitWeight { c.implicitWeight = implicitWeight }
         if let implicitLambda { c.implicitLambda = implicitLambda }
