@@ -33,6 +33,8 @@ public struct SolverParams: Sendable, Equatable {
     public var implicitLambda: Float
     /// Weighted λ scales penalties by n^lambdaExponent for a row with n ratings.
     public var lambdaExponent: Float
+    /// Implicit-feedback ALS model (its own λ, α and value rule); nil = explicit.
+    public var implicitALS: ImplicitFeedback? = nil
 
     public init(lambda: Float, biasLambda: Float, weightedLambda: Bool, implicitWeight: Float, implicitLambda: Float = 1,
                 lambdaExponent: Float = 1) {
@@ -86,6 +88,8 @@ public struct MFModel: Sendable {
     var rankingBias: [Float]
     /// Derived: ‖q_i‖ for cosine similarity.
     public internal(set) var itemNorms: [Float]
+    /// Collective MF: attribute encoders and factors for cold start; nil without side information.
+    public internal(set) var sideInfo: SideInfoModel? = nil
 
     public var userCount: Int { userBias.count }
     public var itemCount: Int { itemBias.count }
