@@ -34,6 +34,7 @@ extension ALSTrainer {
             reg += Double(l * Kernels.dot(q + i * k, q + i * k, k) + lb * bi[i] * bi[i])
             if let y { reg += Double(config.implicitLambda * Kernels.dot(y + i * k, y + i * k, k)) }
         }
+        reg += (userAttributes?.loss(p, rows: nu) ?? 0) + (itemAttributes?.loss(q, rows: ni) ?? 0)
         let n = Double(max(data.count, 1))
         return ((sse + reg + imp) / n, (sse / n).squareRoot())
     }

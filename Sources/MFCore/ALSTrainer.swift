@@ -18,6 +18,8 @@ final class ALSTrainer {
     /// CG steps for the current epoch (0 = exact).
     var cgSteps = 0
     let solvers: [RowSolver]
+    /// Collective MF attribute blocks (users: C, items: D), or nil.
+    var userAttributes: AttributeFactors?, itemAttributes: AttributeFactors?
     let userRanges: [Range<Int>], itemRanges: [Range<Int>]
 
     init(data: RatingMatrix, config: TrainingConfig) {
@@ -49,7 +51,9 @@ final class ALSTrainer {
         for epoch in 1...max(config.iterations, 1) where config.iterations > 0 {
             cgSteps = epoch == config.iterations ? 0 : config.cgSteps
             sweepItems()
+            itemAttributes?.update(from: q)
             if y != nil { sweepImplicit() }
+            userAttributes?.update(from: p)  // before users, so user rows equal their fold-in
             sweepUsers()
             try MFTrainer.report(epoch: epoch, objective: objective, start: start, onEpoch: onEpoch)
         }
@@ -58,22 +62,33 @@ final class ALSTrainer {
 
     /// Solves every row of one side in parallel against the fixed other side.
     private func sweep(ranges: [Range<Int>], offsets: [Int], neighbors: [Int32], ratings: [Float],
-                       side: RowSide, out: UnsafeMutablePointer<Float>, outBias: UnsafeMutablePointer<Float>) {
+                       side: RowSide, out: UnsafeMutablePointer<Float>, outBias: UnsafeMutablePointer<Float>,
+                       attributes: AttributeFactors? = nil) {
+        var side = side
+        if let attributes { side.attributeFactors = UnsafePointer(attributes.c); side.attributeWeight = attributes.weight }
+        let attrOffsets = attributes?.offsets ?? [], attrColumns = attributes?.columns ?? [], attrValues = attributes?.values ?? []
         let mu = data.mean, k = self.k, params = self.params, solvers = self.solvers, steps = cgSteps
         neighbors.withUnsafeBufferPointer { nb in
             ratings.withUnsafeBufferPointer { rb in
-                let ctx = UnsafeSendableBox((nb, rb, side, out, outBias))
-                Parallel.run(ranges) { c, range in
-                    let (nb, rb, side, out, outBias) = ctx.value
-                    let solver = solvers[c]
-                    for r in range {
-                        let lo = offsets[r], hi = offsets[r + 1]
-                        let (lam, lamB) = params.penalties(count: hi - lo)
-                        outBias[r] = solver.solve(
-                            neighbors: UnsafeBufferPointer(rebasing: nb[lo..<hi]),
-                            ratings: UnsafeBufferPointer(rebasing: rb[lo..<hi]), mu: mu,
-                            side: side, lambda: lam, biasLambda: lamB, outFactors: out + r * k,
-                            cgSteps: steps, warmBias: outBias[r])
+                attrColumns.withUnsafeBufferPointer { ac in
+                    attrValues.withUnsafeBufferPointer { av in
+                        let ctx = UnsafeSendableBox((nb, rb, side, out, outBias, ac, av))
+                        Parallel.run(ranges) { c, range in
+                            let (nb, rb, side, out, outBias, ac, av) = ctx.value
+                            let solver = solvers[c]
+                            for r in range {
+                                let lo = offsets[r], hi = offsets[r + 1]
+                                let (lam, lamB) = params.penalties(count: hi - lo)
+                                let (alo, ahi) = attrOffsets.isEmpty ? (0, 0) : (attrOffsets[r], attrOffsets[r + 1])
+                                outBias[r] = solver.solve(
+                                    neighbors: UnsafeBufferPointer(rebasing: nb[lo..<hi]),
+                                    ratings: UnsafeBufferPointer(rebasing: rb[lo..<hi]), mu: mu,
+                                    side: side, lambda: lam, biasLambda: lamB, outFactors: out + r * k,
+                                    cgSteps: steps, warmBias: outBias[r],
+                                    attributes: UnsafeBufferPointer(rebasing: ac[alo..<ahi]),
+                                    attributeValues: UnsafeBufferPointer(rebasing: av[alo..<ahi]))
+                            }
+                        }
                     }
                 }
             }
@@ -82,7 +97,7 @@ final class ALSTrainer {
 
     func sweepItems() {
         sweep(ranges: itemRanges, offsets: data.itemOffsets, neighbors: data.itemUsers, ratings: data.itemRatings,
-              side: RowSide(factors: p, bias: bu), out: q, outBias: bi)
+              side: RowSide(factors: p, bias: bu), out: q, outBias: bi, attributes: itemAttributes)
     }
 
     func sweepUsers() {
@@ -95,7 +110,7 @@ final class ALSTrainer {
             side.baseGramFull = UnsafePointer(gramFull)
         }
         sweep(ranges: userRanges, offsets: data.userOffsets, neighbors: data.userItems, ratings: data.userRatings,
-              side: side, out: p, outBias: bu)
+              side: side, out: p, outBias: bu, attributes: userAttributes)
     }
 
     /// y_i solves (w PᵀP + λ_y I) y_i = w Σ_{u rated i} p_u — one shared matrix.
@@ -131,6 +146,9 @@ final class ALSTrainer {
             implicitItemFactors: y.map { Array(UnsafeBufferPointer(start: $0, count: ni * k)) } ?? [],
             itemPopularity: MFTrainer.popularity(data), solver: params, ranking: config.ranking)
         model.solver = params
+        if userAttributes != nil || itemAttributes != nil {
+            model.sideInfo = SideInfoModel(users: userAttributes?.block, items: itemAttributes?.block)
+        }
         return model
     }
 }

@@ -12,12 +12,15 @@ public struct FoldIn: Sendable {
     let userGram: [Float]
     /// Cholesky factor of w·PᵀP + λ_y I (for an item's y_i), or empty.
     let implicitFactor: [Float]
+    /// Implicit-ALS models: YᵀY + λI and XᵀX + λI (full, stride ks), else empty.
+    let implicitUserGram: [Float], implicitItemGram: [Float]
 
     /// Precomputes the Gram terms: O((users + items)·k²).
     public init(model: MFModel) {
         self.model = model
         let k = model.factors, ds = (k + 1 + 7) & ~7
         self.ds = ds
+        (implicitUserGram, implicitItemGram) = Self.implicitGrams(model)
         let w = model.solver.implicitWeight
         guard model.hasImplicitFactors && w > 0 else { userGram = []; implicitFactor = []; return }
         var g = [Float](repeating: 0, count: ds * ds)
@@ -39,9 +42,13 @@ public struct FoldIn: Sendable {
     /// A user's vector from `(items[j], ratings[j])` with item factors frozen.
     /// An empty list gives the zero vector (predictions fall back to item biases).
     /// - Throws: `length_mismatch`, `index_out_of_range` (field `items`), `non_finite_value` (field `ratings`).
-    public func user(items: [Int32], ratings: [Float]) throws -> UserVector {
+    /// With `attributes` and a model trained with user side information, the
+    /// attribute block joins the solve (no ratings: factors from attributes alone).
+    public func user(items: [Int32], ratings: [Float], attributes: [String: SideValue] = [:]) throws -> UserVector {
         try Self.check(items, ratings, count: model.itemCount, field: "items")
+        if model.solver.implicitALS != nil { return UserVector(factors: implicitRow(items, ratings, item: false), bias: 0) }
         let k = model.factors
+        let attr = try Self.encode(attributes, model.sideInfo?.users)
         var out = [Float](repeating: 0, count: k)
         let (lam, lamB) = model.solver.penalties(count: items.count)
         let solver = RowSolver(k: k)
@@ -57,8 +64,12 @@ public struct FoldIn: Sendable {
                                         side.baseGram = g.baseAddress; side.implicitFactors = y.baseAddress
                                         side.implicitWeight = model.solver.implicitWeight
                                     }
-                                    return solver.solve(neighbors: nb, ratings: rb, mu: model.globalMean, side: side,
-                                                        lambda: lam, biasLambda: lamB, outFactors: o.baseAddress!)
+                                    return attr.solve { ac, av, cf, w in
+                                        side.attributeFactors = cf; side.attributeWeight = w
+                                        return solver.solve(neighbors: nb, ratings: rb, mu: model.globalMean, side: side,
+                                                            lambda: lam, biasLambda: lamB, outFactors: o.baseAddress!,
+                                                            attributes: ac, attributeValues: av)
+                                    }
                                 }
                             }
                         }
@@ -71,9 +82,17 @@ public struct FoldIn: Sendable {
 
     /// An item's vector from `(users[j], ratings[j])` with user factors frozen;
     /// also its implicit factors y_i (when the model has them) and popularity.
-    public func item(users: [Int32], ratings: [Float]) throws -> ItemVector {
+    /// With `attributes` and a model trained with item side information, the
+    /// attribute block joins the solve (no ratings: factors from attributes alone).
+    public func item(users: [Int32], ratings: [Float], attributes: [String: SideValue] = [:]) throws -> ItemVector {
         try Self.check(users, ratings, count: model.userCount, field: "users")
+        if model.solver.implicitALS != nil {
+            let f = implicitRow(users, ratings, item: true)
+            let n = ratings.reduce(0) { $0 + (model.solver.implicitALS!.strength($1) == nil ? 0 : 1) }
+            return ItemVector(factors: f, bias: 0, popularity: Float(n))
+        }
         let k = model.factors, ds = self.ds
+        let attr = try Self.encode(attributes, model.sideInfo?.items)
         var out = [Float](repeating: 0, count: k)
         let (lam, lamB) = model.solver.penalties(count: users.count)
         let solver = RowSolver(k: k)
@@ -82,9 +101,13 @@ public struct FoldIn: Sendable {
                 users.withUnsafeBufferPointer { nb in
                     ratings.withUnsafeBufferPointer { rb in
                         out.withUnsafeMutableBufferPointer { o in
-                            solver.solve(neighbors: nb, ratings: rb, mu: model.globalMean,
-                                         side: RowSide(factors: p.baseAddress!, bias: b.baseAddress!),
-                                         lambda: lam, biasLambda: lamB, outFactors: o.baseAddress!)
+                            attr.solve { ac, av, cf, w in
+                                var side = RowSide(factors: p.baseAddress!, bias: b.baseAddress!)
+                                side.attributeFactors = cf; side.attributeWeight = w
+                                return solver.solve(neighbors: nb, ratings: rb, mu: model.globalMean, side: side,
+                                                    lambda: lam, biasLambda: lamB, outFactors: o.baseAddress!,
+                                                    attributes: ac, attributeValues: av)
+                            }
                         }
                     }
                 }

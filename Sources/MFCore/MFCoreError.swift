@@ -14,6 +14,8 @@ public enum MFCoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidModelParts(field: String, reason: String)
     /// A vector has the wrong length for this model.
     case dimensionMismatch(field: String, expected: Int, actual: Int)
+    /// A side-information attribute has the wrong type or a non-finite value.
+    case invalidAttribute(field: String, reason: String)
     /// Training stopped because the epoch callback or the task asked it to.
     case cancelled(epoch: Int)
 
@@ -28,6 +30,7 @@ public enum MFCoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidModelParts: "invalid_model_parts"
         case .dimensionMismatch: "dimension_mismatch"
         case .cancelled: "cancelled"
+        case .invalidAttribute: "invalid_attribute"
         }
     }
 
@@ -36,7 +39,7 @@ public enum MFCoreError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .emptyInput(let f), .nonFiniteValue(let f, _), .lengthMismatch(let f, _, _),
              .indexOutOfRange(let f, _, _, _), .invalidConfig(let f, _),
-             .invalidModelParts(let f, _), .dimensionMismatch(let f, _, _):
+             .invalidModelParts(let f, _), .dimensionMismatch(let f, _, _), .invalidAttribute(let f, _):
             f
         case .cancelled: nil
         }
@@ -53,6 +56,7 @@ public enum MFCoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidModelParts(let f, let r): "model part \(f): \(r)"
         case .dimensionMismatch(let f, let e, let a): "\(f) has length \(a), expected \(e)"
         case .cancelled(let e): "training cancelled after epoch \(e)"
+        case .invalidAttribute(let f, let r): "attribute \(f): \(r)"
         }
     }
 

@@ -21,7 +21,7 @@ extension MFModel {
             "item_factors": itemFactors, "item_bias": itemBias, "item_popularity": itemPopularity,
         ]
         if hasImplicitFactors { a["implicit_item_factors"] = implicitItemFactors }
-        let s: [String: Double] = [
+        var s: [String: Double] = [
             "format_version": Double(Self.partsFormatVersion), "factors": Double(factors),
             "global_mean": Double(globalMean), "min_rating": Double(minRating), "max_rating": Double(maxRating),
             "lambda": Double(solver.lambda), "bias_lambda": Double(solver.biasLambda),
@@ -31,6 +31,7 @@ extension MFModel {
             "ranking_implicit_weight": Double(ranking.implicitWeight),
             "ranking_item_bias_weight": Double(ranking.itemBiasWeight),
         ]
+        addExtensionParts(arrays: &a, scalars: &s)
         return ModelParts(arrays: a, scalars: s)
     }
 
@@ -52,12 +53,13 @@ extension MFModel {
         }
         let k = try s("factors")
         guard k >= 1, k <= 1024, k == k.rounded() else { throw MFCoreError.invalidModelParts(field: "factors", reason: "must be an integer in 1...1024") }
-        let solver = SolverParams(lambda: Float(try s("lambda")), biasLambda: Float(try s("bias_lambda")),
+        var solver = SolverParams(lambda: Float(try s("lambda")), biasLambda: Float(try s("bias_lambda")),
                                   weightedLambda: try s("weighted_lambda") != 0,
                                   implicitWeight: Float(try s("implicit_weight")),
                                   implicitLambda: Float(try s("implicit_lambda")),
                                   lambdaExponent: Float(try s("lambda_exponent")),
                                   biasLambdaExponent: Float(try s("bias_lambda_exponent")))
+        solver.implicitALS = try Self.implicitALS(from: p)
         let ranking = RankingConfig(implicitWeight: Float(try s("ranking_implicit_weight")),
                                     itemBiasWeight: Float(try s("ranking_item_bias_weight")))
         try self.init(factors: Int(k), globalMean: Float(try s("global_mean")),
@@ -66,5 +68,6 @@ extension MFModel {
                       itemBias: try a("item_bias"), itemFactors: try a("item_factors"),
                       implicitItemFactors: p.arrays["implicit_item_factors"] ?? [],
                       itemPopularity: try a("item_popularity"), solver: solver, ranking: ranking)
+        sideInfo = try SideInfoModel(parts: p, factors: Int(k))
     }
 }

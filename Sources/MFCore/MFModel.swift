@@ -35,6 +35,8 @@ public struct SolverParams: Sendable, Equatable {
     public var lambdaExponent: Float
     /// The same for the bias penalty (0 = a constant bias penalty).
     public var biasLambdaExponent: Float
+    /// Implicit-feedback ALS model (its own λ, α and value rule); nil = explicit.
+    public var implicitALS: ImplicitFeedback? = nil
 
     public init(lambda: Float, biasLambda: Float, weightedLambda: Bool, implicitWeight: Float, implicitLambda: Float = 1,
                 lambdaExponent: Float = 1, biasLambdaExponent: Float = 1) {
@@ -89,6 +91,8 @@ public struct MFModel: Sendable {
     var rankingBias: [Float]
     /// Derived: ‖q_i‖ for cosine similarity.
     public internal(set) var itemNorms: [Float]
+    /// Collective MF: attribute encoders and factors for cold start; nil without side information.
+    public internal(set) var sideInfo: SideInfoModel? = nil
 
     public var userCount: Int { userBias.count }
     public var itemCount: Int { itemBias.count }

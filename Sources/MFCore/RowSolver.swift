@@ -18,6 +18,11 @@ struct RowSide {
     var baseGram: UnsafePointer<Float>? = nil
     /// The same matrix stored full (both triangles, rows < k), for CG matvecs.
     var baseGramFull: UnsafePointer<Float>? = nil
+    /// Collective MF: attribute factors c_j (stride k) and the block weight w.
+    /// A row's observed attributes (u_j at column j, passed to `solve`) add
+    /// w·(u_j − x·c_j)², i.e. extra rows √w·[c_j; 0] with targets √w·u_j.
+    var attributeFactors: UnsafePointer<Float>? = nil
+    var attributeWeight: Float = 0
 }
 
 /// Per-thread scratch space and the one row solve used by ALS, fold-in and
@@ -76,8 +81,12 @@ final class RowSolver {
     @discardableResult
     func solve(neighbors: UnsafeBufferPointer<Int32>, ratings: UnsafeBufferPointer<Float>, mu: Float,
                side: RowSide, lambda: Float, biasLambda: Float,
-               outFactors: UnsafeMutablePointer<Float>, cgSteps: Int = 0, warmBias: Float = 0) -> Float {
-        let n = neighbors.count
+               outFactors: UnsafeMutablePointer<Float>, cgSteps: Int = 0, warmBias: Float = 0,
+               attributes: UnsafeBufferPointer<Int32> = UnsafeBufferPointer(start: nil, count: 0),
+               attributeValues: UnsafeBufferPointer<Float> = UnsafeBufferPointer(start: nil, count: 0)) -> Float {
+        let nr = neighbors.count
+        let na = side.attributeFactors == nil || side.attributeWeight == 0 ? 0 : attributes.count
+        let n = nr + na
         reserve(n)
         let x = self.x, y = self.y, k = self.k, d = self.d, ds = self.ds  // locals: no per-access exclusivity checks
         let canDual = side.baseGram == nil && lambda > 0 && biasLambda > 0 && n > 0
@@ -85,7 +94,7 @@ final class RowSolver {
         let useCG = !useDual && cgSteps > 0 && n > cgMinRows
         // s scales the bias feature so that one λ regularizes every coordinate (dual only).
         let s: Float = useDual ? (lambda / biasLambda).squareRoot() : 1
-        for j in 0..<n {
+        for j in 0..<nr {
             let o = Int(neighbors[j])
             let row = x + j * ds, src = side.factors + o * k
             var c = 0
@@ -94,6 +103,15 @@ final class RowSolver {
             row[k] = s
             for c in d..<ds { row[c] = 0 }
             y[j] = ratings[j] - mu - side.bias[o]
+        }
+        if na > 0, let cf = side.attributeFactors {
+            let sw = side.attributeWeight.squareRoot()
+            for a in 0..<na {
+                let row = x + (nr + a) * ds, src = cf + Int(attributes[a]) * k
+                for c in 0..<k { row[c] = sw * src[c] }
+                for c in k..<ds { row[c] = 0 }
+                y[nr + a] = sw * attributeValues[a]
+            }
         }
         if useDual { return solveDual(n: n, lambda: lambda, s: s, outFactors: outFactors) }
         buildRHS(n: n, neighbors: neighbors, side: side)
@@ -110,7 +128,7 @@ final class RowSolver {
         rhs.update(repeating: 0, count: ds)
         for j in 0..<n { Kernels.axpy(y[j], x + j * ds, rhs, ds) }
         if let imp = side.implicitFactors, side.implicitWeight != 0 {
-            for j in 0..<n { Kernels.axpy(side.implicitWeight, imp + Int(neighbors[j]) * k, rhs, k) }
+            for j in 0..<neighbors.count { Kernels.axpy(side.implicitWeight, imp + Int(neighbors[j]) * k, rhs, k) }
         }
     }
 

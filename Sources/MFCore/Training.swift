@@ -26,6 +26,8 @@ public enum MFTrainer {
         case .sgd:
             var t = SGDTrainer(data: data, config: config)
             return try t.run(onEpoch: onEpoch)
+        case .implicit:
+            return try ImplicitALSTrainer(ratings: data, config: config).run(onEpoch: onEpoch)
         }
     }
 

@@ -4,6 +4,9 @@ public enum Algorithm: String, Codable, Sendable, CaseIterable {
     case als
     /// Biased Funk-SVD by stochastic gradient descent.
     case sgd
+    /// Implicit-feedback ALS (Hu, Koren, Volinsky 2008) with conjugate-gradient rows;
+    /// settings in `TrainingConfig.implicitALS`.
+    case implicit
 }
 
 /// Everything that controls training. `Codable`: missing keys take the
@@ -53,6 +56,10 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var threads: Int = 0
     /// Seed of the random initial factors and SGD shuffles.
     public var seed: UInt64 = 42
+    /// Implicit-feedback ALS settings (algorithm `implicit` only).
+    public var implicitALS: ImplicitFeedback = ImplicitFeedback()
+    /// Collective MF block weights (ALS trained with `SideInfo` only).
+    public var sideInfo: SideInfoConfig = SideInfoConfig()
 
     /// The product defaults.
     public init() {}
@@ -86,6 +93,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         guard cgSteps >= 0 && cgSteps <= 10_000 else { throw bad("cg_steps", "must be in 0...10000") }
         guard threads >= 0 && threads <= 1024 else { throw bad("threads", "must be in 0...1024") }
         try ranking.validate()
+        try implicitALS.validate()
+        try sideInfo.validate()
     }
 
     enum CodingKeys: String, CodingKey {
@@ -94,6 +103,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         case implicitWeight = "implicit_weight", implicitLambda = "implicit_lambda", cgSteps = "cg_steps", initScale = "init_scale"
         case ranking, learningRate = "learning_rate", learningRateDecay = "learning_rate_decay"
         case sgdLambda = "sgd_lambda", sgdBiasLambda = "sgd_bias_lambda", threads, seed
+        case implicitALS = "implicit_als", sideInfo = "side_info"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -110,6 +120,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         learningRate = try v(.learningRate, d.learningRate); learningRateDecay = try v(.learningRateDecay, d.learningRateDecay)
         sgdLambda = try v(.sgdLambda, d.sgdLambda); sgdBiasLambda = try v(.sgdBiasLambda, d.sgdBiasLambda)
         threads = try v(.threads, d.threads); seed = try v(.seed, d.seed)
+        implicitALS = try v(.implicitALS, d.implicitALS); sideInfo = try v(.sideInfo, d.sideInfo)
     }
 }
 

@@ -14,6 +14,8 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Test ratings CSV.")
     var test: String
     @OptionGroup var training: TrainingOptions
+    @OptionGroup var model: ModelOptions
+    @OptionGroup var sideInfo: SideInfoOptions
     @Option(help: "Fits to time; the median is reported and the last model is scored.")
     var repeats = 1
     @Flag(help: "Print one JSON object.")
@@ -22,7 +24,8 @@ struct EvalCommand: ParsableCommand {
     var verbose = false
 
     struct Report: Encodable {
-        var rmse, mae, precision_at_10, recall_at_10, ndcg_at_10, fit_seconds: Double
+        var rmse, mae: Double?
+        var precision_at_10, recall_at_10, ndcg_at_10, fit_seconds: Double
         var fit_seconds_all: [Double]
         var train_rows, test_rows, test_dropped: Int
         var algo: String
@@ -36,6 +39,8 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         let split = try EvalSplit(train: try RatingsCSV(path: train), test: try RatingsCSV(path: test))
         var config = training.config()
+        model.apply(to: &config)
+        let side = try sideInfo.load(users: split.users, items: split.items)
         if config.threads == 0 { config.threads = ProcessInfo.processInfo.activeProcessorCount }
         var model: MFModel?
         var times: [Double] = []
@@ -44,10 +49,12 @@ struct EvalCommand: ParsableCommand {
             var m: MFModel?
             let d = try clock.measure {
                 // No callback unless asked: the loss costs a pass over the data.
-                m = try MFTrainer.train(split.train, config: config, onEpoch: verbose ? { r in
+                let progress: ((EpochReport) -> Bool)? = verbose ? { r in
                     FileHandle.standardError.write(Data("epoch \(r.epoch) loss \(r.loss) train_rmse \(r.rmse) t \(r.elapsed)\n".utf8))
                     return true
-                } : nil)
+                } : nil
+                m = try side.map { try MFTrainer.train(split.train, sideInfo: $0, config: config, onEpoch: progress) }
+                    ?? MFTrainer.train(split.train, config: config, onEpoch: progress)
             }
             times.append(Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
             model = m
@@ -56,7 +63,8 @@ struct EvalCommand: ParsableCommand {
         let r = Metrics.rating(model: m, users: split.testUsers, items: split.testItems, ratings: split.testRatings)
         let k = try Metrics.ranking(model: m, train: split.train, users: split.testUsers, items: split.testItems, ratings: split.testRatings)
         let fit = times.sorted()[times.count / 2]
-        let rep = Report(rmse: r.rmse, mae: r.mae, precision_at_10: k.precision, recall_at_10: k.recall, ndcg_at_10: k.ndcg,
+        let implicit = config.algorithm == .implicit  // scores, not ratings: RMSE is meaningless
+        let rep = Report(rmse: implicit ? nil : r.rmse, mae: implicit ? nil : r.mae, precision_at_10: k.precision, recall_at_10: k.recall, ndcg_at_10: k.ndcg,
                          fit_seconds: fit, fit_seconds_all: times, train_rows: split.train.count, test_rows: split.testRatings.count,
                          test_dropped: split.testDropped, algo: config.algorithm.rawValue, factors: config.factors,
                          iterations: config.iterations, lambda: Double(config.lambda), threads: config.threads,
@@ -67,7 +75,7 @@ struct EvalCommand: ParsableCommand {
             print(String(decoding: try e.encode(rep), as: UTF8.self))
         } else {
             let f = { (x: Double) in String(format: "%.4f", x) }
-            print("rmse \(f(r.rmse))  mae \(f(r.mae))  P@10 \(f(k.precision))  R@10 \(f(k.recall))  NDCG@10 \(f(k.ndcg))  fit \(String(format: "%.3f", fit)) s"
+            print((implicit ? "rmse n/a  mae n/a" : "rmse \(f(r.rmse))  mae \(f(r.mae))") + "  P@10 \(f(k.precision))  R@10 \(f(k.recall))  NDCG@10 \(f(k.ndcg))  fit \(String(format: "%.3f", fit)) s"
                   + "  (\(config.algorithm.rawValue) k=\(config.factors) iters=\(config.iterations) λ=\(config.lambda) threads=\(config.threads),"
                   + " \(split.train.count) train / \(split.testRatings.count) test rows, \(split.testDropped) dropped)")
         }
