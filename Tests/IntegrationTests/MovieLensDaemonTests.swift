@@ -33,7 +33,19 @@ struct MovieLensDaemonTests {
         #expect(folded.ok, "\(folded)")
         let newUser = try c.call("recommend", ["user": 99_999_998])
         #expect(newUser.result["source"] as? String == "folded_in" && newUser.itemIDs != popular.itemIDs)
+        let model = try #require(try c.call("hello").result["model"] as? [String: Any])
         #expect(mfd.stop() == 0, "\(mfd.log)")
+
+        // After a restart: same model, no training, the writes and the folded-in user still there.
+        let again = try Daemon(dir: dir, ["--retrain", "manual"] + Daemon.fastTraining)
+        let c2 = try again.connect()
+        #expect((try c2.call("hello").result["model"] as? [String: Any])?["id"] as? Int == model["id"] as? Int)
+        #expect(!again.log.contains("training started"), "\(again.log)")
+        let again42 = try c2.call("recommend", ["user": 42])
+        #expect(again42.result["source"] as? String == "folded_in" && !again42.itemIDs.contains(top))
+        let user = try c2.call("user", ["user": 99_999_998])
+        #expect(user.result["ratings"] as? Int == 5 && user.result["folded_in"] as? Bool == true, "\(user)")
+        #expect(again.stop() == 0, "\(again.log)")
     }
 
     /// Streams a file with import_begin / import_chunk (256 KiB, pipelined) / import_commit.

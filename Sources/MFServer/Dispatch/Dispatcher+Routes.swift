@@ -33,7 +33,8 @@ extension Dispatcher {
         case .setConfig(let r): return later(op, id, c) { try await e.setConfig(r) }
         case .importCommit(let r): return later(op, id, c) { try await e.importCommit(r.token) }
         case .evaluate(let r): return later(op, id, c) { try await e.evaluate(r) }
-        case .metrics, .tune, .importModelBegin, .importModelRows, .importModelCommit, .exportBegin, .exportNext, .exportEnd:
+        case .metrics: return now(op, id, c) { self.metricsText() }
+        case .tune, .importModelBegin, .importModelRows, .importModelCommit, .exportBegin, .exportNext, .exportEnd:
             return now(op, id, c) { () throws -> PingResult in
                 throw WireError(.invalidRequest, "op \"\(op.rawValue)\" is not available in this mfd build (see docs/protocol.md)", field: "op")
             }

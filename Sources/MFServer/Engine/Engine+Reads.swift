@@ -12,10 +12,13 @@ extension Engine {
                 r.excludeSeen ? (entry?.ratings.ids ?? []) : []), include: r.include), source: .popular)
         }
         let (vector, source) = s.userVector(r.user, entry: entry)
-        var exclude = r.excludeSeen ? (entry?.seen ?? []) : []
-        exclude.append(contentsOf: r.exclude.compactMap { base.items.index(of: $0) })
+        var exclude = r.excludeSeen ? (entry?.seen ?? []) : []  // ascending
+        if !r.exclude.isEmpty {
+            exclude.append(contentsOf: r.exclude.compactMap { base.items.index(of: $0) })
+            exclude.sort()
+        }
         let include = r.include.map { $0.compactMap { base.items.index(of: $0) } }
-        let top = try base.model.topN(user: vector, n: r.n, excludeSorted: exclude.sorted(), include: include)
+        let top = try base.model.topN(user: vector, n: r.n, excludeSorted: exclude, include: include)
         let items = top.map { t -> MFProtocol.ScoredItem in
             let id = base.items.id(at: t.item)
             var out = s.scored(id, score: vector == nil ? s.dampedMean(id) : t.score)

@@ -14,6 +14,8 @@ final class ImportSessions: Sendable {
         var bytes: Int64 = 0
         var lines: Int64 = 0
         var committing = false
+        /// Last begin/chunk; sessions idle longer than `idleLimit` are dropped (a client that vanished).
+        var lastUse = Date()
 
         init(token: String, request: ImportBeginRequest, path: String, handle: FileHandle) {
             self.token = token; self.request = request; self.path = path; self.handle = handle
@@ -28,11 +30,13 @@ final class ImportSessions: Sendable {
     let limit: Int
     let directory: String
     static let maxChunkBytes = 256 << 10
+    static let idleLimit: TimeInterval = 600
 
     init(limit: Int, directory: String) { self.limit = limit; self.directory = directory }
 
     func begin(_ r: ImportBeginRequest) throws -> ImportBeginResult {
-        try state.withLock { s in
+        dropIdle()
+        return try state.withLock { s in
             guard s.open.count < limit else {
                 throw WireError(.busy, "\(s.open.count) import sessions are open (limit \(limit)); retry later")
             }
@@ -64,6 +68,7 @@ final class ImportSessions: Sendable {
                 throw WireError(.storageFailed, "cannot spool the import: \(error.localizedDescription)")
             }
             session.bytes += Int64(bytes.count)
+            session.lastUse = Date()
             session.lines += Int64(bytes.reduce(0) { $0 + ($1 == 10 ? 1 : 0) })
             return ImportChunkResult(bytes: session.bytes, lines: session.lines)
         }
@@ -88,6 +93,13 @@ final class ImportSessions: Sendable {
         try? session.handle.close()
         unlink(session.path)
         return true
+    }
+
+    /// Drops sessions no client has touched for `idleLimit`.
+    func dropIdle() {
+        let cutoff = Date().addingTimeInterval(-Self.idleLimit)
+        let idle = state.withLock { s in s.open.values.filter { !$0.committing && $0.lastUse < cutoff }.map(\.token) }
+        for token in idle { _ = close(token) }
     }
 
     func abortAll() {
