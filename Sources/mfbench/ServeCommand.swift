@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import Synchronization
+
+/// `mfbench serve`: closed-loop load against a running mfd over its socket.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Measure mfd's recommend latency/throughput and durable add_rating throughput over the socket.",
+        discussion: """
+        Each connection runs on its own thread and keeps --depth requests in flight. \
+        Phase 1 sends recommend for random users 1...--users; phase 2 sends add_rating \
+        (each acknowledged only after its commit) for random users and items taken \
+        from the catalogue. Latency is from writing a request to reading its reply.
+        """)
+
+    @Option(help: "mfd's socket.")
+    var socket: String
+    @Option(help: "Client connections.")
+    var connections = 16
+    @Option(help: "Requests in flight per connection.")
+    var depth = 1
+    @Option(help: "Seconds per phase.")
+    var seconds = 5.0
+    @Option(help: "Users are drawn from 1...users.")
+    var users = 600
+    @Option(help: "Phases to run: recommend, add_rating or both.")
+    var phase = "both"
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    struct Stat: Encodable { var requests: Int; var per_second, p50_us, p99_us: Double }
+
+    func run() throws {
+        signal(SIGPIPE, SIG_IGN)
+        let items = try catalogue()
+        var report: [String: Stat] = [:]
+        if phase == "both" || phase == "recommend" {
+            report["recommend"] = try load { rng in #"{"op":"recommend","user":\#(Int.random(in: 1...users, using: &rng))}"# }
+        }
+        if phase == "both" || phase == "add_rating" {
+            report["add_rating"] = try load { rng in
+                let r = Double(Int.random(in: 1...10, using: &rng)) / 2
+                return #"{"op":"add_rating","user":\#(Int.random(in: 1...users, using: &rng)),"item":\#(items.randomElement(using: &rng)!),"rating":\#(r)}"#
+            }
+        }
+        if json {
+            let e = JSONEncoder(); e.outputFormatting = [.sortedKeys]
+            print(String(decoding: try e.encode(report), as: UTF8.self))
+        } else {
+            for (op, s) in report.sorted(by: { $0.key < $1.key }) {
+                print("\(op): \(s.requests) requests, \(Int(s.per_second)) req/s, p50 \(Int(s.p50_us)) µs, p99 \(Int(s.p99_us)) µs "
+                    + "(\(connections) connections, depth \(depth))")
+            }
+        }
+    }
+
+    /// Item IDs to rate: the catalogue's most popular items.
+    func catalogue() throws -> [Int64] {
+        let reply = try ServeConnection(path: socket).call(#"{"op":"recommend","user":-1,"n":1000}"#)
+        let object = try JSONSerialization.jsonObject(with: Data(reply)) as? [String: Any]
+        let items = ((object?["result"] as? [String: Any])?["items"] as? [[String: Any]] ?? []).compactMap { ($0["item"] as? NSNumber)?.int64Value }
+        guard !items.isEmpty else { throw ValidationError("mfd has no rated items; start it with --demo or import ratings") }
+        return items
+    }
+
+    /// Runs `connections` threads for `seconds`; latencies in µs.
+    func load(_ request: @escaping @Sendable (inout SystemRandomNumberGenerator) -> String) throws -> Stat {
+        let latencies = Mutex<[Double]>([])
+        let failure = Mutex<String?>(nil)
+        let group = DispatchGroup()
+        let clock = ContinuousClock()
+        let start = clock.now
+        let end = start + .milliseconds(Int(seconds * 1000))
+        let conns = try (0..<connections).map { _ in try ServeConnection(path: socket) }
+        for conn in conns {
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                var rng = SystemRandomNumberGenerator()
+                var mine: [Double] = []
+                var sent: [ContinuousClock.Instant] = []
+                do {
+                    for _ in 0..<depth { sent.append(clock.now); try conn.send(Array((request(&rng) + "\n").utf8)) }
+                    while !sent.isEmpty {
+                        let line = try conn.readLine()
+                        let t0 = sent.removeFirst(), now = clock.now
+                        if ServeConnection.isError(line) {
+                            throw ServeConnection.Failure(description: String(decoding: line, as: UTF8.self))
+                        }
+                        let d = (now - t0).components
+                        mine.append(Double(d.seconds) * 1e6 + Double(d.attoseconds) / 1e12)
+                        if now < end { sent.append(clock.now); try conn.send(Array((request(&rng) + "\n").utf8)) }
+                    }
+                } catch {
+                    failure.withLock { $0 = "\(error)" }
+                }
+                latencies.withLock { $0 += mine }
+            }.start()
+        }
+        group.wait()
+        if let f = failure.withLock({ $0 }) { throw ValidationError("load failed: \(f)") }
+        let elapsed = (clock.now - start).components
+        let secs = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        let all = latencies.withLock { $0 }.sorted()
+        guard !all.isEmpty else { throw ValidationError("no replies") }
+        func pct(_ p: Double) -> Double { all[min(all.count - 1, Int(Double(all.count) * p))] }
+        return Stat(requests: all.count, per_second: Double(all.count) / secs, p50_us: pct(0.5), p99_us: pct(0.99))
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import Logging
+import MFProtocol
+import NIOCore
+import NIOPosix
+import Testing
+@testable import MFServer
+
+@Suite struct EngineDispatcherTests {
+    private func context(uid: uid_t) -> RequestContext {
+        RequestContext(peer: PeerCredentials(pid: 1, uid: uid, gid: 4242), allocator: ByteBufferAllocator(),
+                       eventLoop: MultiThreadedEventLoopGroup.singleton.next(), connectionID: UInt64.random(in: 1...UInt64.max))
+    }
+
+    private func reply(_ d: Dispatcher, _ line: [UInt8], uid: uid_t = 0) async throws -> String? {
+        switch d.handle(line: ByteBuffer(bytes: line), context: context(uid: uid)) {
+        case .none: return nil
+        case .now(let b): return String(buffer: b)
+        case .later(let f): return String(buffer: try await f.get())
+        }
+    }
+
+    @Test func blankLinesGetNoReplyAndBadBytesGetTheirCodes() async throws {
+        let f = try await EngineFixture.make()
+        defer { Task { await f.close() } }
+        let d = Dispatcher(engine: f.engine, policy: .standard(daemonUID: 0), logger: Logger(label: "t"))
+        #expect(try await reply(d, Array(" \t\r".utf8)) == nil)
+        #expect(try await reply(d, [0xFF, 0xFE])?.contains(#""code":"invalid_utf8""#) == true)
+        #expect(try await reply(d, Array("{not json".utf8))?.contains(#""code":"invalid_json""#) == true)
+        #expect(try await reply(d, Array(#"{"id":1,"op":"ping"}"#.utf8)) == #"{"id":1,"ok":true,"result":{"pong":true}}"#)
+    }
+
+    @Test func deniedClassesRunNothing() async throws {
+        let f = try await EngineFixture.make()
+        defer { Task { await f.close() } }
+        let d = Dispatcher(engine: f.engine, policy: .standard(daemonUID: 0), logger: Logger(label: "t"))
+        let denied = try await reply(d, Array(#"{"id":"w","op":"add_rating","user":1,"item":2,"rating":4}"#.utf8), uid: 12345)
+        #expect(denied?.hasPrefix(#"{"id":"w","ok":false,"error":{"code":"permission_denied""#) == true, "\(denied ?? "")")
+        #expect(try await f.store.counts().ratings == 0)
+        let read = try await reply(d, Array(#"{"id":2,"op":"recommend","user":1}"#.utf8), uid: 12345)
+        #expect(read?.contains(#""ok":true"#) == true)
+        let ok = try await reply(d, Array(#"{"id":3,"op":"add_rating","user":1,"item":2,"rating":4}"#.utf8), uid: 0)
+        #expect(ok?.contains(#""ok":true"#) == true, "\(ok ?? "")")
+        let status = try await reply(d, Array(#"{"op":"status"}"#.utf8))
+        #expect(status?.contains(#""add_rating":2"#) == true, "\(status ?? "")")
+    }
+}
