@@ -56,8 +56,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // mfctl's testable logic: argument checks, tables, PCA, SVG plots.
+        .target(name: "MFCtlKit", dependencies: ["MFProtocol"]),
         .executableTarget(name: "mfctl", dependencies: [
-            "MFClient", "MFProtocol",
+            "MFClient", "MFProtocol", "MFCtlKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "mfbench", dependencies: [
@@ -69,6 +71,7 @@ let package = Package(
         .testTarget(name: "MFProtocolTests", dependencies: ["MFProtocol"]),
         .testTarget(name: "MFServerTests", dependencies: ["MFServer", "MFProtocol", "MFCore", "MFStore"]),
         .testTarget(name: "MFClientTests", dependencies: ["MFClient", "MFProtocol"]),
+        .testTarget(name: "MFCtlTests", dependencies: ["MFCtlKit", "MFProtocol"]),
         // Drives the real mfd/mfctl binaries over a Unix socket.
         .testTarget(name: "IntegrationTests", dependencies: ["MFProtocol", "MFClient"]),
     ]

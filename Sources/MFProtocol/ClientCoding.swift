@@ -40,7 +40,7 @@ public struct ResponseLine: Sendable, Equatable {
     public init(_ line: [UInt8]) throws(WireError) {
         let env: Envelope
         do { env = try JSONDecoder().decode(Envelope.self, from: Data(line)) } catch {
-            throw WireError(.invalidJSON, "malformed response from the daemon: \(RequestDecoder.reason(error))")
+            throw WireError(.invalidJSON, "malformed response from the daemon: \(FoundationRequestDecoder.reason(error))")
         }
         id = env.id ?? .null
         if env.ok {
@@ -61,7 +61,7 @@ public struct ResponseLine: Sendable, Equatable {
             do { return try JSONDecoder().decode(R.self, from: Data(bytes)) } catch let e as WireError {
                 throw e
             } catch {
-                throw WireError(.invalidJSON, "unexpected result shape: \(RequestDecoder.reason(error))")
+                throw WireError(.invalidJSON, "unexpected result shape: \(FoundationRequestDecoder.reason(error))")
             }
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import MFCtlKit
 import MFProtocol
 
 struct AddItem: AsyncParsableCommand {
@@ -9,12 +10,12 @@ struct AddItem: AsyncParsableCommand {
     @Option(help: "Genres separated by '|', e.g. 'Drama|Sci-Fi'.") var genres: String?
     @Option(name: .customLong("attr"), help: "name=value; repeatable.") var attrs: [String] = []
 
-    func validate() throws { _ = try AddUser.parseAttributes(attrs) }
+    func validate() throws { _ = try usage { () throws(UsageError) in try Arguments.attributes(attrs) } }
 
     func run() async throws {
         let op = AddItemRequest(item: item, title: title,
                                 genres: genres.map { $0.split(separator: "|").map(String.init) },
-                                attributes: attrs.isEmpty ? nil : try AddUser.parseAttributes(attrs))
+                                attributes: attrs.isEmpty ? nil : try usage { () throws(UsageError) in try Arguments.attributes(attrs) })
         try await global.run(op) { $0.created ? "created item \($0.item)" : "updated item \($0.item)" }
     }
 }

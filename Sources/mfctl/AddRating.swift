@@ -1,4 +1,5 @@
 import ArgumentParser
+import MFCtlKit
 import MFProtocol
 
 struct AddRating: AsyncParsableCommand {
@@ -9,10 +10,10 @@ struct AddRating: AsyncParsableCommand {
     @Argument(help: "Rating (within the daemon's scale).") var rating: String
     @Option(help: "Unix timestamp (default: now, on the daemon).") var timestamp: Int64?
 
-    func validate() throws { _ = try parseRating(rating) }
+    func validate() throws { _ = try usage { () throws(UsageError) in try Arguments.rating(rating) } }
 
     func run() async throws {
-        let op = AddRatingRequest(user: user, item: item, rating: try parseRating(rating), timestamp: timestamp)
+        let op = AddRatingRequest(user: user, item: item, rating: try usage { () throws(UsageError) in try Arguments.rating(rating) }, timestamp: timestamp)
         try await global.run(op) { r in
             "ok (seq \(r.seq)\(r.newUser ? ", new user" : "")\(r.newItem ? ", new item" : ""))"
         }

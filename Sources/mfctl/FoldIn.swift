@@ -1,4 +1,5 @@
 import ArgumentParser
+import MFCtlKit
 import MFProtocol
 
 struct FoldIn: AsyncParsableCommand {
@@ -9,21 +10,13 @@ struct FoldIn: AsyncParsableCommand {
     @Flag(help: "Do not store the ratings (an anonymous fold-in).") var noPersist = false
     @Option(name: .short, help: "How many recommendations.") var n = 10
 
-    static func parse(_ pair: String) throws -> ItemRating {
-        let parts = pair.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, let item = Int64(parts[0]) else {
-            throw ValidationError("expected ITEM:RATING, got '\(pair)'")
-        }
-        return ItemRating(item: item, rating: try parseRating(String(parts[1]), argument: "rating in '\(pair)'"))
-    }
-
     func validate() throws {
         guard !pairs.isEmpty else { throw ValidationError("give at least one ITEM:RATING pair") }
-        _ = try pairs.map(Self.parse)
+        _ = try usage { () throws(UsageError) in try pairs.map(Arguments.itemRating) }
     }
 
     func run() async throws {
-        let op = FoldInRequest(user: user, ratings: try pairs.map(Self.parse), persist: !noPersist, n: n)
+        let op = FoldInRequest(user: user, ratings: try usage { () throws(UsageError) in try pairs.map(Arguments.itemRating) }, persist: !noPersist, n: n)
         try await global.run(op) { r in
             "folded in \(r.ratings) ratings\(r.persisted ? " (stored)" : "")\n" + Table.items(r.items)
         }

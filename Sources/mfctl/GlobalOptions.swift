@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MFClient
+import MFCtlKit
 import MFProtocol
 
 /// Options every subcommand takes.
@@ -55,10 +56,7 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
-/// Validates a rating argument locally (before connecting).
-func parseRating(_ text: String, argument: String = "RATING") throws -> Double {
-    guard let v = Double(text), v.isFinite else {
-        throw ValidationError("\(argument) must be a finite number, got '\(text)'")
-    }
-    return v
+/// Runs a local argument check, turning its `UsageError` into ArgumentParser's usage error (exit 2).
+func usage<T>(_ body: () throws(UsageError) -> T) throws -> T {
+    do { return try body() } catch { throw ValidationError(error.description) }
 }

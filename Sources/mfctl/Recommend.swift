@@ -1,4 +1,5 @@
 import ArgumentParser
+import MFCtlKit
 import MFProtocol
 
 struct Recommend: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MFCtlKit
 import MFProtocol
 
 struct SimilarUsers: AsyncParsableCommand {
@@ -12,7 +13,7 @@ struct SimilarUsers: AsyncParsableCommand {
         try await global.run(SimilarUsersRequest(user: user, n: n)) { r in
             Table.render(header: ["#", "user", "score"],
                          rows: r.users.enumerated().map { ["\($0 + 1)", "\($1.user)", String(format: "%.3f", $1.score)] },
-                         flex: nil, right: [0, 1, 2], width: Table.terminalWidth())
+                         right: [0, 1, 2], width: Table.terminalWidth())
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MFClient
+import MFCtlKit
 import MFProtocol
 
 struct Tune: AsyncParsableCommand {
@@ -30,7 +31,7 @@ struct Tune: AsyncParsableCommand {
             ["\(t.factors)", JSONText.number(t.lambda), "\(t.iterations)", String(format: "%.4f", t.rmse), String(format: "%.4f", t.ndcgAt10),
              t == report.best ? "best" : ""]
         }
-        print(Table.render(header: ["factors", "lambda", "iters", "rmse", "ndcg@10", ""], rows: rows, flex: nil,
+        print(Table.render(header: ["factors", "lambda", "iters", "rmse", "ndcg@10", ""], rows: rows,
                            right: [0, 1, 2, 3, 4], width: Table.terminalWidth()))
         if report.applied { print("applied the best configuration; retraining") }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MFCtlKit
 import MFProtocol
 
 struct UserInfo: AsyncParsableCommand {
@@ -17,7 +18,7 @@ struct UserInfo: AsyncParsableCommand {
             if !r.topRated.isEmpty {
                 lines.append(Table.render(header: ["item", "rating", "title"],
                                           rows: r.topRated.map { ["\($0.item)", JSONText.number($0.rating), $0.title ?? ""] },
-                                          flex: 2, right: [0, 1], width: Table.terminalWidth()))
+                                          flex: [2], right: [0, 1], width: Table.terminalWidth()))
             }
             return lines.joined(separator: "\n")
         }
