@@ -102,7 +102,7 @@ struct ReliabilityLimitsTests {
 func vmKiB(_ pid: pid_t, _ key: String) -> Int? {
     guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
     for line in text.split(separator: "\n") where line.hasPrefix(key + ":") {
-        return Int(line.dropFirst(key.count + 1).split(separator: " ").first ?? "")
+        return Int(line.dropFirst(key.count + 1).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "")
     }
     return nil
 }
