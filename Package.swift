@@ -51,7 +51,7 @@ let package = Package(
             .product(name: "NIOExtras", package: "swift-nio-extras"),
         ]),
         .executableTarget(name: "mfd", dependencies: [
-            "MFServer",
+            "MFServer", "MFStore", "MFProtocol",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MFServer
+import MFStore
 import ServiceLifecycle
 
 /// Wires settings, systemd integration and the server into one ServiceGroup.
@@ -31,17 +32,30 @@ struct Daemon {
             "access": "\(settings.access)",
         ])
 
-        // Phase 1: the ping-only handler; the engine dispatcher replaces it.
+        try DefaultPaths.ensureParentDirectory(of: settings.databasePath, mode: 0o700)
+        var storeOptions = StoreOptions()
+        storeOptions.keepModels = settings.keepModels
+        storeOptions.ratingScale = Float(settings.engine.ratingMin)...Float(settings.engine.ratingMax)
+        let store = try Store.open(path: settings.databasePath, options: storeOptions)
+        try notifier.notify(.status("loading model"))
+        let engine = try await Engine.open(store: store, configuration: settings.engine, logger: logger)
+        let dispatcher = Dispatcher(engine: engine, policy: settings.access, logger: logger)
         let server = SocketServerService(
-            source: source, configuration: settings.server, handler: PingOnlyHandler(), logger: logger,
+            source: source, configuration: settings.server, handler: dispatcher, logger: logger,
             onReady: { server in
-                logger.info("ready", metadata: ["socket": "\(server.source)"])
+                dispatcher.attach(server.stats)
+                logger.info("ready", metadata: ["socket": "\(server.source)", "model": "\(engine.snapshot.modelID.map(String.init) ?? "none")",
+                                                "ratings": "\(engine.snapshot.ratingCount)"])
                 try notifier.notify(.ready, .status("serving on \(server.source)"))
             },
             onShutdownStarted: {
                 do { try notifier.notify(.stopping, .status("shutting down")) } catch {
                     logger.warning("sd_notify STOPPING failed", metadata: ["error": "\(error)"])
                 }
+                await engine.shutdown()  // cancels training; in-flight writes still finish
+            },
+            onDrained: {
+                do { try store.close() } catch { logger.error("closing the database failed", metadata: ["error": "\(error)"]) }
             })
         var services: [any Service] = [server]
         if let interval = try Watchdog.pingInterval(environment: env, pid: getpid()) {

@@ -49,4 +49,31 @@ struct DaemonOptions: ParsableArguments {
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical [MFD_LOG_LEVEL; default info].")
     var logLevel: String?
+
+    @Option(help: "Lowest accepted rating [MFD_RATING_MIN; default 0.5].")
+    var ratingMin: Double?
+
+    @Option(help: "Highest accepted rating [MFD_RATING_MAX; default 5].")
+    var ratingMax: Double?
+
+    @Option(help: "Retrain policy: auto, manual (only on train) or external (never; import models) [MFD_RETRAIN; default: stored config, else auto].")
+    var retrain: String?
+
+    @Option(help: "With --retrain auto: retrain after this many rating changes, 0 = never by count [MFD_RETRAIN_CHANGES; default 10000].")
+    var retrainChanges: Int?
+
+    @Option(help: "With --retrain auto: retrain this many minutes after the first pending change, 0 = never by time [MFD_RETRAIN_INTERVAL; default 60].")
+    var retrainInterval: Double?
+
+    @Option(help: "Latent factors k for training [MFD_FACTORS; default: stored config, else 64].")
+    var factors: Int?
+
+    @Option(help: "Training iterations [MFD_ITERATIONS; default: stored config, else 15].")
+    var iterations: Int?
+
+    @Option(help: "Trained models kept in the database [MFD_KEEP_MODELS; default 3].")
+    var keepModels: Int?
+
+    @Flag(help: "Load the built-in demo catalogue into an empty database and train before serving [MFD_DEMO=1].")
+    var demo = false
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MFProtocol
 import MFServer
 import NIOCore
 
@@ -8,6 +9,8 @@ struct DaemonSettings {
     var databasePath: String
     var socketPath: String
     var maxBatch: Int
+    var engine: EngineConfiguration
+    var keepModels: Int
     var server: ServerConfiguration
     var access: AccessPolicy
     var logLevel: Logger.Level
@@ -19,7 +22,7 @@ struct DaemonSettings {
         databasePath = try R.resolve(flag: o.db, environment: env, name: "MFD_DB", parse: { $0 },
                                      default: DefaultPaths.databasePath(environment: env))
         socketPath = try R.resolve(flag: o.socket, environment: env, name: "MFD_SOCKET", parse: { $0 },
-                                   default: DefaultPaths.socketPath(environment: env, uid: getuid()))
+                                   default: SocketPath.daemonDefault(environment: env, uid: getuid()))
         maxBatch = try Self.positive(R.resolve(flag: o.maxBatch, environment: env, name: "MFD_MAX_BATCH",
                                                parse: { Int($0) }, default: 100_000), "--max-batch")
         var server = ServerConfiguration()
@@ -56,9 +59,44 @@ struct DaemonSettings {
             adminUIDs: try list(o.adminUids, "MFD_ADMIN_UIDS"), adminGIDs: try list(o.adminGids, "MFD_ADMIN_GIDS"),
             group: try list(o.accessGroup, "MFD_ACCESS_GROUP"))
         access = try AccessPolicy(configuration: accessConfig, daemonUID: getuid())
+        keepModels = try Self.positive(R.resolve(flag: o.keepModels, environment: env, name: "MFD_KEEP_MODELS",
+                                                 parse: { Int($0) }, default: 3), "--keep-models")
+        engine = try Self.engine(o, env, maxBatch: maxBatch, maxLineBytes: server.maxLineBytes)
         let levelText = try R.resolve(flag: o.logLevel, environment: env, name: "MFD_LOG_LEVEL",
                                       parse: { $0 }, default: "info")
         logLevel = try Logger.Level.parse(levelText, field: "--log-level")
+    }
+
+    private static func engine(_ o: DaemonOptions, _ env: [String: String], maxBatch: Int, maxLineBytes: Int) throws -> EngineConfiguration {
+        typealias R = OptionResolution
+        var e = EngineConfiguration()
+        e.maxBatch = maxBatch
+        e.maxLineBytes = maxLineBytes
+        e.ratingMin = try R.resolve(flag: o.ratingMin, environment: env, name: "MFD_RATING_MIN", parse: { Double($0) }, default: 0.5)
+        e.ratingMax = try R.resolve(flag: o.ratingMax, environment: env, name: "MFD_RATING_MAX", parse: { Double($0) }, default: 5)
+        guard e.ratingMin.isFinite, e.ratingMax.isFinite, e.ratingMin < e.ratingMax else {
+            throw MFServerError.invalidConfiguration(field: "--rating-min", message: "need finite --rating-min < --rating-max")
+        }
+        let demoEnv = try R.resolve(flag: nil, environment: env, name: "MFD_DEMO", parse: Self.bool, default: false)
+        e.demo = o.demo || demoEnv
+        var c = SetConfigRequest()
+        c.retrain = try R.resolve(flag: o.retrain, environment: env, name: "MFD_RETRAIN", parse: { $0 }).map { text in
+            guard let mode = RetrainMode(rawValue: text) else {
+                throw MFServerError.invalidConfiguration(field: "--retrain", message: "must be auto, manual or external, got '\(text)'")
+            }
+            return mode
+        }
+        c.retrainAfterChanges = try R.resolve(flag: o.retrainChanges, environment: env, name: "MFD_RETRAIN_CHANGES", parse: { Int($0) })
+        c.retrainAfterMinutes = try R.resolve(flag: o.retrainInterval, environment: env, name: "MFD_RETRAIN_INTERVAL", parse: { Double($0) })
+        c.factors = try R.resolve(flag: o.factors, environment: env, name: "MFD_FACTORS", parse: { Int($0) })
+        c.iterations = try R.resolve(flag: o.iterations, environment: env, name: "MFD_ITERATIONS", parse: { Int($0) })
+        e.overrides = c
+        e.spoolDirectory = NSTemporaryDirectory().hasSuffix("/") ? String(NSTemporaryDirectory().dropLast()) : NSTemporaryDirectory()
+        return e
+    }
+
+    private static func bool(_ s: String) -> Bool? {
+        ["1", "true", "yes"].contains(s) ? true : ["0", "false", "no"].contains(s) ? false : nil
     }
 
     private static func positive(_ value: Int, _ field: String) throws -> Int {

@@ -3,7 +3,7 @@ import Synchronization
 import Testing
 @testable import MFServer
 
-/// Drives the real `mfd` binary (phase 1: ping-only handler).
+/// Drives the real `mfd` binary: socket activation, notify, SIGTERM under load.
 @Suite(.enabled(if: mfdBinaryBuilt, "\(mfdBinary) is missing: run `swift build` first"))
 struct DaemonProcessTests {
     private func notifyPath() -> String { "/tmp/mfdt-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).ntf" }
@@ -17,7 +17,7 @@ struct DaemonProcessTests {
         let child = try ChildProcess(
             "/usr/bin/systemd-socket-activate",
             ["-l", socketPath, "-E", "NOTIFY_SOCKET=\(notify.address)",
-             mfdBinary, "--socket", uniqueSocketPath("unused"), "--db", "/tmp/mfdt-unused.sqlite"],
+             mfdBinary, "--socket", uniqueSocketPath("unused"), "--db", uniqueSocketPath("db") + ".sqlite"],
             environment: ["PATH": "/usr/bin:/bin"])
         // systemd-socket-activate listens at once but starts mfd on the first connection.
         let client = try TestClient.connect(path: socketPath)
@@ -35,7 +35,7 @@ struct DaemonProcessTests {
         let socketPath = uniqueSocketPath("load")
         let notify = try NotifyReceiver(address: notifyPath())
         let child = try ChildProcess(
-            mfdBinary, ["--socket", socketPath, "--db", "/tmp/mfdt-unused.sqlite"],
+            mfdBinary, ["--socket", socketPath, "--db", uniqueSocketPath("db") + ".sqlite"],
             environment: ["PATH": "/usr/bin:/bin", "NOTIFY_SOCKET": notify.address, "MFD_LOG_LEVEL": "warning"])
         _ = try notify.waitFor("READY=1")
         #expect((try FileManager.default.attributesOfItem(atPath: socketPath)[.posixPermissions] as? Int) == 0o660)

@@ -6,14 +6,10 @@ import Testing
     @Test func systemdDirectoriesWin() {
         let env = ["RUNTIME_DIRECTORY": "/run/mfd", "STATE_DIRECTORY": "/var/lib/mfd:/var/lib/other",
                    "XDG_RUNTIME_DIR": "/run/user/1000", "HOME": "/home/a"]
-        #expect(DefaultPaths.socketPath(environment: env, uid: 1000) == "/run/mfd/mfd.sock")
         #expect(DefaultPaths.databasePath(environment: env) == "/var/lib/mfd/mfd.sqlite")
     }
 
-    @Test func handRunFallsBackToXdgThenTmpAndHome() {
-        #expect(DefaultPaths.socketPath(environment: ["XDG_RUNTIME_DIR": "/run/user/1000"], uid: 1000)
-            == "/run/user/1000/mfd/mfd.sock")
-        #expect(DefaultPaths.socketPath(environment: [:], uid: 1000) == "/tmp/mfd-1000/mfd.sock")
+    @Test func handRunFallsBackToXdgThenHome() {
         #expect(DefaultPaths.databasePath(environment: ["XDG_DATA_HOME": "/x/data", "HOME": "/h"]) == "/x/data/mfd/mfd.sqlite")
         #expect(DefaultPaths.databasePath(environment: ["HOME": "/h"]) == "/h/.local/share/mfd/mfd.sqlite")
         #expect(DefaultPaths.databasePath(environment: [:]) == "mfd.sqlite")

@@ -40,18 +40,6 @@ import Testing
             #expect(try client.readUntilClosed() == ["r:now:a", "r:later:b", "r:now:c"])
         }
     }
-
-    @Test func malformedLinesAreAnsweredAndTheConnectionStaysUsable() async throws {
-        try await withTestServer(handler: PingOnlyHandler()) { _, path in
-            let client = try TestClient(path: path)
-            try client.send("{not json\n\n\u{FF}\u{FE}\n{\"op\":\"ping\",\"id\":1}\n")
-            let replies = try (0..<4).map { _ in try #require(try client.readLine()) }
-            #expect(replies[0].contains("\"code\":\"invalid_json\""))
-            #expect(replies[1].contains("\"code\":\"invalid_json\""))
-            #expect(replies[2].contains("\"code\":\"invalid_json\""))
-            #expect(replies[3] == "{\"id\":1,\"ok\":true,\"result\":{\"pong\":true}}")
-        }
-    }
 }
 
 @Suite struct SocketServerLimitTests {

@@ -1,18 +1,10 @@
 import Foundation
 
-/// Default socket and database locations shared by mfd and mfctl.
+/// The daemon's default database location (the socket's is `SocketPath` in MFProtocol).
 ///
-/// Under systemd the unit's `RuntimeDirectory=`/`StateDirectory=` win; a
-/// hand-run daemon uses the XDG directories, then a per-user /tmp directory.
+/// Under systemd the unit's `StateDirectory=` wins; a hand-run daemon uses
+/// the XDG data directory, then `$HOME/.local/share`.
 public enum DefaultPaths {
-    /// `$RUNTIME_DIRECTORY/mfd.sock`, else `$XDG_RUNTIME_DIR/mfd/mfd.sock`,
-    /// else `/tmp/mfd-$UID/mfd.sock`.
-    public static func socketPath(environment env: [String: String], uid: UInt32) -> String {
-        if let dir = firstDirectory(env["RUNTIME_DIRECTORY"]) { return dir + "/mfd.sock" }
-        if let dir = nonEmpty(env["XDG_RUNTIME_DIR"]) { return dir + "/mfd/mfd.sock" }
-        return "/tmp/mfd-\(uid)/mfd.sock"
-    }
-
     /// `$STATE_DIRECTORY/mfd.sqlite`, else `$XDG_DATA_HOME/mfd/mfd.sqlite`,
     /// else `$HOME/.local/share/mfd/mfd.sqlite`, else `./mfd.sqlite`.
     public static func databasePath(environment env: [String: String]) -> String {

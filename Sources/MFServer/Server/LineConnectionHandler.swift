@@ -150,6 +150,8 @@ final class LineConnectionHandler: ChannelDuplexHandler {
         case .now(let response):
             let seq = sequencer.reserve()
             sequencer.complete(seq, with: response)
+        case .none:
+            break
         case .later(let future):
             let seq = sequencer.reserve()
             stats.noteInFlight(sequencer.inFlight)

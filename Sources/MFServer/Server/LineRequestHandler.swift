@@ -11,6 +11,8 @@ public enum LineReply: Sendable {
     case now(ByteBuffer)
     /// A response line (without newline) that completes on any event loop or thread.
     case later(EventLoopFuture<ByteBuffer>)
+    /// No response: the line held only whitespace (protocol: blank lines get no reply).
+    case none
 }
 
 /// Per-connection facts handed to the request handler with every line.

@@ -1,3 +1,4 @@
+import MFProtocol
 import NIOCore
 
 /// Errors the socket server itself reports on the wire, before or around
@@ -14,16 +15,19 @@ public enum ServerErrorKind: Sendable, Equatable {
     /// The handler's future failed; the request got no proper answer.
     case internalError
 
-    /// Stable snake_case wire code.
-    public var code: String {
+    /// The MFProtocol error code this is answered with.
+    public var wireCode: ErrorCode {
         switch self {
-        case .lineTooLong: "line_too_long"
-        case .tooManyConnections: "too_many_connections"
-        case .permissionDenied: "permission_denied"
-        case .timeout: "timeout"
-        case .internalError: "internal_error"
+        case .lineTooLong: .lineTooLong
+        case .tooManyConnections: .tooManyConnections
+        case .permissionDenied: .permissionDenied
+        case .timeout: .timeout
+        case .internalError: .internalError
         }
     }
+
+    /// Stable snake_case wire code.
+    public var code: String { wireCode.rawValue }
 
     /// Human-readable message for the wire and the log.
     public var message: String {
@@ -48,12 +52,18 @@ public struct ErrorLineEncoder: Sendable {
         self.encode = encode
     }
 
-    /// The spec's wire shape:
-    /// `{"id":null,"ok":false,"error":{"code":"…","message":"…","field":null}}`.
+    /// The spec's wire shape, written by MFProtocol's `ResponseEncoder`:
+    /// `{"id":null,"ok":false,"error":{"code":"…","message":"…"}}`.
     public static let json = ErrorLineEncoder { kind, id, allocator in
-        let line = "{\"id\":\(id ?? "null"),\"ok\":false,\"error\":{\"code\":\(jsonString(kind.code)),"
-            + "\"message\":\(jsonString(kind.message)),\"field\":null}}"
-        return allocator.buffer(string: line)
+        var bytes = ResponseEncoder().failure(id: .null, WireError(kind.wireCode, kind.message))
+        bytes.removeLast()  // the server adds the newline
+        if let id {
+            let prefix = Array(#"{"id":null"#.utf8)
+            bytes = Array(#"{"id":"#.utf8) + Array(id.utf8) + bytes.dropFirst(prefix.count)
+        }
+        var buffer = allocator.buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        return buffer
     }
 }
 

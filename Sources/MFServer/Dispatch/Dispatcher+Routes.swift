@@ -1,0 +1,42 @@
+import MFProtocol
+import NIOCore
+
+extension Dispatcher {
+    /// One case per operation: reads inline, writes and admin work via `later`.
+    func route(_ request: Request, id: RequestID, context c: RequestContext) -> LineReply {
+        let e = engine
+        let op = request.op
+        switch request {
+        case .hello: return now(op, id, c) { e.hello() }
+        case .ping: return now(op, id, c) { PingResult() }
+        case .status:
+            return now(op, id, c) { e.status(connections: self.openConnections, requests: self.counters.byOp, errors: self.counters.errors) }
+        case .recommend(let r): return now(op, id, c) { try e.recommend(r) }
+        case .predict(let r): return now(op, id, c) { e.predict(r) }
+        case .similarItems(let r): return now(op, id, c) { try e.similarItems(r) }
+        case .similarUsers(let r): return now(op, id, c) { try e.similarUsers(r) }
+        case .user(let r): return now(op, id, c) { try e.user(r) }
+        case .item(let r): return now(op, id, c) { try e.item(r) }
+        case .trainStatus(let r): return now(op, id, c) { try e.trainStatus(r.job) }
+        case .getConfig: return now(op, id, c) { e.getConfig() }
+        case .importBegin(let r): return now(op, id, c) { try e.importBegin(r) }
+        case .importChunk(let r): return now(op, id, c) { try e.importChunk(r) }
+        case .importAbort(let r): return now(op, id, c) { try e.importAbort(r.token) }
+        case .addRating(let r): return later(op, id, c) { try await e.addRating(r) }
+        case .addRatings(let r): return later(op, id, c) { try await e.addRatings(r) }
+        case .deleteRating(let r): return later(op, id, c) { try await e.deleteRating(r) }
+        case .deleteUser(let r): return later(op, id, c) { try await e.deleteUser(r) }
+        case .foldIn(let r): return later(op, id, c) { try await e.foldIn(r) }
+        case .addUser(let r): return later(op, id, c) { try await e.addUser(r) }
+        case .addItem(let r): return later(op, id, c) { try await e.addItem(r) }
+        case .train(let r): return later(op, id, c) { try await e.train(wait: r.wait) }
+        case .setConfig(let r): return later(op, id, c) { try await e.setConfig(r) }
+        case .importCommit(let r): return later(op, id, c) { try await e.importCommit(r.token) }
+        case .evaluate(let r): return later(op, id, c) { try await e.evaluate(r) }
+        case .metrics, .tune, .importModelBegin, .importModelRows, .importModelCommit, .exportBegin, .exportNext, .exportEnd:
+            return now(op, id, c) { () throws -> PingResult in
+                throw WireError(.invalidRequest, "op \"\(op.rawValue)\" is not available in this mfd build (see docs/protocol.md)", field: "op")
+            }
+        }
+    }
+}

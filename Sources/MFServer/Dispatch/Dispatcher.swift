@@ -1,0 +1,128 @@
+import Logging
+import MFProtocol
+import NIOCore
+import Synchronization
+
+/// The engine's line handler: decode (MFProtocol) → access check → route → encode.
+///
+/// Reads answer synchronously on the event loop (`.now`); writes and admin
+/// work complete on the engine's writer or a task (`.later`).
+public final class Dispatcher: LineRequestHandler {
+    public let engine: Engine
+    let policy: AccessPolicy
+    let logger: Logger
+    let decoder = RequestDecoder()
+    let encoder = ResponseEncoder()
+    let counters = RequestCounters()
+    private let stats = Mutex<ServerStats?>(nil)
+    /// Per connection, its unfinished asynchronous requests: later requests on
+    /// that connection wait for them, so a pipelined client reads its own writes.
+    private let pendingWrites = Mutex<[UInt64: Pending]>([:])
+
+    struct Pending {
+        var done: EventLoopFuture<Void>
+        /// Only add_rating/add_ratings are pending.
+        var ratingWrites: Bool
+    }
+
+    public init(engine: Engine, policy: AccessPolicy, logger: Logger) {
+        self.engine = engine
+        self.policy = policy
+        self.logger = logger
+    }
+
+    /// Lets `status` report open connections (call from the server's onReady).
+    public func attach(_ serverStats: ServerStats) { stats.withLock { $0 = serverStats } }
+
+    public func handle(line: ByteBuffer, context: RequestContext) -> LineReply {
+        let decoded = line.withUnsafeReadableBytes { decoder.decode($0) }
+        guard let decoded else { return .none }
+        let request: Request
+        switch decoded.request {
+        case .success(let r): request = r
+        case .failure(let e):
+            counters.countDecodeError()
+            return .now(buffer(encoder.failure(id: decoded.id, e), context))
+        }
+        let op = request.op
+        let needed = AccessClass(rawValue: op.access.rawValue)!
+        guard policy.check(context.peer, needed, op: op.rawValue, logger: logger) else {
+            counters.count(op, failed: true)
+            let e = WireError(.permissionDenied, "permission denied: uid \(context.peer.uid) may not perform \(needed.rawValue) operations such as \(op.rawValue)")
+            return .now(buffer(encoder.failure(id: decoded.id, e), context))
+        }
+        return ordered(request, id: decoded.id, context: context)
+    }
+
+    /// Runs requests of one connection in order: a request waits for the
+    /// connection's unfinished ones, except that consecutive rating writes
+    /// overlap (they share group commits; the store keeps their queue order).
+    func ordered(_ request: Request, id: RequestID, context: RequestContext) -> LineReply {
+        let conn = context.connectionID
+        let ratingWrite = request.op == .addRating || request.op == .addRatings
+        let pending = pendingWrites.withLock { $0[conn] }
+        let reply: LineReply
+        var overlap: EventLoopFuture<Void>?
+        if let pending, !(pending.ratingWrites && ratingWrite) {
+            reply = .later(pending.done.flatMap { _ in
+                switch self.route(request, id: id, context: context) {
+                case .now(let b): return context.eventLoop.makeSucceededFuture(b)
+                case .later(let f): return f
+                case .none: return context.eventLoop.makeSucceededFuture(ByteBuffer())
+                }
+            })
+        } else {
+            overlap = pending?.done
+            reply = route(request, id: id, context: context)
+        }
+        if case .later(let f) = reply {
+            let done = overlap.map { $0.and(f).map { _ in () } } ?? f.map { _ in () }
+            pendingWrites.withLock { $0[conn] = Pending(done: done, ratingWrites: ratingWrite) }
+            done.whenComplete { _ in
+                self.pendingWrites.withLock { p in if p[conn]?.done === done { p[conn] = nil } }
+            }
+        }
+        return reply
+    }
+
+    /// Encodes a synchronous outcome.
+    func now<R: Encodable>(_ op: Op, _ id: RequestID, _ context: RequestContext, _ body: () throws -> R) -> LineReply {
+        do {
+            let r = try body()
+            counters.count(op, failed: false)
+            return .now(buffer(encoder.success(id: id, r), context))
+        } catch {
+            counters.count(op, failed: true)
+            return .now(buffer(encoder.failure(id: id, WireError(engine: error)), context))
+        }
+    }
+
+    /// Runs `body` on a task and completes the reply on the connection's loop.
+    func later<R: Encodable & Sendable>(_ op: Op, _ id: RequestID, _ context: RequestContext,
+                                        _ body: @escaping @Sendable () async throws -> R) -> LineReply {
+        let promise = context.eventLoop.makePromise(of: ByteBuffer.self)
+        let allocator = context.allocator
+        promise.completeWithTask { [encoder, counters] in
+            do {
+                let r = try await body()
+                counters.count(op, failed: false)
+                return Self.trimmed(encoder.success(id: id, r), allocator)
+            } catch {
+                counters.count(op, failed: true)
+                return Self.trimmed(encoder.failure(id: id, WireError(engine: error)), allocator)
+            }
+        }
+        return .later(promise.futureResult)
+    }
+
+    func buffer(_ bytes: [UInt8], _ context: RequestContext) -> ByteBuffer { Self.trimmed(bytes, context.allocator) }
+
+    /// The encoder ends lines with `\n`; the server adds its own.
+    static func trimmed(_ bytes: [UInt8], _ allocator: ByteBufferAllocator) -> ByteBuffer {
+        var b = allocator.buffer(capacity: bytes.count)
+        b.writeBytes(bytes.dropLast())
+        return b
+    }
+
+    var openConnections: Int { stats.withLock { $0?.openConnections ?? 0 } }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import MFProtocol
+import MFStore
+
+extension Engine {
+    public func importBegin(_ r: ImportBeginRequest) throws -> ImportBeginResult { try imports.begin(r) }
+
+    public func importChunk(_ r: ImportChunkRequest) throws -> ImportChunkResult { try imports.chunk(r) }
+
+    public func importAbort(_ token: String) throws -> CloseResult {
+        guard imports.close(token) else { throw WireError(.notFound, "no open import \"\(token)\"", field: "import") }
+        return CloseResult()
+    }
+
+    /// Parses and stores the spooled bytes in one transaction, reloads the
+    /// rating lists, then retrains (policy `auto`) or leaves the change pending.
+    public func importCommit(_ token: String) async throws -> ImportCommitResult {
+        let session = try imports.take(token)
+        defer { _ = imports.close(token) }
+        let start = Date()
+        let req = session.request
+        var options = ImportOptions(format: Self.storeFormat(req.kind, req.format), sourceName: req.name ?? token, skipBad: req.skipBad)
+        options.maxReportedIssues = 20
+        options.ratingScale = scale
+        let report = try await store.importData(Self.fileChunks(session.path), options: options)
+        let kind = Self.kind(of: report.format)
+        try await reload(replayFromModel: false)
+        if kind == .ratings, report.rows > 0 {
+            if serverConfig.retrain == .auto { _ = try? startTraining(reason: "import of \(report.rows) ratings") }
+        }
+        logger.info("import committed", metadata: ["kind": "\(kind)", "rows": "\(report.rows)", "skipped": "\(report.skipped)"])
+        return result(report, kind: kind, requested: req.format, start: start)
+    }
+
+    private func result(_ report: ImportReport, kind: ImportKind, requested: MFProtocol.ImportFormat, start: Date) -> ImportCommitResult {
+        let format: MFProtocol.ImportFormat = switch report.format {
+        case .ml100kData, .ml100kItem, .ml100kUser: .ml100k
+        case .ml1mRatings, .ml1mMovies, .ml1mUsers: .ml1m
+        default: requested == .csv ? .csv : .movielens
+        }
+        let issues = report.issues.map { ImportIssue(line: Int64($0.line), code: .importFailed, message: $0.message) }
+        let lines = Int64(report.rows + report.skipped) + (format == .movielens || format == .csv ? 1 : 0)
+        return ImportCommitResult(kind: kind, format: format, lines: lines, imported: Int64(report.rows),
+                                  skipped: Int64(report.skipped), issues: issues, durationSeconds: Date().timeIntervalSince(start))
+    }
+
+    static func storeFormat(_ kind: ImportKind, _ format: MFProtocol.ImportFormat) -> MFStore.ImportFormat {
+        switch (format, kind) {
+        case (.auto, _): .auto
+        case (.movielens, .ratings), (.csv, .ratings): .ratingsCSV
+        case (.movielens, .items), (.csv, .items): .moviesCSV
+        case (.movielens, .users), (.csv, .users): .usersCSV
+        case (.ml100k, .ratings): .ml100kData
+        case (.ml100k, .items): .ml100kItem
+        case (.ml100k, .users): .ml100kUser
+        case (.ml1m, .ratings): .ml1mRatings
+        case (.ml1m, .items): .ml1mMovies
+        case (.ml1m, .users): .ml1mUsers
+        }
+    }
+
+    static func kind(of f: MFStore.ImportFormat) -> ImportKind {
+        switch f {
+        case .moviesCSV, .ml100kItem, .ml1mMovies: .items
+        case .usersCSV, .ml100kUser, .ml1mUsers: .users
+        default: .ratings
+        }
+    }
+
+    /// The spool file in 256 KiB chunks, read on demand.
+    static func fileChunks(_ path: String) -> AsyncThrowingStream<[UInt8], any Error> {
+        let reader = SpoolReader(path: path)
+        return AsyncThrowingStream(unfolding: { try reader.next() })
+    }
+}
+
+/// Sequential reads of a spool file (one consumer: the store's import).
+private final class SpoolReader: @unchecked Sendable {  // used by one task at a time
+    private let handle: FileHandle?
+    private let path: String
+
+    init(path: String) { self.path = path; handle = FileHandle(forReadingAtPath: path) }
+    deinit { try? handle?.close() }
+
+    func next() throws -> [UInt8]? {
+        guard let handle else { throw WireError(.storageFailed, "import spool file \(path) vanished") }
+        guard let d = try handle.read(upToCount: 256 << 10), !d.isEmpty else { return nil }
+        return [UInt8](d)
+    }
+}

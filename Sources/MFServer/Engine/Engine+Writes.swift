@@ -1,0 +1,82 @@
+import Foundation
+import MFCore
+import MFProtocol
+import MFStore
+
+extension Engine {
+    /// `add_rating`: durable, then folded in.
+    public func addRating(_ r: AddRatingRequest) async throws -> AddRatingResult {
+        let value = try checkRating(r.rating, field: "rating")
+        let res = try await writer.addRatings([Rating(user: r.user, item: r.item, value: value, timestamp: r.timestamp ?? Self.now())])
+        return AddRatingResult(seq: res.seq, newUser: res.newUsers > 0, newItem: res.newItems > 0)
+    }
+
+    /// `add_ratings`: one atomic batch.
+    public func addRatings(_ r: AddRatingsRequest) async throws -> AddRatingsResult {
+        try checkBatch(r.ratings.count, field: "ratings")
+        let now = Self.now()
+        let ratings = try r.ratings.enumerated().map { j, t in
+            Rating(user: t.user, item: t.item, value: try checkRating(t.rating, field: "ratings[\(j)][2]"), timestamp: t.timestamp ?? now)
+        }
+        return try await writer.addRatings(ratings)
+    }
+
+    public func deleteRating(_ r: DeleteRatingRequest) async throws -> DeleteRatingResult {
+        do { return try await writer.deleteRating(user: r.user, item: r.item) } catch MFStoreError.notFound {
+            throw WireError(.notFound, "user \(r.user) has no rating of item \(r.item)")
+        }
+    }
+
+    public func deleteUser(_ r: DeleteUserRequest) async throws -> DeleteUserResult {
+        try await writer.deleteUser(r.user)
+    }
+
+    public func addUser(_ r: AddUserRequest) async throws -> AddUserResult { try await writer.addUser(r) }
+
+    public func addItem(_ r: AddItemRequest) async throws -> AddItemResult { try await writer.addItem(r) }
+
+    /// `fold_in`: persisted like `add_ratings` for `user`, or solved for an anonymous user.
+    public func foldIn(_ r: FoldInRequest) async throws -> FoldInResult {
+        try checkBatch(r.ratings.count, field: "ratings")
+        let values = try r.ratings.enumerated().map { j, x in try checkRating(x.rating, field: "ratings[\(j)][1]") }
+        if r.persist, let user = r.user {
+            let now = Self.now()
+            _ = try await writer.addRatings(zip(r.ratings, values).map { Rating(user: user, item: $0.item, value: $1, timestamp: now) })
+            let rec = try recommend(RecommendRequest(user: user, n: r.n))
+            return FoldInResult(user: user, ratings: r.ratings.count, persisted: true, items: rec.items, source: rec.source)
+        }
+        return try anonymousFoldIn(r, values: values)
+    }
+
+    /// Solves a throw-away user vector; nothing is stored.
+    func anonymousFoldIn(_ r: FoldInRequest, values: [Float]) throws -> FoldInResult {
+        let s = snapshot
+        guard let base = s.base else {
+            let items = s.popular(n: r.n, excluding: Set(r.ratings.map(\.item)), include: nil)
+            return FoldInResult(user: r.user, ratings: r.ratings.count, persisted: false, items: items, source: .popular)
+        }
+        var idx: [Int32] = [], vals: [Float] = []
+        for (x, v) in zip(r.ratings, values) {
+            if let i = base.items.index(of: x.item) { idx.append(i); vals.append(v) }
+        }
+        let v = try base.foldIn.user(items: idx, ratings: vals)
+        let top = try base.model.topN(user: v, n: r.n, excludeSorted: idx.sorted())
+        return FoldInResult(user: r.user, ratings: r.ratings.count, persisted: false,
+                            items: top.map { s.scored(base.items.id(at: $0.item), score: $0.score) }, source: .foldedIn)
+    }
+
+    func checkRating(_ v: Double, field: String) throws -> Float {
+        guard v.isFinite, v >= configuration.ratingMin, v <= configuration.ratingMax else {
+            throw WireError(.invalidRating, "rating \(v) is outside the scale \(configuration.ratingMin)...\(configuration.ratingMax)", field: field)
+        }
+        return Float(v)
+    }
+
+    func checkBatch(_ n: Int, field: String) throws {
+        guard n <= configuration.maxBatch else {
+            throw WireError(.batchTooLarge, "\(n) ratings in one request; the limit is \(configuration.maxBatch)", field: field)
+        }
+    }
+
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
+}

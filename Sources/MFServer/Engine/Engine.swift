@@ -1,0 +1,76 @@
+import Foundation
+import Logging
+import MFCore
+import MFProtocol
+import MFStore
+import Synchronization
+
+/// The recommender: reads against an immutable snapshot (synchronous, any
+/// thread), writes through one writer actor, training in the background.
+///
+/// ```swift
+/// let engine = try await Engine.open(store: store, configuration: cfg, logger: logger)
+/// let recs = try engine.recommend(RecommendRequest(user: 42))   // fast path, no await
+/// let ack = try await engine.addRatings([Rating(user: 42, item: 7, value: 4)])
+/// ```
+public final class Engine: Sendable {
+    public let store: Store
+    public let configuration: EngineConfiguration
+    let logger: Logger
+    let writer: EngineWriter
+    let jobs = JobBoard()
+    let imports: ImportSessions
+    let startedAt = Date()
+    private let current = Mutex<EngineSnapshot>(.empty)
+    private let config: Mutex<ServerConfig>
+    private let ticker = Mutex<Task<Void, Never>?>(nil)
+
+    init(store: Store, configuration: EngineConfiguration, config: ServerConfig, logger: Logger) {
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+        self.config = Mutex(config)
+        self.imports = ImportSessions(limit: configuration.maxImportSessions, directory: configuration.spoolDirectory)
+        let box = PublishBox()
+        self.writer = EngineWriter(store: store, logger: logger, itemRefreshInterval: configuration.itemRefreshInterval,
+                                   publish: { snap in box.engine?.current.withLock { $0 = snap } })
+        box.engine = self
+    }
+
+    /// The snapshot reads use now.
+    public var snapshot: EngineSnapshot { current.withLock { $0 } }
+
+    /// The training configuration and retrain policy in force.
+    public var serverConfig: ServerConfig { config.withLock { $0 } }
+
+    func setServerConfig(_ c: ServerConfig) { config.withLock { $0 = c } }
+
+    /// The accepted rating scale as Float.
+    var scale: ClosedRange<Float> { Float(configuration.ratingMin)...Float(configuration.ratingMax) }
+
+    /// Starts the periodic item refresh and retrain-policy check.
+    func startTicker() {
+        let interval = max(0.05, configuration.itemRefreshInterval)
+        let task = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(interval))
+                guard let self else { return }
+                await self.writer.tick()
+                await self.checkRetrainPolicy()
+            }
+        }
+        ticker.withLock { $0 = task }
+    }
+
+    /// Graceful stop: no new training, cancel a running one and wait for it to end.
+    public func shutdown() async {
+        ticker.withLock { $0?.cancel(); $0 = nil }
+        await jobs.cancelRunning()
+        imports.abortAll()
+    }
+}
+
+/// Lets the writer's publish closure reach the engine created after it.
+private final class PublishBox: @unchecked Sendable {  // written once in Engine.init before any publish
+    weak var engine: Engine?
+}

@@ -1,0 +1,83 @@
+import MFCore
+import MFProtocol
+
+/// Fixed settings of an engine (from mfd's flags and environment).
+public struct EngineConfiguration: Sendable {
+    /// Accepted rating scale; values outside get `invalid_rating`.
+    public var ratingMin: Double = 0.5
+    public var ratingMax: Double = 5
+    /// Most ratings in one `add_ratings` / `fold_in`.
+    public var maxBatch: Int = 100_000
+    /// Reported by `hello`.
+    public var maxLineBytes: Int = WireProtocol.defaultMaxLineBytes
+    /// Load the demo catalogue into an empty database, then train before serving.
+    public var demo: Bool = false
+    /// Overrides of the stored training configuration / retrain policy (flags win).
+    public var overrides: SetConfigRequest = SetConfigRequest()
+    /// Item rows re-solved by fold-in at most this often (seconds), unless new items need rows at once.
+    public var itemRefreshInterval: Double = 1
+    /// Most open import sessions.
+    public var maxImportSessions: Int = 4
+    /// Directory for import spool files (the daemon's own files).
+    public var spoolDirectory: String = "/tmp"
+    /// Server name and version for `hello` and `status`.
+    public var serverName: String = "mfd 0.1.0"
+
+    public init() {}
+}
+
+extension ServerConfig {
+    /// Product defaults: MFCore's training defaults, retrain automatically.
+    static var defaults: ServerConfig {
+        let t = TrainingConfig()
+        return ServerConfig(model: .explicit, factors: t.factors, lambda: Double(t.lambda), iterations: t.iterations,
+                            alpha: 40, seed: Int64(t.seed), threads: t.threads, userAttrWeight: 1, itemAttrWeight: 1,
+                            retrain: .auto, retrainAfterChanges: 10_000, retrainAfterMinutes: 60)
+    }
+
+    /// Applies the fields a `set_config` names, then checks the result.
+    func applying(_ s: SetConfigRequest) throws -> ServerConfig {
+        var c = self
+        if let v = s.model { c.model = v }
+        if let v = s.factors { c.factors = v }
+        if let v = s.lambda { c.lambda = v }
+        if let v = s.iterations { c.iterations = v }
+        if let v = s.alpha { c.alpha = v }
+        if let v = s.seed { c.seed = v }
+        if let v = s.threads { c.threads = v }
+        if let v = s.userAttrWeight { c.userAttrWeight = v }
+        if let v = s.itemAttrWeight { c.itemAttrWeight = v }
+        if let v = s.retrain { c.retrain = v }
+        if let v = s.retrainAfterChanges { c.retrainAfterChanges = v }
+        if let v = s.retrainAfterMinutes { c.retrainAfterMinutes = v }
+        try c.validate()
+        return c
+    }
+
+    func validate() throws {
+        guard model == .explicit else {
+            throw WireError(.invalidValue, "model \"\(model.rawValue)\" is not available in this build; use \"explicit\"", field: "model")
+        }
+        guard (1...1024).contains(factors) else { throw WireError(.invalidValue, "`factors` must be in 1...1024", field: "factors") }
+        guard lambda >= 0, lambda.isFinite else { throw WireError(.invalidValue, "`lambda` must be finite and ≥ 0", field: "lambda") }
+        guard (1...1000).contains(iterations) else { throw WireError(.invalidValue, "`iterations` must be in 1...1000", field: "iterations") }
+        guard alpha >= 0, alpha.isFinite else { throw WireError(.invalidValue, "`alpha` must be finite and ≥ 0", field: "alpha") }
+        guard seed >= 0 else { throw WireError(.invalidValue, "`seed` must be ≥ 0", field: "seed") }
+        guard (0...256).contains(threads) else { throw WireError(.invalidValue, "`threads` must be in 0...256 (0 = all cores)", field: "threads") }
+        guard retrainAfterChanges >= 0 else { throw WireError(.invalidValue, "`retrain_after_changes` must be ≥ 0", field: "retrain_after_changes") }
+        guard retrainAfterMinutes >= 0, retrainAfterMinutes.isFinite else {
+            throw WireError(.invalidValue, "`retrain_after_minutes` must be finite and ≥ 0", field: "retrain_after_minutes")
+        }
+    }
+
+    /// The MFCore training configuration this describes.
+    var training: TrainingConfig {
+        var t = TrainingConfig()
+        t.factors = factors
+        t.lambda = Float(lambda)
+        t.iterations = iterations
+        t.seed = UInt64(seed)
+        t.threads = threads
+        return t
+    }
+}

@@ -1,0 +1,67 @@
+import MFCore
+import MFProtocol
+
+extension EngineSnapshot {
+    /// A user's factors and where they come from; nil vector = unknown to the model.
+    func userVector(_ id: Int64, entry: UserEntry?) -> (vector: UserVector?, source: Source) {
+        guard let entry, let base else { return (nil, .popular) }
+        if let v = entry.foldedIn { return (v, .foldedIn) }
+        if let u = base.users.index(of: id) { return (base.model.user(u), .model) }
+        return (nil, .popular)
+    }
+
+    /// An item with its catalogue title and genres.
+    func scored(_ id: Int64, score: Float) -> MFProtocol.ScoredItem {
+        let e = items[id]
+        return MFProtocol.ScoredItem(item: id, score: score, title: e?.title, genres: e.map(\.genres))
+    }
+
+    /// Mean of all ratings (0 when empty).
+    var globalMean: Double {
+        var sum = 0.0, n = 0
+        items.forEach { _, e in sum += e.ratingSum; n += e.ratingCount }
+        return n > 0 ? sum / Double(n) : 0
+    }
+
+    /// Damped mean (Bayesian average with 10 pseudo-ratings at the global mean),
+    /// the score shown for popularity answers.
+    func dampedMean(_ id: Int64, globalMean mu: Double? = nil) -> Float {
+        guard let e = items[id] else { return 0 }
+        let m = mu ?? (base.map { Double($0.model.globalMean) } ?? globalMean)
+        return Float((e.ratingSum + 10 * m) / (Double(e.ratingCount) + 10))
+    }
+
+    /// Without a model: items with ratings, best damped mean first.
+    func popular(n: Int, excluding: Set<Int64>, include: [Int64]?) -> [MFProtocol.ScoredItem] {
+        let mu = globalMean
+        var all: [(Int64, Float)] = []
+        let allowed = include.map(Set.init)
+        items.forEach { id, e in
+            guard e.ratingCount > 0, !excluding.contains(id), allowed?.contains(id) ?? true else { return }
+            all.append((id, dampedMean(id, globalMean: mu)))
+        }
+        all.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+        return all.prefix(n).map { scored($0.0, score: $0.1) }
+    }
+
+    /// Up to 3 of the user's rated items most similar (cosine of item factors)
+    /// to `item`, weighted by how much the user liked them; shares sum to 1.
+    func because(item: Int32, user: UserEntry, base: ModelBase, vector: UserVector) -> [Because] {
+        let m = base.model, k = m.factors
+        let q = Array(m.itemFactors[Int(item) * k..<Int(item + 1) * k])
+        var parts: [(Int64, Float)] = []
+        for (j, id) in user.ratings.ids.enumerated() {
+            guard let i = base.items.index(of: id) else { continue }
+            var d: Float = 0
+            for c in 0..<k { d += q[c] * m.itemFactors[Int(i) * k + c] }
+            let n = m.itemNorms[Int(item)] * m.itemNorms[Int(i)]
+            let liked = max(0, user.ratings.values[j] - m.globalMean)
+            let w = n > 0 ? max(0, d / n) * liked : 0
+            if w > 0 { parts.append((id, w)) }
+        }
+        let total = parts.reduce(Float(0)) { $0 + $1.1 }
+        guard total > 0 else { return [] }
+        parts.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+        return parts.prefix(3).map { Because(item: $0.0, title: items[$0.0]?.title, share: $0.1 / total) }
+    }
+}

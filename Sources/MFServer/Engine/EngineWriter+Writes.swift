@@ -1,0 +1,146 @@
+import Foundation
+import MFCore
+import MFProtocol
+import MFStore
+
+extension EngineWriter {
+    /// Persists ratings (one atomic group-commit batch), applies and folds them in.
+    func addRatings(_ ratings: [MFStore.Rating]) async throws -> AddRatingsResult {
+        let seq = ratings.count == 1 ? try await store.addRating(ratings[0]) : try await store.addRatings(ratings)
+        var newUsers: Set<Int64> = [], newItems: Set<Int64> = []
+        for r in ratings {
+            let n = apply(user: r.user, item: r.item, value: r.value, sequence: seq)
+            if n.newUser { newUsers.insert(r.user) }
+            if n.newItem { newItems.insert(r.item) }
+        }
+        await flushed()
+        return AddRatingsResult(count: ratings.count, seq: seq, newUsers: newUsers.count, newItems: newItems.count)
+    }
+
+    func deleteRating(user: Int64, item: Int64) async throws -> DeleteRatingResult {
+        let seq = try await store.deleteRating(user: user, item: item)
+        unapply(user: user, item: item, sequence: seq)
+        await flushed()
+        return DeleteRatingResult(seq: seq)
+    }
+
+    func deleteUser(_ user: Int64) async throws -> DeleteUserResult {
+        guard let entry = users[user] else {
+            throw WireError(.unknownUser, "user \(user) has no data", field: "user")
+        }
+        let seq = try await store.deleteUser(user)
+        let current = users[user] ?? entry  // ratings may have changed while the store worked
+        var itemChanges: [Int64: ItemEntry?] = [:]
+        for (j, item) in current.ratings.ids.enumerated() {
+            if var ie = items[item] {
+                ie.ratingCount -= 1; ie.ratingSum -= Double(current.ratings.values[j]); ie.lastSequence = seq
+                itemChanges[item] = ie
+            }
+            itemRatings[item]?.remove(user)
+        }
+        items.update(itemChanges)
+        ratingCount -= current.ratings.count
+        users[user] = nil
+        noteChange(seq, users: [], items: current.ratings.ids)
+        await flushed()
+        return DeleteUserResult(seq: seq, ratingsDeleted: current.ratings.count)
+    }
+
+    func addUser(_ r: AddUserRequest) async throws -> AddUserResult {
+        try await store.upsertUsers([UserRecord(id: r.user, attributes: r.attributes.mapValues(\.store))])
+        let created = users[r.user] == nil
+        var e = users[r.user] ?? UserEntry()
+        e.attributes.merge(r.attributes) { _, new in new }
+        users[r.user] = e
+        publish()
+        return AddUserResult(user: r.user, created: created)
+    }
+
+    func addItem(_ r: AddItemRequest) async throws -> AddItemResult {
+        let existing = items[r.item]
+        var e = existing ?? ItemEntry()
+        if let t = r.title { e.title = t }
+        if let g = r.genres { e.genres = g }
+        if let a = r.attributes { e.attributes.merge(a) { _, new in new } }
+        try await store.upsertItems([ItemRecord(id: r.item, title: e.title, genres: e.genres,
+                                                attributes: (r.attributes ?? [:]).mapValues(\.store))])
+        // Re-read: a rating may have created the entry while the store worked.
+        var now = items[r.item] ?? e
+        now.title = e.title; now.genres = e.genres; now.attributes = e.attributes
+        items[r.item] = now
+        publish()
+        return AddItemResult(item: r.item, created: existing == nil)
+    }
+
+    /// Swaps in a freshly trained model; users and items changed after its
+    /// training snapshot are re-solved by fold-in against it (the replay).
+    func install(_ newBase: ModelBase, changesAtSnapshot: Int) {
+        base = newBase
+        var userChanges: [Int64: UserEntry?] = [:]
+        users.forEach { id, e in
+            if e.lastSequence > newBase.sequence || newBase.users.index(of: id) == nil {
+                dirtyUsers.insert(id)
+            } else {
+                var e = e
+                e.foldedIn = nil
+                e.seen = e.ratings.ids.compactMap { newBase.items.index(of: $0) }.sorted()
+                userChanges[id] = e
+            }
+        }
+        users.update(userChanges)
+        items.forEach { id, e in
+            if e.lastSequence > newBase.sequence || (newBase.items.index(of: id) == nil && e.ratingCount > 0) {
+                dirtyItems.insert(id)
+            }
+        }
+        pendingChanges = max(0, pendingChanges - changesAtSnapshot)
+        if pendingChanges == 0 { firstPendingAt = nil }
+        flush(forceItems: true)
+    }
+
+    /// Replaces all state with what the store holds (startup, after an import).
+    func load(ratings snap: RatingsSnapshot, users userRecords: [UserRecord], items itemRecords: [ItemRecord]) {
+        var u: [Int64: UserEntry] = [:], i: [Int64: ItemEntry] = [:]
+        var ir: [Int64: RatingList] = [:]
+        for r in userRecords { u[r.id, default: UserEntry()].attributes = r.attributes.mapValues(MFProtocol.AttributeValue.init) }
+        for r in itemRecords {
+            var e = ItemEntry()
+            e.title = r.title; e.genres = r.genres; e.attributes = r.attributes.mapValues(MFProtocol.AttributeValue.init)
+            i[r.id] = e
+        }
+        for j in 0..<snap.count {
+            let user = snap.users[j], item = snap.items[j], v = snap.values[j]
+            u[user, default: UserEntry()].ratings.set(item, v)
+            i[item, default: ItemEntry()].ratingCount += 1
+            i[item, default: ItemEntry()].ratingSum += Double(v)
+            ir[item, default: RatingList()].set(user, v)
+        }
+        if let base {
+            for (id, e) in u { u[id]?.seen = e.ratings.ids.compactMap { base.items.index(of: $0) }.sorted() }
+        }
+        var um = ShardedMap<UserEntry>(), im = ShardedMap<ItemEntry>()
+        um.update(u); im.update(i)
+        users = um; items = im; itemRatings = ir
+        ratingCount = snap.count
+        sequence = snap.sequence
+    }
+
+    /// Marks users and items changed after `base`'s training snapshot (startup replay).
+    func markChanged(_ changes: ChangeSet) {
+        for c in changes.ratings {
+            if var e = users[c.user] { e.lastSequence = max(e.lastSequence, c.sequence); users[c.user] = e }
+            if var e = items[c.item] { e.lastSequence = max(e.lastSequence, c.sequence); items[c.item] = e }
+            dirtyUsers.insert(c.user); dirtyItems.insert(c.item)
+        }
+        pendingChanges = changes.ratings.count + changes.deletedUsers.count
+        if pendingChanges > 0 { firstPendingAt = Date() }
+    }
+
+    func setBase(_ b: ModelBase?) { base = b }
+
+    /// Folded-in state for a replayed startup, published once.
+    func refoldAllDirty() { flush(forceItems: true) }
+
+    /// Current pending-change count (taken when a training snapshot starts).
+    func pendingCount() -> (count: Int, since: Date?) { (pendingChanges, firstPendingAt) }
+}

@@ -1,0 +1,71 @@
+import MFCore
+import MFProtocol
+
+/// One user's or item's ratings as parallel arrays (other side's external IDs).
+struct RatingList: Sendable, Equatable {
+    var ids: [Int64] = []
+    var values: [Float] = []
+
+    var count: Int { ids.count }
+    var mean: Double? { ids.isEmpty ? nil : Double(values.reduce(0, +)) / Double(ids.count) }
+
+    /// Sets `id`'s rating; returns the replaced value (nil when new).
+    @discardableResult
+    mutating func set(_ id: Int64, _ value: Float) -> Float? {
+        if let j = ids.firstIndex(of: id) { defer { values[j] = value }; return values[j] }
+        ids.append(id); values.append(value)
+        return nil
+    }
+
+    /// Removes `id`'s rating; returns its value (nil when there was none).
+    @discardableResult
+    mutating func remove(_ id: Int64) -> Float? {
+        guard let j = ids.firstIndex(of: id) else { return nil }
+        let old = values[j]
+        ids.swapAt(j, ids.count - 1); values.swapAt(j, values.count - 1)
+        ids.removeLast(); values.removeLast()
+        return old
+    }
+}
+
+/// What readers know about a user.
+struct UserEntry: Sendable {
+    var ratings = RatingList()
+    /// The user's rated items as model indices, ascending (for `exclude_seen`).
+    var seen: [Int32] = []
+    /// Factors solved by fold-in since the model was trained; nil = the model's row (if any).
+    var foldedIn: UserVector?
+    var attributes: [String: MFProtocol.AttributeValue] = [:]
+    /// Store change sequence of the user's last rating change (replay after a retrain).
+    var lastSequence: Int64 = 0
+}
+
+/// What readers know about an item.
+struct ItemEntry: Sendable {
+    var title: String?
+    var genres: [String] = []
+    var attributes: [String: MFProtocol.AttributeValue] = [:]
+    var ratingCount = 0
+    var ratingSum: Double = 0
+    var lastSequence: Int64 = 0
+
+    var mean: Double? { ratingCount == 0 ? nil : ratingSum / Double(ratingCount) }
+}
+
+extension MFProtocol.AttributeValue {
+    init(_ v: MFStore.AttributeValue) {
+        switch v {
+        case .number(let x): self = .number(x)
+        case .category(let s): self = .string(s)
+        }
+    }
+
+    var store: MFStore.AttributeValue {
+        switch self {
+        case .number(let x): .number(x)
+        case .string(let s): .category(s)
+        }
+    }
+}
+
+import MFStore

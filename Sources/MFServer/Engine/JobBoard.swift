@@ -1,0 +1,75 @@
+import Foundation
+import MFCore
+import MFProtocol
+import Synchronization
+
+/// Training jobs: the running one (with its task) and the finished ones.
+final class JobBoard: Sendable {
+    private struct State {
+        var nextID: Int64 = 1
+        var jobs: [JobInfo] = []
+        var running: (id: Int64, task: Task<JobInfo, Never>)?
+    }
+    private let state = Mutex(State())
+    private static let keep = 20
+
+    /// Registers a queued job; `training_in_progress` when one is running.
+    func begin(kind: JobKind) throws -> Int64 {
+        try state.withLock { s in
+            if let r = s.running {
+                throw WireError(.trainingInProgress, "job \(r.id) is already running; see train_status")
+            }
+            let id = s.nextID
+            s.nextID += 1
+            s.jobs.append(JobInfo(job: id, kind: kind, state: .queued, progress: 0, startedAt: Date().timeIntervalSince1970))
+            if s.jobs.count > Self.keep { s.jobs.removeFirst(s.jobs.count - Self.keep) }
+            return id
+        }
+    }
+
+    func attach(_ id: Int64, task: Task<JobInfo, Never>) {
+        state.withLock { $0.running = (id, task) }
+    }
+
+    func update(_ id: Int64, _ body: (inout JobInfo) -> Void) {
+        state.withLock { s in
+            if let j = s.jobs.lastIndex(where: { $0.job == id }) { body(&s.jobs[j]) }
+        }
+    }
+
+    /// Records the end of a job and clears the running slot.
+    func finish(_ id: Int64, _ body: (inout JobInfo) -> Void) -> JobInfo {
+        state.withLock { s in
+            if s.running?.id == id { s.running = nil }
+            guard let j = s.jobs.lastIndex(where: { $0.job == id }) else {
+                return JobInfo(job: id, kind: .train, state: .failed, progress: 0)
+            }
+            body(&s.jobs[j])
+            s.jobs[j].finishedAt = Date().timeIntervalSince1970
+            return s.jobs[j]
+        }
+    }
+
+    func job(_ id: Int64?) -> JobInfo? {
+        state.withLock { s in id.map { id in s.jobs.last { $0.job == id } } ?? s.jobs.last }
+    }
+
+    var isRunning: Bool { state.withLock { $0.running != nil } }
+
+    func task(_ id: Int64) -> Task<JobInfo, Never>? { state.withLock { $0.running?.id == id ? $0.running?.task : nil } }
+
+    func lastAndRunning() -> (last: JobInfo?, running: JobInfo?) {
+        state.withLock { s in
+            let running = s.running.flatMap { r in s.jobs.last { $0.job == r.id } }
+            let last = s.jobs.last { $0.state == .succeeded || $0.state == .failed || $0.state == .cancelled }
+            return (last, running)
+        }
+    }
+
+    /// Cancels the running job (if any) and waits for it to stop.
+    func cancelRunning() async {
+        let task = state.withLock { $0.running?.task }
+        task?.cancel()
+        _ = await task?.value
+    }
+}

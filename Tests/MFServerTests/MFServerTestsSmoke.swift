@@ -1,3 +1,0 @@
-import Testing
-
-@Test func MFServerBuilds() { #expect(Bool(true)) }
