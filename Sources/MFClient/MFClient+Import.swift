@@ -23,7 +23,8 @@ extension MFClient {
         do throws(MFClientError) {
             while true {
                 let data: Data
-                do { data = try handle.read(upToCount: chunkSize) ?? Data() } catch {
+                // carry + data must stay within the daemon's max_chunk_bytes.
+                do { data = try handle.read(upToCount: max(1, chunkSize - carry.count)) ?? Data() } catch {
                     throw .localFile(path: path, reason: "\(error)")
                 }
                 let eof = data.isEmpty

@@ -2,32 +2,37 @@ import Foundation
 import MFProtocol
 
 extension MFClient {
-    /// Imports an externally trained model from `dir`: `manifest.json` (a `ModelManifest`),
-    /// `user_factors.csv` and `item_factors.csv` (`id,bias,f0,…`; a header line is skipped).
+    /// Imports an externally trained model from `dir` in the interchange format of
+    /// docs/scale-out.md: `manifest.json` (a `ModelFiles`), `users.csv` and `items.csv`
+    /// (`id,bias,f0,…`; a header line is skipped).
     /// Rows are read and streamed in batches of `batch` (never the whole file in memory); the session is aborted on any error.
+    /// Daemon errors naming a row (`users[i]`) are reported as `file:line`.
     public func importModel(dir: String, batch: Int = 1000,
                             progress: (Int, Int) -> Void = { _, _ in }) async throws(MFClientError) -> ImportModelResult {
-        let manifestPath = (dir as NSString).appendingPathComponent("manifest.json")
-        guard let data = FileManager.default.contents(atPath: manifestPath) else {
-            throw .localFile(path: manifestPath, reason: "cannot read")
-        }
-        let manifest: ModelManifest
-        do { manifest = try JSONDecoder().decode(ModelManifest.self, from: data) } catch let e as WireError {
-            throw .localFile(path: manifestPath, reason: e.message)
-        } catch {
-            throw .localFile(path: manifestPath, reason: "not a valid manifest: \(error)")
-        }
+        let files = try ModelFiles.read(dir)
+        let manifest = files.wire
+        let paths = files.paths(in: dir)
         let begin = try await send(ImportModelBeginRequest(manifest: manifest))
         do throws(MFClientError) {
             var sent = 0
             for side in [FactorSide.users, .items] {
-                let path = (dir as NSString).appendingPathComponent(side == .users ? "user_factors.csv" : "item_factors.csv")
+                let path = side == .users ? paths.users : paths.items
                 var rows: [FactorRow] = []
+                var lines: [Int] = []
                 func flush() async throws(MFClientError) {
                     guard !rows.isEmpty else { return }
-                    _ = try await send(ImportModelRowsRequest(import: begin.import, side: side, rows: rows))
+                    do throws(MFClientError) {
+                        _ = try await send(ImportModelRowsRequest(import: begin.import, side: side, rows: rows))
+                    } catch .daemon(var e) {
+                        // `rows[n]` of this batch → the file line it came from.
+                        if let f = e.field, f.hasPrefix("rows["), let n = Int(f.dropFirst(5).dropLast()), lines.indices.contains(n) {
+                            e.field = "\((path as NSString).lastPathComponent):\(lines[n])"
+                        }
+                        throw .daemon(e)
+                    }
                     sent += rows.count
                     rows.removeAll(keepingCapacity: true)
+                    lines.removeAll(keepingCapacity: true)
                     progress(sent, manifest.users + manifest.items)
                 }
                 try await forEachLine(path) { number, line async throws(MFClientError) in
@@ -41,6 +46,7 @@ extension MFClient {
                         throw .localFile(path: "\(path):\(number)", reason: "expected id, bias and \(manifest.k) finite factors")
                     }
                     rows.append(FactorRow(id: id, bias: floats[0], factors: Array(floats.dropFirst())))
+                    lines.append(number)
                     if rows.count >= batch { try await flush() }
                 }
                 try await flush()

@@ -11,18 +11,22 @@ public struct ModelManifest: Codable, Sendable, Equatable {
     public var items: Int
     /// Hyperparameters, recorded with the model.
     public var params: [String: AttributeValue]
+    /// Store change sequence of the ratings export the model was trained on
+    /// (`export_begin`'s `sequence`); ratings changed after it are folded in on commit.
+    public var sequence: Int64?
 
     public static let currentFormat = "mfd-model-1"
 
     public init(algorithm: String, implicit: Bool = false, k: Int, globalMean: Double, users: Int, items: Int,
-                params: [String: AttributeValue] = [:]) {
+                params: [String: AttributeValue] = [:], sequence: Int64? = nil) {
         format = Self.currentFormat
         self.algorithm = algorithm; self.implicit = implicit; self.k = k; self.globalMean = globalMean
         self.users = users; self.items = items; self.params = params
+        self.sequence = sequence
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case format, algorithm, implicit, k, users, items, params
+        case format, algorithm, implicit, k, users, items, params, sequence
         case globalMean = "global_mean"
     }
 
@@ -36,6 +40,7 @@ public struct ModelManifest: Codable, Sendable, Equatable {
         users = try r.required(.users)
         items = try r.required(.items)
         params = try r.optional(.params, default: [:])
+        sequence = try r.optional(.sequence)
         let p = WireDecoding.path(decoder.codingPath)
         guard format == Self.currentFormat else {
             throw WireError(.invalidModel, "unsupported manifest format \"\(format)\"; expected \"\(Self.currentFormat)\"", field: p + ".format")

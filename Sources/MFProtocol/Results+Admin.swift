@@ -117,14 +117,18 @@ public struct ExportBeginResult: Codable, Sendable, Equatable {
     /// Factor exports: the model they come from.
     public var modelID: Int64?
     public var globalMean: Double?
+    /// Ratings exports: every change up to this store sequence is included
+    /// (pass it on as the imported model's manifest `sequence`).
+    public var sequence: Int64?
 
-    public init(export: String, what: ExportKind, rows: Int64, columns: [String], modelID: Int64? = nil, globalMean: Double? = nil) {
+    public init(export: String, what: ExportKind, rows: Int64, columns: [String], modelID: Int64? = nil, globalMean: Double? = nil,
+                sequence: Int64? = nil) {
         self.export = export; self.what = what; self.rows = rows; self.columns = columns
-        self.modelID = modelID; self.globalMean = globalMean
+        self.modelID = modelID; self.globalMean = globalMean; self.sequence = sequence
     }
 
     enum CodingKeys: String, CodingKey {
-        case export, what, rows, columns
+        case export, what, rows, columns, sequence
         case modelID = "model_id"
         case globalMean = "global_mean"
     }

@@ -12,6 +12,7 @@ struct Export: AsyncParsableCommand {
     @Argument(help: "ratings or factors.") var what: What
     @Argument(help: "Directory to write into (created if missing).", completion: .directory) var dir: String
     @Option(help: "csv, or npy (factors only).") var format: Format = .csv
+    @Option(help: "Ratings per part-NNNNN.csv file.") var rowsPerPart: Int = 1_000_000
 
     func validate() throws {
         if what == .ratings, format == .npy { throw ValidationError("ratings export is CSV only") }
@@ -21,17 +22,84 @@ struct Export: AsyncParsableCommand {
         do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
             throw ValidationError("cannot create \(dir): \(error.localizedDescription)")
         }
-        let kinds: [ExportKind] = what == .ratings ? [.ratings] : [.userFactors, .itemFactors]
-        for kind in kinds {
-            let base = (dir as NSString).appendingPathComponent(kind.rawValue)
+        if what == .ratings { return try await exportRatings() }
+        var headers: [ExportKind: ExportBeginResult] = [:]
+        for kind in [ExportKind.userFactors, .itemFactors] {
+            let name = format == .npy ? kind.rawValue : kind == .userFactors ? "users" : "items"
+            let base = (dir as NSString).appendingPathComponent(name)
             let sink: any ExportSink = format == .csv ? try CSVSink(path: base + ".csv") : try NPYSink(base: base)
             let header = try await global.withClient { client throws(MFClientError) in
                 try await client.export(kind) { header, rows throws(MFClientError) in try sink.rows(rows, header: header) }
             }
             try sink.finish(header: header)
+            headers[kind] = header
             if !global.json { print("wrote \(header.rows) rows of \(kind.rawValue) to \(sink.description)") }
         }
+        // A manifest in the interchange format (docs/scale-out.md): the CSVs import back with `mfctl import-model DIR`.
+        if let u = headers[.userFactors], let i = headers[.itemFactors] {
+            var m = ModelFiles(algorithm: "mfd-export", k: max(0, u.columns.count - 2), globalMean: u.globalMean ?? 0,
+                               users: Int(u.rows), items: Int(i.rows))
+            if format == .npy { m.files = nil }
+            m.hyperparameters = ["modelId": u.modelID.map { .number(Double($0)) }]
+            try writeJSON(m, "manifest.json")
+        }
     }
+
+    /// `DIR/part-NNNNN.csv` with `userId,itemId,rating,timestamp` (the layout contrib/spark reads)
+    /// plus `DIR/_mfd_export.json` with the store sequence the export reflects.
+    func exportRatings() async throws {
+        let sink = PartSink(dir: dir, rowsPerPart: rowsPerPart)
+        let header = try await global.withClient { client throws(MFClientError) in
+            try await client.export(.ratings) { _, rows throws(MFClientError) in try sink.rows(rows) }
+        }
+        try sink.finish()
+        try writeJSON(ExportInfo(rows: sink.total, sequence: header.sequence), ExportInfo.fileName)
+        if !global.json { print("wrote \(sink.total) ratings to \(sink.parts) part files in \(dir)") }
+    }
+
+    func writeJSON<T: Encodable>(_ value: T, _ name: String) throws {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try e.encode(value).write(to: URL(fileURLWithPath: (dir as NSString).appendingPathComponent(name)))
+    }
+}
+
+/// Ratings into numbered CSV parts, each with the header line.
+final class PartSink {
+    let dir: String
+    let rowsPerPart: Int
+    var parts = 0
+    var total: Int64 = 0
+    var inPart = 0
+    var handle: FileHandle?
+
+    init(dir: String, rowsPerPart: Int) { self.dir = dir; self.rowsPerPart = max(1, rowsPerPart) }
+
+    func rows(_ rows: [[JSONScalar]]) throws(MFClientError) {
+        var text = ""
+        for row in rows {
+            if handle == nil || inPart == rowsPerPart {
+                try write(&text)
+                try? handle?.close()
+                let path = (dir as NSString).appendingPathComponent(String(format: "part-%05d.csv", parts))
+                guard FileManager.default.createFile(atPath: path, contents: Data("userId,itemId,rating,timestamp\n".utf8)),
+                      let h = FileHandle(forWritingAtPath: path) else { throw .localFile(path: path, reason: "cannot create") }
+                h.seekToEndOfFile()
+                handle = h; parts += 1; inPart = 0
+            }
+            text += row.map { if case .null = $0 { "" } else { $0.description } }.joined(separator: ",") + "\n"
+            inPart += 1; total += 1
+        }
+        try write(&text)
+    }
+
+    private func write(_ text: inout String) throws(MFClientError) {
+        guard !text.isEmpty, let handle else { return }
+        do { try handle.write(contentsOf: Data(text.utf8)) } catch { throw .localFile(path: dir, reason: "\(error)") }
+        text = ""
+    }
+
+    func finish() throws { try handle?.close() }
 }
 
 /// Receives export pages and writes files.

@@ -6,12 +6,12 @@ import MFProtocol
 struct ImportModel: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import-model",
-        abstract: "Import an externally trained model (manifest.json, user_factors.csv, item_factors.csv).")
+        abstract: "Import an externally trained model (e.g. contrib/spark/train_als.py output).")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Directory with manifest.json, user_factors.csv and item_factors.csv.", completion: .directory) var dir: String
+    @Argument(help: "Model directory: manifest.json, users.csv, items.csv (docs/scale-out.md).", completion: .directory) var dir: String
 
     func validate() throws {
-        for f in ["manifest.json", "user_factors.csv", "item_factors.csv"] {
+        for f in ["manifest.json"] {
             let p = (dir as NSString).appendingPathComponent(f)
             guard FileManager.default.isReadableFile(atPath: p) else { throw ValidationError("cannot read \(p)") }
         }

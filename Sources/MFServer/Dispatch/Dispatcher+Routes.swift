@@ -33,11 +33,15 @@ extension Dispatcher {
         case .setConfig(let r): return later(op, id, c) { try await e.setConfig(r) }
         case .importCommit(let r): return later(op, id, c) { try await e.importCommit(r.token) }
         case .evaluate(let r): return later(op, id, c) { try await e.evaluate(r) }
-        case .metrics: return now(op, id, c) { self.metricsText() }
-        case .tune, .importModelBegin, .importModelRows, .importModelCommit, .exportBegin, .exportNext, .exportEnd:
-            return now(op, id, c) { () throws -> PingResult in
-                throw WireError(.invalidRequest, "op \"\(op.rawValue)\" is not available in this mfd build (see docs/protocol.md)", field: "op")
-            }
+        case .metrics:
+            return now(op, id, c) { e.metricsText(requests: self.counters.byOp, errors: self.counters.errors, connections: self.openConnections) }
+        case .tune(let r): return later(op, id, c) { try await e.tune(r) }
+        case .importModelBegin(let r): return now(op, id, c) { try e.importModelBegin(r) }
+        case .importModelRows(let r): return now(op, id, c) { try e.importModelRows(r) }
+        case .importModelCommit(let r): return later(op, id, c) { try await e.importModelCommit(r.token) }
+        case .exportBegin(let r): return later(op, id, c) { try await e.exportBegin(r) }
+        case .exportNext(let r): return later(op, id, c) { try await e.exportNext(r) }
+        case .exportEnd(let r): return now(op, id, c) { try e.exportEnd(r.token) }
         }
     }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import Logging
 import MFProtocol
 import NIOCore
@@ -87,6 +88,8 @@ public final class Dispatcher: LineRequestHandler {
 
     /// Encodes a synchronous outcome.
     func now<R: Encodable>(_ op: Op, _ id: RequestID, _ context: RequestContext, _ body: () throws -> R) -> LineReply {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        defer { engine.metrics.observe(op, seconds: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9) }
         do {
             let r = try body()
             counters.count(op, failed: false)
@@ -102,7 +105,9 @@ public final class Dispatcher: LineRequestHandler {
                                         _ body: @escaping @Sendable () async throws -> R) -> LineReply {
         let promise = context.eventLoop.makePromise(of: ByteBuffer.self)
         let allocator = context.allocator
-        promise.completeWithTask { [encoder, counters] in
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        promise.completeWithTask { [encoder, counters, metrics = engine.metrics] in
+            defer { metrics.observe(op, seconds: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9) }
             do {
                 let r = try await body()
                 counters.count(op, failed: false)

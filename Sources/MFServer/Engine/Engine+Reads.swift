@@ -18,11 +18,12 @@ extension Engine {
             exclude.sort()
         }
         let include = r.include.map { $0.compactMap { base.items.index(of: $0) } }
-        let top = try base.model.topN(user: vector, n: r.n, excludeSorted: exclude, include: include)
-        let items = top.map { t -> MFProtocol.ScoredItem in
+        let top = try base.model.topN(user: vector, n: r.n, excludeSorted: exclude.sorted(), include: include)
+        let why = r.explain && vector != nil ? entry.map { s.explanations(targets: top.map(\.item), user: $0, base: base) } : nil
+        let items = top.enumerated().map { n, t -> MFProtocol.ScoredItem in
             let id = base.items.id(at: t.item)
             var out = s.scored(id, score: vector == nil ? s.dampedMean(id) : t.score)
-            if r.explain, let vector, let entry { out.because = s.because(item: t.item, user: entry, base: base, vector: vector) }
+            out.because = why?[n]
             return out
         }
         return RecommendResult(user: r.user, items: items, source: source)

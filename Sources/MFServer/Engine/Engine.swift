@@ -20,6 +20,9 @@ public final class Engine: Sendable {
     let writer: EngineWriter
     let jobs = JobBoard()
     let imports: ImportSessions
+    let exports = ExportSessions()
+    let modelImports = ModelImportSessions()
+    let metrics = EngineMetrics()
     let startedAt = Date()
     private let current = Mutex<EngineSnapshot>(.empty)
     private let config: Mutex<ServerConfig>
@@ -67,6 +70,7 @@ public final class Engine: Sendable {
         ticker.withLock { $0?.cancel(); $0 = nil }
         await jobs.cancelRunning()
         imports.abortAll()
+        exports.closeAll()
     }
 }
 

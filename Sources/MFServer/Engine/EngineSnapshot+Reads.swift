@@ -43,25 +43,4 @@ extension EngineSnapshot {
         all.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
         return all.prefix(n).map { scored($0.0, score: $0.1) }
     }
-
-    /// Up to 3 of the user's rated items most similar (cosine of item factors)
-    /// to `item`, weighted by how much the user liked them; shares sum to 1.
-    func because(item: Int32, user: UserEntry, base: ModelBase, vector: UserVector) -> [Because] {
-        let m = base.model, k = m.factors
-        let q = Array(m.itemFactors[Int(item) * k..<Int(item + 1) * k])
-        var parts: [(Int64, Float)] = []
-        for (j, id) in user.ratings.ids.enumerated() {
-            guard let i = base.items.index(of: id) else { continue }
-            var d: Float = 0
-            for c in 0..<k { d += q[c] * m.itemFactors[Int(i) * k + c] }
-            let n = m.itemNorms[Int(item)] * m.itemNorms[Int(i)]
-            let liked = max(0, user.ratings.values[j] - m.globalMean)
-            let w = n > 0 ? max(0, d / n) * liked : 0
-            if w > 0 { parts.append((id, w)) }
-        }
-        let total = parts.reduce(Float(0)) { $0 + $1.1 }
-        guard total > 0 else { return [] }
-        parts.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
-        return parts.prefix(3).map { Because(item: $0.0, title: items[$0.0]?.title, share: $0.1 / total) }
-    }
 }

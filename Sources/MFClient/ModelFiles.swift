@@ -1,0 +1,69 @@
+import Foundation
+import MFProtocol
+
+/// `MODEL/manifest.json` of the model interchange format (docs/scale-out.md),
+/// as written by `contrib/spark/train_als.py` and `mfctl export factors --format csv`.
+public struct ModelFiles: Codable, Sendable, Equatable {
+    public struct Counts: Codable, Sendable, Equatable {
+        public var ratings: Int?
+        public var users: Int
+        public var items: Int
+    }
+    public struct Files: Codable, Sendable, Equatable {
+        public var users: String
+        public var items: String
+    }
+    public var format: String
+    public var formatVersion: Int
+    public var algorithm: String
+    public var k: Int
+    public var globalMean: Double
+    public var hyperparameters: [String: AttributeValue?]?
+    public var counts: Counts
+    public var files: Files?
+    /// The store sequence of the ratings export trained on (`DIR/_mfd_export.json`), when known.
+    public var exportSequence: Int64?
+
+    public init(algorithm: String, k: Int, globalMean: Double, users: Int, items: Int, exportSequence: Int64? = nil) {
+        format = "mfd-model"; formatVersion = 1; self.algorithm = algorithm; self.k = k; self.globalMean = globalMean
+        counts = Counts(ratings: nil, users: users, items: items)
+        files = Files(users: "users.csv", items: "items.csv"); self.exportSequence = exportSequence
+    }
+
+    /// Reads and checks `dir/manifest.json`.
+    public static func read(_ dir: String) throws(MFClientError) -> ModelFiles {
+        let path = (dir as NSString).appendingPathComponent("manifest.json")
+        guard let data = FileManager.default.contents(atPath: path) else { throw .localFile(path: path, reason: "cannot read") }
+        let m: ModelFiles
+        do { m = try JSONDecoder().decode(ModelFiles.self, from: data) } catch {
+            throw .localFile(path: path, reason: "not a model manifest (docs/scale-out.md): \(error)")
+        }
+        guard m.format == "mfd-model" else { throw .localFile(path: path + ": format", reason: "expected \"mfd-model\", got \"\(m.format)\"") }
+        guard m.formatVersion == 1 else { throw .localFile(path: path + ": formatVersion", reason: "unsupported version \(m.formatVersion); expected 1") }
+        guard (1...1024).contains(m.k) else { throw .localFile(path: path + ": k", reason: "must be in 1...1024, got \(m.k)") }
+        guard m.globalMean.isFinite else { throw .localFile(path: path + ": globalMean", reason: "must be finite") }
+        return m
+    }
+
+    /// The wire manifest (`import_model_begin`).
+    public var wire: ModelManifest {
+        var params: [String: AttributeValue] = [:]
+        for (key, v) in hyperparameters ?? [:] { if let v { params[key] = v } }
+        return ModelManifest(algorithm: algorithm, implicit: algorithm.contains("implicit"), k: k, globalMean: globalMean,
+                             users: counts.users, items: counts.items, params: params, sequence: exportSequence)
+    }
+
+    /// Paths of the user and item CSVs.
+    public func paths(in dir: String) -> (users: String, items: String) {
+        let f = files ?? Files(users: "users.csv", items: "items.csv")
+        return ((dir as NSString).appendingPathComponent(f.users), (dir as NSString).appendingPathComponent(f.items))
+    }
+}
+
+/// `DIR/_mfd_export.json` beside a ratings export: where the Spark job finds the export's sequence.
+public struct ExportInfo: Codable, Sendable, Equatable {
+    public var rows: Int64
+    public var sequence: Int64?
+    public init(rows: Int64, sequence: Int64?) { self.rows = rows; self.sequence = sequence }
+    public static let fileName = "_mfd_export.json"
+}

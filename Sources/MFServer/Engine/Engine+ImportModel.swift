@@ -1,0 +1,81 @@
+import Foundation
+import MFCore
+import MFProtocol
+import MFStore
+
+extension Engine {
+    /// `import_model_begin {manifest}`.
+    public func importModelBegin(_ r: ImportModelBeginRequest) throws -> ImportBeginResult {
+        ImportBeginResult(import: try modelImports.begin(r.manifest), maxChunkBytes: ImportSessions.maxChunkBytes)
+    }
+
+    /// `import_model_rows {import, side, rows}`.
+    public func importModelRows(_ r: ImportModelRowsRequest) throws -> ImportModelRowsResult {
+        guard r.rows.count <= configuration.maxBatch else {
+            throw WireError(.invalidValue, "\(r.rows.count) rows exceed max_batch \(configuration.maxBatch)", field: "rows")
+        }
+        return try modelImports.rows(r)
+    }
+
+    /// `import_model_commit {import}`: checks counts and IDs, saves the model
+    /// through the normal atomic save, swaps it in like a retrain, and folds in
+    /// what changed after the manifest's `sequence` (or users/items the model lacks).
+    public func importModelCommit(_ token: String) async throws -> ImportModelResult {
+        let session = try modelImports.take(token)
+        guard !jobs.isRunning else {
+            throw WireError(.trainingInProgress, "a training job is running; import the model when it ends (see train_status)")
+        }
+        let m = session.manifest, s = snapshot
+        for (side, got, want) in [("users", session.users.ids.count, m.users), ("items", session.items.ids.count, m.items)] where got != want {
+            throw WireError(.invalidModel, "received \(got) \(side) rows; the manifest says \(want)", field: "manifest.\(side)")
+        }
+        if let n = session.users.ids.firstIndex(where: { s.users[$0] == nil }) {
+            throw WireError(.invalidModel, "user \(session.users.ids[n]) is unknown to this mfd (no ratings or attributes)", field: "users[\(n)]")
+        }
+        if let n = session.items.ids.firstIndex(where: { s.items[$0] == nil }) {
+            throw WireError(.invalidModel, "item \(session.items.ids[n]) is unknown to this mfd", field: "items[\(n)]")
+        }
+        let model = try buildModel(session, snapshot: s)
+        let mark = await writer.pendingCount().count
+        let sequence = m.sequence ?? s.sequence
+        let parts = model.parts()
+        let record = ModelRecord(algorithm: m.algorithm, hyperparameters: Self.json(m.params), metrics: "{}", trainingLog: "[]",
+                                 sequence: sequence, k: m.k, userIDs: session.users.ids, itemIDs: session.items.ids,
+                                 arrays: parts.arrays, scalars: parts.scalars)
+        let modelID = try await store.saveModel(record)
+        let base = ModelBase(model: model, users: IDMap(ids: session.users.ids), items: IDMap(ids: session.items.ids),
+                             id: modelID, trainedAt: Date(), algorithm: m.algorithm, sequence: sequence)
+        var replayed = 0
+        s.users.forEach { id, e in if e.lastSequence > sequence || base.users.index(of: id) == nil, e.ratings.count > 0 { replayed += 1 } }
+        await writer.install(base, changesAtSnapshot: m.sequence == nil ? mark : 0)
+        logger.info("model imported", metadata: ["model": "\(modelID)", "algorithm": "\(m.algorithm)", "users": "\(m.users)",
+                                                 "items": "\(m.items)", "k": "\(m.k)", "replayed_users": "\(replayed)"])
+        return ImportModelResult(modelID: modelID, users: m.users, items: m.items, factors: m.k, replayed: replayed)
+    }
+
+    /// The MFModel for an import: fold-in uses the current training settings,
+    /// with Spark's count-scaled `regParam` as λ when the manifest gives it.
+    func buildModel(_ session: ModelImportSessions.Session, snapshot s: EngineSnapshot) throws -> MFModel {
+        let m = session.manifest
+        var solver = SolverParams(serverConfig.training)
+        if case .number(let reg)? = m.params["regParam"] ?? m.params["reg_param"], reg >= 0 {
+            solver.lambda = Float(reg); solver.weightedLambda = true; solver.lambdaExponent = 1
+        }
+        solver.implicitWeight = 0
+        var index: [Int64: Int] = [:]
+        for (n, id) in session.items.ids.enumerated() { index[id] = n }
+        var popularity = [Float](repeating: 0, count: session.items.ids.count)
+        let mu = Float(m.globalMean)
+        s.users.forEach { _, e in
+            for (j, id) in e.ratings.ids.enumerated() where e.ratings.values[j] >= mu { if let n = index[id] { popularity[n] += 1 } }
+        }
+        do {
+            return try MFModel(factors: m.k, globalMean: mu, minRating: Float(configuration.ratingMin),
+                               maxRating: Float(configuration.ratingMax), userBias: session.users.bias,
+                               userFactors: session.users.factors, itemBias: session.items.bias,
+                               itemFactors: session.items.factors, itemPopularity: popularity, solver: solver)
+        } catch {
+            throw WireError(.invalidModel, "model rejected: \(WireError(engine: error).message)")
+        }
+    }
+}

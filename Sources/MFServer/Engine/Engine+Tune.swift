@@ -1,0 +1,82 @@
+import Foundation
+import MFCore
+import MFProtocol
+import MFStore
+
+extension Engine {
+    /// `tune`: a seeded grid or random search on a validation split of the
+    /// stored ratings, as a background job of kind `tune`.
+    public func tune(_ r: TuneRequest) async throws -> JobInfo {
+        let id = try jobs.begin(kind: .tune)
+        logger.info("tuning started", metadata: ["job": "\(id)"])
+        let task = Task.detached { [self] in await self.runTune(job: id, r) }
+        jobs.attach(id, task: task)
+        if r.wait { return await task.value }
+        return jobs.job(id) ?? JobInfo(job: id, kind: .tune, state: .queued, progress: 0)
+    }
+
+    /// The configurations a tune tries: the grid (spec defaults plus the
+    /// current configuration's values), or `trials` of them drawn with `seed`.
+    static func tuneGrid(_ r: TuneRequest, current c: ServerConfig) -> [(factors: Int, lambda: Double, iterations: Int)] {
+        func values<T: Comparable & Hashable>(_ given: [T]?, _ defaults: [T], _ now: T) -> [T] { Array(Set(given ?? defaults + [now])).sorted() }
+        let f = values(r.factors, [16, 32, 64], c.factors)
+        let l = values(r.lambda, [0.02, 0.05, 0.1], c.lambda)
+        let it = values(r.iterations, [10, 15], c.iterations)
+        var grid: [(Int, Double, Int)] = []
+        for a in f { for b in l { for d in it { grid.append((a, b, d)) } } }
+        guard let n = r.trials, n < grid.count else { return grid.map { ($0.0, $0.1, $0.2) } }
+        var rng = SeededRNG(seed: UInt64(bitPattern: r.seed))
+        grid.shuffle(using: &rng)
+        return grid.prefix(n).map { ($0.0, $0.1, $0.2) }
+    }
+
+    /// Split → one training per configuration → report; never throws (the job records the outcome).
+    func runTune(job id: Int64, _ r: TuneRequest) async -> JobInfo {
+        let cfg = serverConfig
+        let start = Date()
+        do {
+            let snap = try await store.ratingsSnapshot()
+            guard snap.count >= 2 else { throw WireError(.noModel, "need at least 2 ratings to tune") }
+            let split = try HoldoutSplit(snap, fraction: r.valFraction, seed: r.seed)
+            let grid = Self.tuneGrid(r, current: cfg)
+            var trials: [TuneTrial] = []
+            jobs.update(id) { $0.state = .running; $0.stage = "trial 0/\(grid.count)"; $0.tune = TuneReport(trials: [], best: nil, applied: false) }
+            for (n, g) in grid.enumerated() {
+                try Task.checkCancellation()
+                var t = cfg.training
+                t.factors = g.factors; t.lambda = Float(g.lambda); t.iterations = g.iterations
+                let model = try MFTrainer.train(split.train, config: t) { _ in !Task.isCancelled }
+                let (rmse, ndcg) = try split.score(model)
+                trials.append(TuneTrial(factors: g.factors, lambda: g.lambda, iterations: g.iterations, rmse: rmse, ndcgAt10: ndcg))
+                let best = trials.min { $0.rmse < $1.rmse }
+                jobs.update(id) { j in
+                    j.progress = Double(n + 1) / Double(grid.count)
+                    j.stage = "trial \(n + 1)/\(grid.count)"
+                    j.tune = TuneReport(trials: trials, best: best, applied: false)
+                }
+            }
+            let best = trials.min { $0.rmse < $1.rmse }
+            var applied = false
+            if r.apply, let best {
+                _ = try await setConfig(SetConfigRequest(factors: best.factors, lambda: best.lambda, iterations: best.iterations))
+                applied = true
+            }
+            logger.info("tuning finished", metadata: ["job": "\(id)", "trials": "\(trials.count)", "best_rmse": "\(best?.rmse ?? .nan)",
+                                                      "seconds": "\(Date().timeIntervalSince(start))"])
+            let done = jobs.finish(id) { j in
+                j.state = .succeeded; j.progress = 1; j.stage = nil
+                j.tune = TuneReport(trials: trials, best: best, applied: applied)
+            }
+            if applied, serverConfig.retrain != .external { _ = try? startTraining(reason: "tune --apply") }
+            return done
+        } catch {
+            let cancelled = Task.isCancelled || error is CancellationError || (error as? MFCoreError)?.code == "cancelled"
+            let wire = WireError(engine: error)
+            logger.log(level: cancelled ? .info : .error, "tuning ended", metadata: ["job": "\(id)", "error": "\(wire)"])
+            return jobs.finish(id) { j in
+                j.state = cancelled ? .cancelled : .failed
+                j.error = cancelled ? nil : wire
+            }
+        }
+    }
+}
