@@ -13,9 +13,10 @@ struct AttributesCSV {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CSVError(file: path, line: 0, message: "cannot read file")
         }
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
+            .split(separator: "\n", omittingEmptySubsequences: false)
         guard let header = lines.first else { throw CSVError(file: path, line: 1, message: "empty file") }
-        let names = Self.fields(header).map { $0.trimmingCharacters(in: .whitespaces) }
+        let names = Self.fields(header).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         guard let idc = names.firstIndex(where: { ["userid", "movieid", "itemid", "item_id", "user_id", "id"].contains($0.lowercased()) }) else {
             throw CSVError(file: path, line: 1, message: "header has no id column (userId, movieId, itemId or id)")
         }
