@@ -3,7 +3,8 @@
 /// the Gram terms), then call from any thread.
 ///
 /// Rebuild it after items change (new items or replaced item rows), since the
-/// implicit term's YᵀY covers every item.
+/// implicit term's YᵀY covers every item; with the item-side term, item
+/// fold-in also reads XᵀX over every user (a stale one only makes it approximate).
 public struct FoldIn: Sendable {
     /// The model the cached terms belong to.
     public let model: MFModel
@@ -12,28 +13,29 @@ public struct FoldIn: Sendable {
     let userGram: [Float]
     /// Cholesky factor of w·PᵀP + λ_y I (for an item's y_i), or empty.
     let implicitFactor: [Float]
+    /// w_x·XᵀX (items, item-side implicit term), or empty.
+    let itemGram: [Float]
+    /// Cholesky factor of w_x·QᵀQ + λ_x I (for a user's x_u), or empty.
+    let implicitUserFactor: [Float]
 
     /// Precomputes the Gram terms: O((users + items)·k²).
     public init(model: MFModel) {
         self.model = model
         let k = model.factors, ds = (k + 1 + 7) & ~7
         self.ds = ds
+        let wx = model.solver.implicitUserWeight
+        if model.hasImplicitUserFactors && wx > 0 {
+            itemGram = Self.gram(model.implicitUserFactors, count: model.userCount, k: k, ds: ds, scale: wx)
+            implicitUserFactor = Self.gram(model.itemFactors, count: model.itemCount, k: k, ds: ds, scale: wx,
+                                           choleskyWithRidge: model.solver.implicitUserLambda)
+        } else {
+            itemGram = []; implicitUserFactor = []
+        }
         let w = model.solver.implicitWeight
         guard model.hasImplicitFactors && w > 0 else { userGram = []; implicitFactor = []; return }
-        var g = [Float](repeating: 0, count: ds * ds)
-        var f = [Float](repeating: 0, count: ds * ds)
-        model.implicitItemFactors.withUnsafeBufferPointer { y in
-            g.withUnsafeMutableBufferPointer { Gram.upper(rows: y.baseAddress!, count: model.itemCount, k: k, stride: ds, into: $0.baseAddress!, scale: w) }
-        }
-        model.userFactors.withUnsafeBufferPointer { p in
-            f.withUnsafeMutableBufferPointer { fb in
-                let fp = fb.baseAddress!
-                Gram.upper(rows: p.baseAddress!, count: model.userCount, k: k, stride: ds, into: fp, scale: w)
-                for c in 0..<k { fp[c * ds + c] += max(model.solver.implicitLambda, 1e-6) }
-                _ = Kernels.choleskyUpper(fp, dim: k, stride: ds)
-            }
-        }
-        userGram = g; implicitFactor = f
+        userGram = Self.gram(model.implicitItemFactors, count: model.itemCount, k: k, ds: ds, scale: w)
+        implicitFactor = Self.gram(model.userFactors, count: model.userCount, k: k, ds: ds, scale: w,
+                                   choleskyWithRidge: model.solver.implicitLambda)
     }
 
     /// A user's vector from `(items[j], ratings[j])` with item factors frozen.
@@ -41,22 +43,41 @@ public struct FoldIn: Sendable {
     /// - Throws: `length_mismatch`, `index_out_of_range` (field `items`), `non_finite_value` (field `ratings`).
     public func user(items: [Int32], ratings: [Float]) throws -> UserVector {
         try Self.check(items, ratings, count: model.itemCount, field: "items")
-        let k = model.factors
-        var out = [Float](repeating: 0, count: k)
-        let (lam, lamB) = model.solver.penalties(count: items.count)
-        let solver = RowSolver(k: k)
-        let bias = model.itemFactors.withUnsafeBufferPointer { q in
-            model.itemBias.withUnsafeBufferPointer { b in
-                model.implicitItemFactors.withUnsafeBufferPointer { y in
-                    userGram.withUnsafeBufferPointer { g in
-                        items.withUnsafeBufferPointer { nb in
+        let (out, bias) = solveRow(items, ratings, factors: model.itemFactors, bias: model.itemBias,
+                                   implicit: model.implicitItemFactors, gram: userGram, weight: model.solver.implicitWeight)
+        // x_u = (w_x QᵀQ + λ_x I)⁻¹ w_x Σ_i q_i, as in the ALS implicit-user step.
+        let implicitOut = implicitRow(implicitUserFactor, table: model.itemFactors, rows: items, weight: model.solver.implicitUserWeight)
+        return UserVector(factors: out, bias: bias, implicitFactors: implicitOut)
+    }
+
+    /// An item's vector from `(users[j], ratings[j])` with user factors frozen;
+    /// also its implicit factors y_i (when the model has them) and popularity.
+    public func item(users: [Int32], ratings: [Float]) throws -> ItemVector {
+        try Self.check(users, ratings, count: model.userCount, field: "users")
+        let (out, bias) = solveRow(users, ratings, factors: model.userFactors, bias: model.userBias,
+                                   implicit: model.implicitUserFactors, gram: itemGram, weight: model.solver.implicitUserWeight)
+        // y_i = (w PᵀP + λ_y I)⁻¹ w Σ_u p_u, as in the ALS implicit step.
+        let implicitOut = implicitRow(implicitFactor, table: model.userFactors, rows: users, weight: model.solver.implicitWeight)
+        let pop = Float(ratings.reduce(0) { $0 + ($1 >= model.globalMean ? 1 : 0) })
+        return ItemVector(factors: out, bias: bias, implicitFactors: implicitOut, popularity: pop)
+    }
+
+    /// The ALS row solve against one frozen side (factors, biases and, when
+    /// `gram` is non-empty, its implicit term w·Σ f_j in the rhs and `gram` = w·FᵀF).
+    private func solveRow(_ neighbors: [Int32], _ ratings: [Float], factors: [Float], bias: [Float],
+                          implicit: [Float], gram: [Float], weight: Float) -> ([Float], Float) {
+        var out = [Float](repeating: 0, count: model.factors)
+        let (lam, lamB) = model.solver.penalties(count: neighbors.count)
+        let solver = RowSolver(k: model.factors)
+        let b = factors.withUnsafeBufferPointer { f in
+            bias.withUnsafeBufferPointer { b in
+                implicit.withUnsafeBufferPointer { y in
+                    gram.withUnsafeBufferPointer { g in
+                        neighbors.withUnsafeBufferPointer { nb in
                             ratings.withUnsafeBufferPointer { rb in
                                 out.withUnsafeMutableBufferPointer { o in
-                                    var side = RowSide(factors: q.baseAddress!, bias: b.baseAddress!)
-                                    if !g.isEmpty {
-                                        side.baseGram = g.baseAddress; side.implicitFactors = y.baseAddress
-                                        side.implicitWeight = model.solver.implicitWeight
-                                    }
+                                    var side = RowSide(factors: f.baseAddress!, bias: b.baseAddress!)
+                                    if !g.isEmpty { side.baseGram = g.baseAddress; side.implicitFactors = y.baseAddress; side.implicitWeight = weight }
                                     return solver.solve(neighbors: nb, ratings: rb, mu: model.globalMean, side: side,
                                                         lambda: lam, biasLambda: lamB, outFactors: o.baseAddress!)
                                 }
@@ -66,43 +87,34 @@ public struct FoldIn: Sendable {
                 }
             }
         }
-        return UserVector(factors: out, bias: bias)
+        return (out, b)
     }
 
-    /// An item's vector from `(users[j], ratings[j])` with user factors frozen;
-    /// also its implicit factors y_i (when the model has them) and popularity.
-    public func item(users: [Int32], ratings: [Float]) throws -> ItemVector {
-        try Self.check(users, ratings, count: model.userCount, field: "users")
-        let k = model.factors, ds = self.ds
-        var out = [Float](repeating: 0, count: k)
-        let (lam, lamB) = model.solver.penalties(count: users.count)
-        let solver = RowSolver(k: k)
-        let bias = model.userFactors.withUnsafeBufferPointer { p in
-            model.userBias.withUnsafeBufferPointer { b in
-                users.withUnsafeBufferPointer { nb in
-                    ratings.withUnsafeBufferPointer { rb in
-                        out.withUnsafeMutableBufferPointer { o in
-                            solver.solve(neighbors: nb, ratings: rb, mu: model.globalMean,
-                                         side: RowSide(factors: p.baseAddress!, bias: b.baseAddress!),
-                                         lambda: lam, biasLambda: lamB, outFactors: o.baseAddress!)
-                        }
-                    }
-                }
+    /// scale·RᵀR (upper, ds × ds) of `count` rows; with a ridge, its Cholesky factor after adding ridge·I.
+    static func gram(_ rows: [Float], count: Int, k: Int, ds: Int, scale: Float, choleskyWithRidge ridge: Float? = nil) -> [Float] {
+        var g = [Float](repeating: 0, count: ds * ds)
+        rows.withUnsafeBufferPointer { r in
+            g.withUnsafeMutableBufferPointer { gb in
+                let gp = gb.baseAddress!
+                Gram.upper(rows: r.baseAddress!, count: count, k: k, stride: ds, into: gp, scale: scale)
+                guard let ridge else { return }
+                for c in 0..<k { gp[c * ds + c] += max(ridge, 1e-6) }
+                _ = Kernels.choleskyUpper(gp, dim: k, stride: ds)
             }
         }
-        var implicitOut: [Float] = []
-        if !implicitFactor.isEmpty {
-            // y_i = (w PᵀP + λ_y I)⁻¹ w Σ_u p_u, as in the ALS implicit step.
-            var rhs = [Float](repeating: 0, count: ds)
-            let w = model.solver.implicitWeight
-            for u in users { for c in 0..<k { rhs[c] += w * model.userFactors[Int(u) * k + c] } }
-            implicitFactor.withUnsafeBufferPointer { f in
-                rhs.withUnsafeMutableBufferPointer { Kernels.choleskySolve(f.baseAddress!, dim: k, stride: ds, $0.baseAddress!) }
-            }
-            implicitOut = Array(rhs[0..<k])
+        return g
+    }
+
+    /// (w·FᵀF + λ I)⁻¹ w Σ_j f_(rows j) from the cached Cholesky `factor` (empty: no term, returns []).
+    func implicitRow(_ factor: [Float], table: [Float], rows: [Int32], weight w: Float) -> [Float] {
+        guard !factor.isEmpty else { return [] }
+        let k = model.factors
+        var rhs = [Float](repeating: 0, count: ds)
+        for r in rows { for c in 0..<k { rhs[c] += w * table[Int(r) * k + c] } }
+        factor.withUnsafeBufferPointer { f in
+            rhs.withUnsafeMutableBufferPointer { Kernels.choleskySolve(f.baseAddress!, dim: k, stride: ds, $0.baseAddress!) }
         }
-        let pop = Float(ratings.reduce(0) { $0 + ($1 >= model.globalMean ? 1 : 0) })
-        return ItemVector(factors: out, bias: bias, implicitFactors: implicitOut, popularity: pop)
+        return Array(rhs[0..<k])
     }
 
     static func check(_ idx: [Int32], _ ratings: [Float], count: Int, field: String) throws {
