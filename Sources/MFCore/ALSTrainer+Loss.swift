@@ -1,7 +1,7 @@
 extension ALSTrainer {
     /// The objective ALS minimizes, per rating, and the training RMSE:
     ///   Σ (r − μ − b_u − b_i − p_u·q_i)² + Σ_u (λ_u‖p_u‖² + λ_bu b_u²) + Σ_i (λ_i‖q_i‖² + λ_bi b_i²)
-    ///   + w Σ_u Σ_all i (I_ui − p_u·y_i)² + λ_y Σ_i ‖y_i‖²
+    ///   + w Σ_u Σ_all i (I_ui − p_u·y_i)² + λ_y Σ_i ‖y_i‖²  (+ the item-side mirror term)
     /// with λ_u = λ·n_u when weighted. Must run right after `sweepUsers`
     /// (it reuses the w·YᵀY Gram left in `gram`).
     func objective() -> (loss: Double, rmse: Double) {
@@ -21,12 +21,7 @@ extension ALSTrainer {
             if y != nil {
                 imp += Double(params.implicitWeight) * Double(hi - lo)
                 // p_uᵀ (w YᵀY) p_u from the upper triangle.
-                var quad: Float = 0
-                for a in 0..<k {
-                    quad += gram[a * ds + a] * pu[a] * pu[a]
-                    if a + 1 < k { quad += 2 * pu[a] * Kernels.dot(gram + a * ds + a + 1, pu + a + 1, k - a - 1) }
-                }
-                imp += Double(quad)
+                imp += Double(ALSTrainer.quadUpper(gram, pu, k: k, ds: ds))
             }
         }
         for i in 0..<ni {
@@ -35,6 +30,7 @@ extension ALSTrainer {
             if let y { reg += Double(config.implicitLambda * Kernels.dot(y + i * k, y + i * k, k)) }
         }
         reg += (userAttributes?.loss(p, rows: nu) ?? 0) + (itemAttributes?.loss(q, rows: ni) ?? 0)
+        imp += implicitUserObjective()
         let n = Double(max(data.count, 1))
         return ((sse + reg + imp) / n, (sse / n).squareRoot())
     }

@@ -2,6 +2,8 @@
 ///  1. items:    [q_i; b_i] given P, b_u            (row solves, parallel)
 ///  2. implicit: y_i = (w PᵀP + λ_y I)⁻¹ w Σ_{u∈R(i)} p_u   (one Cholesky, parallel solves)
 ///  3. users:    [p_u; b_u] given Q, b_i, Y         (row solves, parallel)
+/// With the item-side implicit term, step 1 also reads X (implicit user
+/// factors) and x_u = (w_x QᵀQ + λ_x I)⁻¹ w_x Σ_{i∈R(u)} q_i follows it.
 /// Users go last so a trained user row equals its fold-in against the final model.
 /// Every step minimizes the objective exactly in its block, so the loss never increases.
 final class ALSTrainer {
@@ -13,6 +15,10 @@ final class ALSTrainer {
     let p: UnsafeMutablePointer<Float>, bu: UnsafeMutablePointer<Float>
     let q: UnsafeMutablePointer<Float>, bi: UnsafeMutablePointer<Float>
     let y: UnsafeMutablePointer<Float>?
+    /// Implicit user factors x_u (item-side implicit term), or nil.
+    let x: UnsafeMutablePointer<Float>?
+    /// w_x·XᵀX, upper and full (CG), for item solves.
+    let gramX: UnsafeMutablePointer<Float>, gramXFull: UnsafeMutablePointer<Float>
     let gram: UnsafeMutablePointer<Float>   // ds × ds scratch for YᵀY / PᵀP
     let gramFull: UnsafeMutablePointer<Float>  // w·YᵀY with both triangles (CG)
     /// CG steps for the current epoch (0 = exact).
@@ -31,6 +37,8 @@ final class ALSTrainer {
         q = .allocate(capacity: max(ni * k, 1)); bi = .allocate(capacity: max(ni, 1))
         y = config.implicitWeight > 0 ? .allocate(capacity: max(ni * k, 1)) : nil
         gram = .allocate(capacity: ds * ds); gramFull = .allocate(capacity: ds * ds)
+        x = config.implicitUserWeight > 0 ? .allocate(capacity: max(nu * k, 1)) : nil
+        gramX = .allocate(capacity: ds * ds); gramXFull = .allocate(capacity: ds * ds)
         solvers = (0..<threads).map { _ in RowSolver(k: config.factors) }
         // Row cost ~ ratings·d² + d³/3 per solve; in units of one rating that is about d/3.
         userRanges = Parallel.partition(offsets: data.userOffsets, parts: threads, rowCost: (k + 1) / 3 + 1)
@@ -40,10 +48,12 @@ final class ALSTrainer {
         bu.update(repeating: 0, count: nu); bi.update(repeating: 0, count: ni)
         q.update(repeating: 0, count: ni * k)
         y?.update(repeating: 0, count: ni * k)
+        x?.update(repeating: 0, count: nu * k)
     }
 
     deinit {
         p.deallocate(); bu.deallocate(); q.deallocate(); bi.deallocate(); y?.deallocate(); gram.deallocate(); gramFull.deallocate()
+        x?.deallocate(); gramX.deallocate(); gramXFull.deallocate()
     }
 
     func run(onEpoch: ((EpochReport) -> Bool)?) throws -> MFModel {
@@ -52,6 +62,7 @@ final class ALSTrainer {
             cgSteps = epoch == config.iterations ? 0 : config.cgSteps
             sweepItems()
             itemAttributes?.update(from: q)
+            if x != nil { sweepImplicitUsers() }
             if y != nil { sweepImplicit() }
             userAttributes?.update(from: p)  // before users, so user rows equal their fold-in
             sweepUsers()
@@ -96,43 +107,36 @@ final class ALSTrainer {
     }
 
     func sweepItems() {
+        var side = RowSide(factors: p, bias: bu)
+        if let x { addImplicit(&side, factors: x, count: nu, weight: params.implicitUserWeight, gram: gramX, full: gramXFull) }
         sweep(ranges: itemRanges, offsets: data.itemOffsets, neighbors: data.itemUsers, ratings: data.itemRatings,
-              side: RowSide(factors: p, bias: bu), out: q, outBias: bi, attributes: itemAttributes)
+              side: side, out: q, outBias: bi, attributes: itemAttributes)
     }
 
     func sweepUsers() {
         var side = RowSide(factors: q, bias: bi)
-        if let y {
-            Gram.upper(rows: y, count: ni, k: k, stride: ds, into: gram, scale: params.implicitWeight)
-            side.implicitFactors = UnsafePointer(y); side.implicitWeight = params.implicitWeight
-            side.baseGram = UnsafePointer(gram)
-            for a in 0..<k { for c in a..<k { gramFull[a * ds + c] = gram[a * ds + c]; gramFull[c * ds + a] = gram[a * ds + c] } }
-            side.baseGramFull = UnsafePointer(gramFull)
-        }
+        if let y { addImplicit(&side, factors: y, count: ni, weight: params.implicitWeight, gram: gram, full: gramFull) }
         sweep(ranges: userRanges, offsets: data.userOffsets, neighbors: data.userItems, ratings: data.userRatings,
               side: side, out: p, outBias: bu, attributes: userAttributes)
+    }
+
+    /// Adds an implicit term to `side`: w·FᵀF as base Gram (upper in `g`, both
+    /// triangles in `gFull` for CG) and w·Σ f_j of the row's neighbours in the rhs.
+    private func addImplicit(_ side: inout RowSide, factors f: UnsafeMutablePointer<Float>, count: Int, weight w: Float,
+                             gram g: UnsafeMutablePointer<Float>, full gFull: UnsafeMutablePointer<Float>) {
+        Gram.upper(rows: f, count: count, k: k, stride: ds, into: g, scale: w)
+        side.implicitFactors = UnsafePointer(f); side.implicitWeight = w
+        side.baseGram = UnsafePointer(g)
+        for a in 0..<k { for c in a..<k { gFull[a * ds + c] = g[a * ds + c]; gFull[c * ds + a] = g[a * ds + c] } }
+        side.baseGramFull = UnsafePointer(gFull)
     }
 
     /// y_i solves (w PᵀP + λ_y I) y_i = w Σ_{u rated i} p_u — one shared matrix.
     func sweepImplicit() {
         guard let y else { return }
-        let w = params.implicitWeight, k = self.k, ds = self.ds
-        Gram.upper(rows: p, count: nu, k: k, stride: ds, into: gram, scale: w)
-        for c in 0..<k { gram[c * ds + c] += params.implicitLambda }
-        _ = Kernels.choleskyUpper(gram, dim: k, stride: ds)  // SPD: λ_y > 0
-        let offsets = data.itemOffsets
-        data.itemUsers.withUnsafeBufferPointer { users in
-            let ctx = UnsafeSendableBox((users, UnsafePointer(gram), UnsafePointer(p), y))
-            Parallel.run(itemRanges) { _, range in
-                let (users, g, p, y) = ctx.value
-                for i in range {
-                    let out = y + i * k
-                    out.update(repeating: 0, count: k)
-                    for j in offsets[i]..<offsets[i + 1] { Kernels.axpy(w, p + Int(users[j]) * k, out, k) }
-                    Kernels.choleskySolve(g, dim: k, stride: ds, out)
-                }
-            }
-        }
+        ALSTrainer.implicitSolve(factors: p, count: nu, k: k, ds: ds, weight: params.implicitWeight,
+                                 lambda: params.implicitLambda, offsets: data.itemOffsets,
+                                 neighbors: data.itemUsers, ranges: itemRanges, scratch: gram, out: y)
     }
 
     func makeModel() throws -> MFModel {
@@ -144,6 +148,7 @@ final class ALSTrainer {
             itemBias: Array(UnsafeBufferPointer(start: bi, count: ni)),
             itemFactors: Array(UnsafeBufferPointer(start: q, count: ni * k)),
             implicitItemFactors: y.map { Array(UnsafeBufferPointer(start: $0, count: ni * k)) } ?? [],
+            implicitUserFactors: x.map { Array(UnsafeBufferPointer(start: $0, count: nu * k)) } ?? [],
             itemPopularity: MFTrainer.popularity(data), solver: params, ranking: config.ranking)
         model.solver = params
         if userAttributes != nil || itemAttributes != nil {

@@ -3,7 +3,8 @@
 /// the Gram terms), then call from any thread.
 ///
 /// Rebuild it after items change (new items or replaced item rows), since the
-/// implicit term's YᵀY covers every item.
+/// implicit term's YᵀY covers every item; with the item-side term, item
+/// fold-in also reads XᵀX over every user (a stale one only makes it approximate).
 public struct FoldIn: Sendable {
     /// The model the cached terms belong to.
     public let model: MFModel
@@ -12,6 +13,10 @@ public struct FoldIn: Sendable {
     let userGram: [Float]
     /// Cholesky factor of w·PᵀP + λ_y I (for an item's y_i), or empty.
     let implicitFactor: [Float]
+    /// w_x·XᵀX (items, item-side implicit term), or empty.
+    let itemGram: [Float]
+    /// Cholesky factor of w_x·QᵀQ + λ_x I (for a user's x_u), or empty.
+    let implicitUserFactor: [Float]
     /// Implicit-ALS models: YᵀY + λI and XᵀX + λI (full, stride ks), else empty.
     let implicitUserGram: [Float], implicitItemGram: [Float]
 
@@ -21,22 +26,19 @@ public struct FoldIn: Sendable {
         let k = model.factors, ds = (k + 1 + 7) & ~7
         self.ds = ds
         (implicitUserGram, implicitItemGram) = Self.implicitGrams(model)
+        let wx = model.solver.implicitUserWeight
+        if model.hasImplicitUserFactors && wx > 0 {
+            itemGram = Self.gram(model.implicitUserFactors, count: model.userCount, k: k, ds: ds, scale: wx)
+            implicitUserFactor = Self.gram(model.itemFactors, count: model.itemCount, k: k, ds: ds, scale: wx,
+                                           choleskyWithRidge: model.solver.implicitUserLambda)
+        } else {
+            itemGram = []; implicitUserFactor = []
+        }
         let w = model.solver.implicitWeight
         guard model.hasImplicitFactors && w > 0 else { userGram = []; implicitFactor = []; return }
-        var g = [Float](repeating: 0, count: ds * ds)
-        var f = [Float](repeating: 0, count: ds * ds)
-        model.implicitItemFactors.withUnsafeBufferPointer { y in
-            g.withUnsafeMutableBufferPointer { Gram.upper(rows: y.baseAddress!, count: model.itemCount, k: k, stride: ds, into: $0.baseAddress!, scale: w) }
-        }
-        model.userFactors.withUnsafeBufferPointer { p in
-            f.withUnsafeMutableBufferPointer { fb in
-                let fp = fb.baseAddress!
-                Gram.upper(rows: p.baseAddress!, count: model.userCount, k: k, stride: ds, into: fp, scale: w)
-                for c in 0..<k { fp[c * ds + c] += max(model.solver.implicitLambda, 1e-6) }
-                _ = Kernels.choleskyUpper(fp, dim: k, stride: ds)
-            }
-        }
-        userGram = g; implicitFactor = f
+        userGram = Self.gram(model.implicitItemFactors, count: model.itemCount, k: k, ds: ds, scale: w)
+        implicitFactor = Self.gram(model.userFactors, count: model.userCount, k: k, ds: ds, scale: w,
+                                   choleskyWithRidge: model.solver.implicitLambda)
     }
 
     /// A user's vector from `(items[j], ratings[j])` with item factors frozen.
@@ -47,37 +49,13 @@ public struct FoldIn: Sendable {
     public func user(items: [Int32], ratings: [Float], attributes: [String: SideValue] = [:]) throws -> UserVector {
         try Self.check(items, ratings, count: model.itemCount, field: "items")
         if model.solver.implicitALS != nil { return UserVector(factors: implicitRow(items, ratings, item: false), bias: 0) }
-        let k = model.factors
         let attr = try Self.encode(attributes, model.sideInfo?.users)
-        var out = [Float](repeating: 0, count: k)
-        let (lam, lamB) = model.solver.penalties(count: items.count)
-        let solver = RowSolver(k: k)
-        let bias = model.itemFactors.withUnsafeBufferPointer { q in
-            model.itemBias.withUnsafeBufferPointer { b in
-                model.implicitItemFactors.withUnsafeBufferPointer { y in
-                    userGram.withUnsafeBufferPointer { g in
-                        items.withUnsafeBufferPointer { nb in
-                            ratings.withUnsafeBufferPointer { rb in
-                                out.withUnsafeMutableBufferPointer { o in
-                                    var side = RowSide(factors: q.baseAddress!, bias: b.baseAddress!)
-                                    if !g.isEmpty {
-                                        side.baseGram = g.baseAddress; side.implicitFactors = y.baseAddress
-                                        side.implicitWeight = model.solver.implicitWeight
-                                    }
-                                    return attr.solve { ac, av, cf, w in
-                                        side.attributeFactors = cf; side.attributeWeight = w
-                                        return solver.solve(neighbors: nb, ratings: rb, mu: model.globalMean, side: side,
-                                                            lambda: lam, biasLambda: lamB, outFactors: o.baseAddress!,
-                                                            attributes: ac, attributeValues: av)
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return UserVector(factors: out, bias: bias)
+        let (out, bias) = solveRow(items, ratings, factors: model.itemFactors, bias: model.itemBias,
+                                   implicit: model.implicitItemFactors, gram: userGram, weight: model.solver.implicitWeight,
+                                   attributes: attr)
+        // x_u = (w_x QᵀQ + λ_x I)⁻¹ w_x Σ_i q_i, as in the ALS implicit-user step.
+        let implicitOut = implicitRow(implicitUserFactor, table: model.itemFactors, rows: items, weight: model.solver.implicitUserWeight)
+        return UserVector(factors: out, bias: bias, implicitFactors: implicitOut)
     }
 
     /// An item's vector from `(users[j], ratings[j])` with user factors frozen;
@@ -91,41 +69,74 @@ public struct FoldIn: Sendable {
             let n = ratings.reduce(0) { $0 + (model.solver.implicitALS!.strength($1) == nil ? 0 : 1) }
             return ItemVector(factors: f, bias: 0, popularity: Float(n))
         }
-        let k = model.factors, ds = self.ds
         let attr = try Self.encode(attributes, model.sideInfo?.items)
-        var out = [Float](repeating: 0, count: k)
-        let (lam, lamB) = model.solver.penalties(count: users.count)
-        let solver = RowSolver(k: k)
-        let bias = model.userFactors.withUnsafeBufferPointer { p in
-            model.userBias.withUnsafeBufferPointer { b in
-                users.withUnsafeBufferPointer { nb in
-                    ratings.withUnsafeBufferPointer { rb in
-                        out.withUnsafeMutableBufferPointer { o in
-                            attr.solve { ac, av, cf, w in
-                                var side = RowSide(factors: p.baseAddress!, bias: b.baseAddress!)
-                                side.attributeFactors = cf; side.attributeWeight = w
-                                return solver.solve(neighbors: nb, ratings: rb, mu: model.globalMean, side: side,
-                                                    lambda: lam, biasLambda: lamB, outFactors: o.baseAddress!,
-                                                    attributes: ac, attributeValues: av)
+        let (out, bias) = solveRow(users, ratings, factors: model.userFactors, bias: model.userBias,
+                                   implicit: model.implicitUserFactors, gram: itemGram, weight: model.solver.implicitUserWeight,
+                                   attributes: attr)
+        // y_i = (w PᵀP + λ_y I)⁻¹ w Σ_u p_u, as in the ALS implicit step.
+        let implicitOut = implicitRow(implicitFactor, table: model.userFactors, rows: users, weight: model.solver.implicitWeight)
+        let pop = Float(ratings.reduce(0) { $0 + ($1 >= model.globalMean ? 1 : 0) })
+        return ItemVector(factors: out, bias: bias, implicitFactors: implicitOut, popularity: pop)
+    }
+
+    /// The ALS row solve against one frozen side (factors, biases and, when
+    /// `gram` is non-empty, its implicit term w·Σ f_j in the rhs and `gram` = w·FᵀF),
+    /// plus the encoded attribute block when the model has side information.
+    private func solveRow(_ neighbors: [Int32], _ ratings: [Float], factors: [Float], bias: [Float],
+                          implicit: [Float], gram: [Float], weight: Float, attributes attr: FoldInAttributes) -> ([Float], Float) {
+        var out = [Float](repeating: 0, count: model.factors)
+        let (lam, lamB) = model.solver.penalties(count: neighbors.count)
+        let solver = RowSolver(k: model.factors)
+        let b = factors.withUnsafeBufferPointer { f in
+            bias.withUnsafeBufferPointer { b in
+                implicit.withUnsafeBufferPointer { y in
+                    gram.withUnsafeBufferPointer { g in
+                        neighbors.withUnsafeBufferPointer { nb in
+                            ratings.withUnsafeBufferPointer { rb in
+                                out.withUnsafeMutableBufferPointer { o in
+                                    var side = RowSide(factors: f.baseAddress!, bias: b.baseAddress!)
+                                    if !g.isEmpty { side.baseGram = g.baseAddress; side.implicitFactors = y.baseAddress; side.implicitWeight = weight }
+                                    return attr.solve { ac, av, cf, w in
+                                        side.attributeFactors = cf; side.attributeWeight = w
+                                        return solver.solve(neighbors: nb, ratings: rb, mu: model.globalMean, side: side,
+                                                            lambda: lam, biasLambda: lamB, outFactors: o.baseAddress!,
+                                                            attributes: ac, attributeValues: av)
+                                    }
+                                }
                             }
                         }
                     }
                 }
             }
         }
-        var implicitOut: [Float] = []
-        if !implicitFactor.isEmpty {
-            // y_i = (w PᵀP + λ_y I)⁻¹ w Σ_u p_u, as in the ALS implicit step.
-            var rhs = [Float](repeating: 0, count: ds)
-            let w = model.solver.implicitWeight
-            for u in users { for c in 0..<k { rhs[c] += w * model.userFactors[Int(u) * k + c] } }
-            implicitFactor.withUnsafeBufferPointer { f in
-                rhs.withUnsafeMutableBufferPointer { Kernels.choleskySolve(f.baseAddress!, dim: k, stride: ds, $0.baseAddress!) }
+        return (out, b)
+    }
+
+    /// scale·RᵀR (upper, ds × ds) of `count` rows; with a ridge, its Cholesky factor after adding ridge·I.
+    static func gram(_ rows: [Float], count: Int, k: Int, ds: Int, scale: Float, choleskyWithRidge ridge: Float? = nil) -> [Float] {
+        var g = [Float](repeating: 0, count: ds * ds)
+        rows.withUnsafeBufferPointer { r in
+            g.withUnsafeMutableBufferPointer { gb in
+                let gp = gb.baseAddress!
+                Gram.upper(rows: r.baseAddress!, count: count, k: k, stride: ds, into: gp, scale: scale)
+                guard let ridge else { return }
+                for c in 0..<k { gp[c * ds + c] += max(ridge, 1e-6) }
+                _ = Kernels.choleskyUpper(gp, dim: k, stride: ds)
             }
-            implicitOut = Array(rhs[0..<k])
         }
-        let pop = Float(ratings.reduce(0) { $0 + ($1 >= model.globalMean ? 1 : 0) })
-        return ItemVector(factors: out, bias: bias, implicitFactors: implicitOut, popularity: pop)
+        return g
+    }
+
+    /// (w·FᵀF + λ I)⁻¹ w Σ_j f_(rows j) from the cached Cholesky `factor` (empty: no term, returns []).
+    func implicitRow(_ factor: [Float], table: [Float], rows: [Int32], weight w: Float) -> [Float] {
+        guard !factor.isEmpty else { return [] }
+        let k = model.factors
+        var rhs = [Float](repeating: 0, count: ds)
+        for r in rows { for c in 0..<k { rhs[c] += w * table[Int(r) * k + c] } }
+        factor.withUnsafeBufferPointer { f in
+            rhs.withUnsafeMutableBufferPointer { Kernels.choleskySolve(f.baseAddress!, dim: k, stride: ds, $0.baseAddress!) }
+        }
+        return Array(rhs[0..<k])
     }
 
     static func check(_ idx: [Int32], _ ratings: [Float], count: Int, field: String) throws {

@@ -14,13 +14,16 @@ extension MFModel {
 
     /// Every array and scalar needed to rebuild this model with `init(parts:)`.
     /// Arrays: user_factors, user_bias, item_factors, item_bias, item_popularity,
-    /// and implicit_item_factors when the model has them.
+    /// and implicit_item_factors / implicit_user_factors when the model has them.
+    /// Scalars added later (implicit_user_weight, implicit_user_lambda) are
+    /// optional on load, so models stored before them still load.
     public func parts() -> ModelParts {
         var a: [String: [Float]] = [
             "user_factors": userFactors, "user_bias": userBias,
             "item_factors": itemFactors, "item_bias": itemBias, "item_popularity": itemPopularity,
         ]
         if hasImplicitFactors { a["implicit_item_factors"] = implicitItemFactors }
+        if hasImplicitUserFactors { a["implicit_user_factors"] = implicitUserFactors }
         var s: [String: Double] = [
             "format_version": Double(Self.partsFormatVersion), "factors": Double(factors),
             "global_mean": Double(globalMean), "min_rating": Double(minRating), "max_rating": Double(maxRating),
@@ -28,6 +31,8 @@ extension MFModel {
             "weighted_lambda": solver.weightedLambda ? 1 : 0, "implicit_weight": Double(solver.implicitWeight),
             "implicit_lambda": Double(solver.implicitLambda), "lambda_exponent": Double(solver.lambdaExponent),
             "bias_lambda_exponent": Double(solver.biasLambdaExponent),
+            "implicit_user_weight": Double(solver.implicitUserWeight),
+            "implicit_user_lambda": Double(solver.implicitUserLambda),
             "ranking_implicit_weight": Double(ranking.implicitWeight),
             "ranking_item_bias_weight": Double(ranking.itemBiasWeight),
         ]
@@ -43,6 +48,8 @@ extension MFModel {
             guard v.isFinite else { throw MFCoreError.invalidModelParts(field: n, reason: "not finite") }
             return v
         }
+        /// Scalars added after format 1 first shipped: absent means the old behaviour.
+        func optional(_ n: String, _ d: Double) throws -> Double { p.scalars[n] == nil ? d : try s(n) }
         func a(_ n: String) throws -> [Float] {
             guard let v = p.arrays[n] else { throw MFCoreError.invalidModelParts(field: n, reason: "missing array") }
             return v
@@ -58,7 +65,9 @@ extension MFModel {
                                   implicitWeight: Float(try s("implicit_weight")),
                                   implicitLambda: Float(try s("implicit_lambda")),
                                   lambdaExponent: Float(try s("lambda_exponent")),
-                                  biasLambdaExponent: Float(try s("bias_lambda_exponent")))
+                                  biasLambdaExponent: Float(try s("bias_lambda_exponent")),
+                                  implicitUserWeight: Float(try optional("implicit_user_weight", 0)),
+                                  implicitUserLambda: Float(try optional("implicit_user_lambda", 1)))
         solver.implicitALS = try Self.implicitALS(from: p)
         let ranking = RankingConfig(implicitWeight: Float(try s("ranking_implicit_weight")),
                                     itemBiasWeight: Float(try s("ranking_item_bias_weight")))
@@ -67,6 +76,7 @@ extension MFModel {
                       userBias: try a("user_bias"), userFactors: try a("user_factors"),
                       itemBias: try a("item_bias"), itemFactors: try a("item_factors"),
                       implicitItemFactors: p.arrays["implicit_item_factors"] ?? [],
+                      implicitUserFactors: p.arrays["implicit_user_factors"] ?? [],
                       itemPopularity: try a("item_popularity"), solver: solver, ranking: ranking)
         sideInfo = try SideInfoModel(parts: p, factors: Int(k))
     }

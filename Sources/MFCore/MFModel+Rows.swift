@@ -3,7 +3,8 @@ extension MFModel {
     /// Row `u` as a value (precondition: `0 <= u < userCount`).
     public func user(_ u: Int32) -> UserVector {
         let k = factors, b = Int(u) * k
-        return UserVector(factors: Array(userFactors[b..<b + k]), bias: userBias[Int(u)])
+        return UserVector(factors: Array(userFactors[b..<b + k]), bias: userBias[Int(u)],
+                          implicitFactors: hasImplicitUserFactors ? Array(implicitUserFactors[b..<b + k]) : [])
     }
 
     /// Row `i` as a value (precondition: `0 <= i < itemCount`).
@@ -20,6 +21,9 @@ extension MFModel {
         try checkUser(v)
         let k = factors, b = Int(u) * k
         userFactors.replaceSubrange(b..<b + k, with: v.factors)
+        if hasImplicitUserFactors {
+            implicitUserFactors.replaceSubrange(b..<b + k, with: v.implicitFactors.isEmpty ? [Float](repeating: 0, count: k) : v.implicitFactors)
+        }
         userBias[Int(u)] = v.bias
     }
 
@@ -28,6 +32,9 @@ extension MFModel {
     public mutating func appendUser(_ v: UserVector) throws -> Int32 {
         try checkUser(v)
         userFactors.append(contentsOf: v.factors); userBias.append(v.bias)
+        if hasImplicitUserFactors {
+            implicitUserFactors.append(contentsOf: v.implicitFactors.isEmpty ? [Float](repeating: 0, count: factors) : v.implicitFactors)
+        }
         return Int32(userCount - 1)
     }
 
@@ -65,7 +72,12 @@ extension MFModel {
 
     private func checkUser(_ v: UserVector) throws {
         guard v.factors.count == factors else { throw MFCoreError.dimensionMismatch(field: "user.factors", expected: factors, actual: v.factors.count) }
-        guard v.bias.isFinite, v.factors.allSatisfy(\.isFinite) else { throw MFCoreError.nonFiniteValue(field: "user.factors", index: 0) }
+        if hasImplicitUserFactors && !v.implicitFactors.isEmpty && v.implicitFactors.count != factors {
+            throw MFCoreError.dimensionMismatch(field: "user.implicit_factors", expected: factors, actual: v.implicitFactors.count)
+        }
+        guard v.bias.isFinite, v.factors.allSatisfy(\.isFinite), v.implicitFactors.allSatisfy(\.isFinite) else {
+            throw MFCoreError.nonFiniteValue(field: "user.factors", index: 0)
+        }
     }
 
     private func checkItem(_ v: ItemVector) throws {

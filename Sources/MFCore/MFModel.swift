@@ -2,11 +2,15 @@
 import Glibc
 #endif
 
-/// A user's row of the model: factors p_u (length k) and bias b_u.
+/// A user's row of the model: factors p_u (length k), bias b_u and implicit
+/// user factors x_u (empty when the model has none; ranking and `predict` ignore them).
 public struct UserVector: Sendable, Equatable {
     public var factors: [Float]
     public var bias: Float
-    public init(factors: [Float], bias: Float) { self.factors = factors; self.bias = bias }
+    public var implicitFactors: [Float]
+    public init(factors: [Float], bias: Float, implicitFactors: [Float] = []) {
+        self.factors = factors; self.bias = bias; self.implicitFactors = implicitFactors
+    }
 }
 
 /// An item's row of the model: factors q_i, bias b_i, implicit factors y_i
@@ -35,21 +39,28 @@ public struct SolverParams: Sendable, Equatable {
     public var lambdaExponent: Float
     /// The same for the bias penalty (0 = a constant bias penalty).
     public var biasLambdaExponent: Float
+    /// Weight of the item-side implicit term (which users rated the item) in item solves; 0 = none.
+    public var implicitUserWeight: Float
+    /// Penalty on implicit user factors (user fold-in of x_u).
+    public var implicitUserLambda: Float
     /// Implicit-feedback ALS model (its own λ, α and value rule); nil = explicit.
     public var implicitALS: ImplicitFeedback? = nil
 
     public init(lambda: Float, biasLambda: Float, weightedLambda: Bool, implicitWeight: Float, implicitLambda: Float = 1,
-                lambdaExponent: Float = 1, biasLambdaExponent: Float = 1) {
+                lambdaExponent: Float = 1, biasLambdaExponent: Float = 1,
+                implicitUserWeight: Float = 0, implicitUserLambda: Float = 1) {
         self.lambda = lambda; self.biasLambda = biasLambda
         self.weightedLambda = weightedLambda; self.implicitWeight = implicitWeight; self.implicitLambda = implicitLambda
         self.lambdaExponent = lambdaExponent; self.biasLambdaExponent = biasLambdaExponent
+        self.implicitUserWeight = implicitUserWeight; self.implicitUserLambda = implicitUserLambda
     }
 
     /// The solve parameters of a training config.
     public init(_ c: TrainingConfig) {
         self.init(lambda: c.lambda, biasLambda: c.biasLambda, weightedLambda: c.weightedLambda,
                   implicitWeight: c.implicitWeight, implicitLambda: c.implicitLambda,
-                  lambdaExponent: c.lambdaExponent, biasLambdaExponent: c.biasLambdaExponent)
+                  lambdaExponent: c.lambdaExponent, biasLambdaExponent: c.biasLambdaExponent,
+                  implicitUserWeight: c.implicitUserWeight, implicitUserLambda: c.implicitUserLambda)
     }
 
     /// (factor λ, bias λ) for a row with `n` ratings.
@@ -77,6 +88,8 @@ public struct MFModel: Sendable {
     public internal(set) var itemBias: [Float]
     public internal(set) var itemFactors: [Float]
     public internal(set) var implicitItemFactors: [Float]
+    /// Implicit user factors x_u of the item-side implicit term: empty or `userCount*k`.
+    public internal(set) var implicitUserFactors: [Float]
     /// Ratings ≥ the global mean per item: the unknown-user ranking.
     public internal(set) var itemPopularity: [Float]
     public internal(set) var solver: SolverParams
@@ -97,11 +110,12 @@ public struct MFModel: Sendable {
     public var userCount: Int { userBias.count }
     public var itemCount: Int { itemBias.count }
     public var hasImplicitFactors: Bool { !implicitItemFactors.isEmpty }
+    public var hasImplicitUserFactors: Bool { !implicitUserFactors.isEmpty }
 
     /// Assembles a model and derives the ranking vectors and norms; sizes are checked.
     public init(factors k: Int, globalMean: Float, minRating: Float, maxRating: Float,
                 userBias: [Float], userFactors: [Float], itemBias: [Float], itemFactors: [Float],
-                implicitItemFactors: [Float] = [], itemPopularity: [Float]? = nil,
+                implicitItemFactors: [Float] = [], implicitUserFactors: [Float] = [], itemPopularity: [Float]? = nil,
                 solver: SolverParams, ranking: RankingConfig = RankingConfig()) throws {
         func check(_ name: String, _ a: [Float], _ n: Int) throws {
             guard a.count == n else { throw MFCoreError.invalidModelParts(field: name, reason: "has \(a.count) values, expected \(n)") }
@@ -116,11 +130,13 @@ public struct MFModel: Sendable {
         try check("item_factors", itemFactors, itemBias.count * k)
         try check("item_bias", itemBias, itemBias.count)
         if !implicitItemFactors.isEmpty { try check("implicit_item_factors", implicitItemFactors, itemBias.count * k) }
+        if !implicitUserFactors.isEmpty { try check("implicit_user_factors", implicitUserFactors, userBias.count * k) }
         let pop = itemPopularity ?? [Float](repeating: 0, count: itemBias.count)
         try check("item_popularity", pop, itemBias.count)
         self.factors = k; self.globalMean = globalMean; self.minRating = minRating; self.maxRating = maxRating
         self.userBias = userBias; self.userFactors = userFactors; self.itemBias = itemBias
         self.itemFactors = itemFactors; self.implicitItemFactors = implicitItemFactors
+        self.implicitUserFactors = implicitUserFactors
         self.itemPopularity = pop; self.solver = solver; self.ranking = ranking
         rankingBlocks = []; rankingBias = []; itemNorms = []
         rebuildDerived()

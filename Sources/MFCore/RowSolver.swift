@@ -1,7 +1,7 @@
 /// The fixed side of a half-sweep: what every row solve on the other side reads.
 ///
 /// A row solve finds z = [x; b] (factors and bias of one user or item) minimizing
-///   Σ_j (y_j − f_j·x − b)² + λ‖x‖² + λ_b b²  (+ the implicit term, users only)
+///   Σ_j (y_j − f_j·x − b)² + λ‖x‖² + λ_b b²  (+ an implicit term: Y for users, X for items)
 /// where f_j are the neighbours' factors and y_j = r_j − μ − (neighbour bias).
 /// The implicit term w·Σ_all-items (I_ui − x·y_i)² adds w·YᵀY to the
 /// normal matrix (`baseGram`) and w·Σ_{i rated} y_i to the right-hand side.
@@ -91,7 +91,8 @@ final class RowSolver {
         let x = self.x, y = self.y, k = self.k, d = self.d, ds = self.ds  // locals: no per-access exclusivity checks
         let canDual = side.baseGram == nil && lambda > 0 && biasLambda > 0 && n > 0
         let useDual = canDual && n <= (cgSteps > 0 ? min(dualThreshold, cgMinRows) : dualThreshold)
-        let useCG = !useDual && cgSteps > 0 && n > cgMinRows
+        // Short rows skip CG only when the exact dual solve is available instead.
+        let useCG = !useDual && cgSteps > 0 && (n > cgMinRows || !canDual)
         // s scales the bias feature so that one λ regularizes every coordinate (dual only).
         let s: Float = useDual ? (lambda / biasLambda).squareRoot() : 1
         for j in 0..<nr {

@@ -21,7 +21,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// ALS sweeps or SGD epochs.
     public var iterations: Int = 15
     /// L2 penalty on factors (multiplied by the row's rating count when `weightedLambda`).
-    public var lambda: Float = 0.12
+    public var lambda: Float = 0.15
     /// L2 penalty on biases (scaled by n^biasLambdaExponent when weighted).
     public var biasLambda: Float = 3
     /// Scale both penalties by each row's rating count ("weighted-λ", ALS-WR).
@@ -36,6 +36,11 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var implicitWeight: Float = 0.5
     /// L2 penalty on the implicit item factors (not count-scaled).
     public var implicitLambda: Float = 30
+    /// The mirror term for items: weight of "item i was rated by user u",
+    /// fitted through separate implicit user factors x_u (0 disables it).
+    public var implicitUserWeight: Float = 3
+    /// L2 penalty on the implicit user factors (not count-scaled).
+    public var implicitUserLambda: Float = 450
     /// ALS: conjugate-gradient steps per row in every epoch but the last,
     /// warm-started from the previous epoch; 0 = exact solves throughout.
     /// The last epoch always solves exactly, so user rows equal their fold-in.
@@ -69,7 +74,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public static func plain(factors: Int = 64, lambda: Float = 10, iterations: Int = 10) -> TrainingConfig {
         var c = TrainingConfig()
         c.factors = factors; c.lambda = lambda; c.biasLambda = lambda; c.iterations = iterations
-        c.weightedLambda = false; c.implicitWeight = 0
+        c.weightedLambda = false; c.implicitWeight = 0; c.implicitUserWeight = 0
         return c
     }
 
@@ -79,13 +84,17 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         guard factors >= 1 && factors <= 1024 else { throw bad("factors", "must be in 1...1024") }
         guard iterations >= 0 && iterations <= 10_000 else { throw bad("iterations", "must be in 0...10000") }
         for (f, v) in [("lambda", lambda), ("bias_lambda", biasLambda), ("implicit_weight", implicitWeight),
-                       ("implicit_lambda", implicitLambda), ("init_scale", initScale), ("lambda_exponent", lambdaExponent),
+                       ("implicit_lambda", implicitLambda), ("implicit_user_weight", implicitUserWeight),
+                       ("implicit_user_lambda", implicitUserLambda), ("init_scale", initScale), ("lambda_exponent", lambdaExponent),
                        ("bias_lambda_exponent", biasLambdaExponent),
                        ("sgd_lambda", sgdLambda), ("sgd_bias_lambda", sgdBiasLambda)] {
             guard v.isFinite && v >= 0 else { throw bad(f, "must be a finite number >= 0") }
         }
         guard lambda > 0 || algorithm == .sgd else { throw bad("lambda", "must be > 0 for ALS") }
         guard implicitWeight == 0 || implicitLambda > 0 else { throw bad("implicit_lambda", "must be > 0 when implicit_weight > 0") }
+        guard implicitUserWeight == 0 || implicitUserLambda > 0 else {
+            throw bad("implicit_user_lambda", "must be > 0 when implicit_user_weight > 0")
+        }
         guard learningRate.isFinite && learningRate > 0 else { throw bad("learning_rate", "must be > 0") }
         guard learningRateDecay.isFinite && learningRateDecay > 0 && learningRateDecay <= 1 else {
             throw bad("learning_rate_decay", "must be in (0, 1]")
@@ -100,6 +109,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case algorithm, factors, iterations, lambda, biasLambda = "bias_lambda", weightedLambda = "weighted_lambda", lambdaExponent = "lambda_exponent"
         case biasLambdaExponent = "bias_lambda_exponent"
+        case implicitUserWeight = "implicit_user_weight", implicitUserLambda = "implicit_user_lambda"
         case implicitWeight = "implicit_weight", implicitLambda = "implicit_lambda", cgSteps = "cg_steps", initScale = "init_scale"
         case ranking, learningRate = "learning_rate", learningRateDecay = "learning_rate_decay"
         case sgdLambda = "sgd_lambda", sgdBiasLambda = "sgd_bias_lambda", threads, seed
@@ -116,6 +126,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         lambdaExponent = try v(.lambdaExponent, d.lambdaExponent)
         biasLambdaExponent = try v(.biasLambdaExponent, d.biasLambdaExponent)
         implicitWeight = try v(.implicitWeight, d.implicitWeight); implicitLambda = try v(.implicitLambda, d.implicitLambda)
+        implicitUserWeight = try v(.implicitUserWeight, d.implicitUserWeight)
+        implicitUserLambda = try v(.implicitUserLambda, d.implicitUserLambda)
         cgSteps = try v(.cgSteps, d.cgSteps); initScale = try v(.initScale, d.initScale); ranking = try v(.ranking, d.ranking)
         learningRate = try v(.learningRate, d.learningRate); learningRateDecay = try v(.learningRateDecay, d.learningRateDecay)
         sgdLambda = try v(.sgdLambda, d.sgdLambda); sgdBiasLambda = try v(.sgdBiasLambda, d.sgdBiasLambda)

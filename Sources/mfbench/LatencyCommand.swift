@@ -108,7 +108,8 @@ struct LatencyCommand: ParsableCommand {
             factors: k, globalMean: 3.5, minRating: 0.5, maxRating: 5,
             userBias: table(users, 0.3), userFactors: table(users * k, 0.1),
             itemBias: table(items, 0.3), itemFactors: table(items * k, 0.1),
-            implicitItemFactors: table(items * k, 0.05), itemPopularity: (0..<items).map { _ in Float(rng.next() % 100) },
+            implicitItemFactors: table(items * k, 0.05), implicitUserFactors: table(users * k, 0.05),
+            itemPopularity: (0..<items).map { _ in Float(rng.next() % 100) },
             solver: SolverParams(TrainingConfig()))
         let cases = (0..<users).map { _ in
             var s = Set<Int32>()

@@ -32,6 +32,10 @@ struct TrainingOptions: ParsableArguments {
     var implicitWeight: Float?
     @Option(help: "Penalty on the implicit item factors.")
     var implicitLambda: Float?
+    @Option(help: "Weight of the item-side implicit term (which users rated an item; 0 = off).")
+    var implicitUserWeight: Float?
+    @Option(help: "Penalty on the implicit user factors.")
+    var implicitUserLambda: Float?
     @Option(help: "Ranking: weight of the implicit term.")
     var rankImplicitWeight: Float?
     @Option(help: "Ranking: weight of the item bias.")
@@ -61,6 +65,8 @@ struct TrainingOptions: ParsableArguments {
         if let cgSteps { c.cgSteps = cgSteps }
         if let implicitWeight { c.implicitWeight = implicitWeight }
         if let implicitLambda { c.implicitLambda = implicitLambda }
+        if let implicitUserWeight { c.implicitUserWeight = implicitUserWeight }
+        if let implicitUserLambda { c.implicitUserLambda = implicitUserLambda }
         if let rankImplicitWeight { c.ranking.implicitWeight = rankImplicitWeight }
         if let rankBiasWeight { c.ranking.itemBiasWeight = rankBiasWeight }
         if let learningRate { c.learningRate = learningRate }

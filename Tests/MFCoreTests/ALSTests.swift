@@ -65,6 +65,7 @@ import Testing
         #expect(maxAbsDiff(one.userFactors, two.userFactors) < 1e-5)
         #expect(maxAbsDiff(one.itemFactors, two.itemFactors) < 1e-5)
         #expect(maxAbsDiff(one.implicitItemFactors, two.implicitItemFactors) < 1e-5)
+        #expect(maxAbsDiff(one.implicitUserFactors, two.implicitUserFactors) < 1e-5)
     }
 
     @Test func cancelStopsTraining() throws {

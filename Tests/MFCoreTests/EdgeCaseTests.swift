@@ -36,7 +36,8 @@ import Testing
         if algo == .als { #expect(m.item(30).factors.allSatisfy { $0 == 0 } && m.itemBias[30] == 0) }
         let f = try FoldIn(model: m).user(items: [3], ratings: [5])
         #expect(f.factors.allSatisfy(\.isFinite) && f.bias > 0)
-        #expect(try FoldIn(model: m).user(items: [], ratings: []) == UserVector(factors: [0, 0, 0, 0], bias: 0))
+        let zero = [Float](repeating: 0, count: 4)
+        #expect(try FoldIn(model: m).user(items: [], ratings: []) == UserVector(factors: zero, bias: 0, implicitFactors: m.hasImplicitUserFactors ? zero : []))
     }
 
     @Test func allEqualRatingsPredictThatRating() throws {

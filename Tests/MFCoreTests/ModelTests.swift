@@ -23,7 +23,7 @@ import Testing
         #expect(newItem.implicitFactors.count == 4)
         let idx = try m.appendItem(newItem)
         #expect(Int(idx) == data.itemCount && m.item(idx) == newItem && maxAbsDiff(m.rankingVector(idx), zip(newItem.factors, newItem.implicitFactors).map { $0 + m.ranking.implicitWeight * $1 }) < 1e-2)
-        let u = UserVector(factors: [1, 0, 0, 0], bias: 0.5)
+        let u = UserVector(factors: [1, 0, 0, 0], bias: 0.5, implicitFactors: [0, 1, 0, 0])
         try m.setUser(3, u)
         #expect(m.user(3) == u)
         let nu = try m.appendUser(u)
