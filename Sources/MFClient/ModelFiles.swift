@@ -18,7 +18,8 @@ public struct ModelFiles: Codable, Sendable, Equatable {
     public var algorithm: String
     public var k: Int
     public var globalMean: Double
-    public var hyperparameters: [String: AttributeValue?]?
+    /// Numbers, strings, booleans or null (train_als.py writes e.g. `"regScaledByCount": true`).
+    public var hyperparameters: [String: JSONScalar]?
     public var counts: Counts
     public var files: Files?
     /// The store sequence of the ratings export trained on (`DIR/_mfd_export.json`), when known.
@@ -48,7 +49,15 @@ public struct ModelFiles: Codable, Sendable, Equatable {
     /// The wire manifest (`import_model_begin`).
     public var wire: ModelManifest {
         var params: [String: AttributeValue] = [:]
-        for (key, v) in hyperparameters ?? [:] { if let v { params[key] = v } }
+        for (key, v) in hyperparameters ?? [:] {
+            switch v {
+            case .int(let n): params[key] = .number(Double(n))
+            case .double(let d): params[key] = .number(d)
+            case .bool(let b): params[key] = .number(b ? 1 : 0)
+            case .string(let t): params[key] = .string(t)
+            case .null: break
+            }
+        }
         return ModelManifest(algorithm: algorithm, implicit: algorithm.contains("implicit"), k: k, globalMean: globalMean,
                              users: counts.users, items: counts.items, params: params, sequence: exportSequence)
     }

@@ -6,5 +6,5 @@ struct MFBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mfbench",
         abstract: "Benchmarks for mfd's matrix-factorization core and daemon.",
-        subcommands: [EvalCommand.self, LatencyCommand.self, ColdStartCommand.self, ServeCommand.self, DecodeBenchCommand.self, CrashCommand.self, FuzzCommand.self, LoadCommand.self, AccessCommand.self, AccessClientCommand.self])
+        subcommands: [EvalCommand.self, LatencyCommand.self, ColdStartCommand.self, ServeCommand.self, DecodeBenchCommand.self, CrashCommand.self, FuzzCommand.self, LoadCommand.self, AccessCommand.self, AccessClientCommand.self, TuneCommand.self])
 }

@@ -40,7 +40,7 @@ struct Export: AsyncParsableCommand {
             var m = ModelFiles(algorithm: "mfd-export", k: max(0, u.columns.count - 2), globalMean: u.globalMean ?? 0,
                                users: Int(u.rows), items: Int(i.rows))
             if format == .npy { m.files = nil }
-            m.hyperparameters = ["modelId": u.modelID.map { .number(Double($0)) }]
+            m.hyperparameters = ["modelId": u.modelID.map { .int($0) } ?? .null]
             try writeJSON(m, "manifest.json")
         }
     }

@@ -61,6 +61,17 @@ def fail(msg):
     sys.exit(1)
 
 
+def export_sequence(path):
+    """The store sequence `mfctl export ratings` recorded in DIR/_mfd_export.json
+    (local exports only); mfd folds in ratings changed after it on import."""
+    info = os.path.join(path, "_mfd_export.json")
+    try:
+        with open(info) as f:
+            return json.load(f).get("sequence")
+    except (OSError, ValueError):
+        return None
+
+
 def main(argv=None):
     args = parse_args(argv if argv is not None else sys.argv[1:])
     if os.path.exists(args.output) and os.listdir(args.output):
@@ -174,6 +185,7 @@ def main(argv=None):
         "counts": {"ratings": int(stats.n), "users": n_user_rows, "items": n_item_rows},
         "ratingMin": float(stats.lo), "ratingMax": float(stats.hi),
         "files": {"users": "users.csv", "items": "items.csv"},
+        "exportSequence": export_sequence(args.input),
         "createdBy": "contrib/spark/train_als.py", "sparkVersion": spark.version,
         "createdAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
