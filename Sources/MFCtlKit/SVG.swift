@@ -68,12 +68,12 @@ public struct SVG {
         return r == r.rounded() ? String(Int(r)) : String(r)
     }
 
-    /// About `count` round tick values covering lo…hi (steps 1, 2, 5 × 10ⁿ).
+    /// About `count` round tick values covering lo…hi (steps 1, 2, 2.5, 5 × 10ⁿ).
     public static func ticks(_ lo: Double, _ hi: Double, count: Int = 5) -> [Double] {
         guard lo.isFinite, hi.isFinite, hi > lo else { return lo.isFinite ? [lo] : [] }
         let raw = (hi - lo) / Double(max(1, count))
         let mag = pow(10, floor(log10(raw)))
-        let step = [1.0, 2, 5, 10].map { $0 * mag }.first { $0 >= raw } ?? 10 * mag
+        let step = [1.0, 2, 2.5, 5, 10].map { $0 * mag }.first { $0 >= raw } ?? 10 * mag
         var t = (lo / step).rounded(.up) * step
         var out: [Double] = []
         while t <= hi + step * 1e-9 { out.append(abs(t) < step * 1e-9 ? 0 : t); t += step }

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -67,4 +68,12 @@ final class SilentSocket {
     }
 
     deinit { close(fd); unlink(path) }
+}
+
+/// True when the daemon on this branch does not serve the op yet (the engine is being wired):
+/// recorded as a known issue, so the test turns strict by itself once the op exists.
+func engineGap(_ r: MfctlRun) -> Bool {
+    guard r.status == 1, r.err.contains("is not available in this mfd build") else { return false }
+    withKnownIssue("mfd does not serve this op yet: \(r.err)") { Issue.record("\(r.err)") }
+    return true
 }
