@@ -107,8 +107,6 @@ struct FeatureTuneMetricsExplainTests {
     }
 }
 
-let mfctlBinary = packageRoot.appendingPathComponent(".build/debug/mfctl").path
-let mfctlBuilt = FileManager.default.isExecutableFile(atPath: mfctlBinary)
 let pythonHasNumpy = (try? run("/usr/bin/env", ["python3", "-c", "import numpy"]).status) == 0
 
 /// Runs a program to completion; stdout and stderr together.
