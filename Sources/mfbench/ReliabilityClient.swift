@@ -6,7 +6,7 @@ import Glibc
 /// Blocking JSON-lines client over a Unix socket for the reliability
 /// commands; every wait has a deadline. One thread uses it at a time.
 final class RelClient: @unchecked Sendable {
-    struct Failure: Error, CustomStringConvertible { let description: String }
+    typealias Failure = UnixSocket.Failure
 
     let fd: CInt
     private var buffer: [UInt8] = []
@@ -14,26 +14,7 @@ final class RelClient: @unchecked Sendable {
 
     init(path: String) throws {
         signal(SIGPIPE, SIG_IGN)
-        fd = socket(AF_UNIX, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else {
-            Glibc.close(fd)
-            throw Failure(description: "socket path too long: \(path)")
-        }
-        withUnsafeMutableBytes(of: &addr.sun_path) { $0.copyBytes(from: bytes) }
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sa_family_t>.size + bytes.count + 1))
-            }
-        }
-        guard rc == 0 else {
-            let e = errno
-            Glibc.close(fd)
-            throw Failure(description: "connect \(path): errno \(e)")
-        }
+        fd = try UnixSocket.connect(path: path)
     }
 
     deinit { Glibc.close(fd) }
@@ -51,17 +32,7 @@ final class RelClient: @unchecked Sendable {
 
     func send(_ text: String) throws { try send(Array(text.utf8)) }
 
-    func send(_ bytes: [UInt8]) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, CInt(MSG_NOSIGNAL)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw Failure(description: "send: errno \(errno)")
-            }
-            offset += n
-        }
-    }
+    func send(_ bytes: [UInt8]) throws { try UnixSocket.send(fd, bytes) }
 
     /// The next line, or nil at end of stream.
     func readLine(timeout: Double = 60) throws -> String? {

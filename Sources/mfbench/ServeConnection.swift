@@ -6,45 +6,19 @@ import Glibc
 /// A blocking Unix-socket connection for `mfbench serve`: write request
 /// lines, read response lines. One thread per connection.
 final class ServeConnection: @unchecked Sendable {  // each is used by one thread at a time
-    struct Failure: Error, CustomStringConvertible { let description: String }
+    typealias Failure = UnixSocket.Failure
 
     private let fd: CInt
     private var buffer: [UInt8] = []
     private var start = 0
 
     init(path: String) throws {
-        fd = socket(AF_UNIX, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else { throw Failure(description: "socket path too long: \(path)") }
-        withUnsafeMutableBytes(of: &addr.sun_path) { $0.copyBytes(from: bytes) }
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sa_family_t>.size + bytes.count + 1))
-            }
-        }
-        guard rc == 0 else {
-            let e = errno
-            Glibc.close(fd)
-            throw Failure(description: "connect \(path): \(String(cString: strerror(e)))")
-        }
+        fd = try UnixSocket.connect(path: path)
     }
 
     deinit { Glibc.close(fd) }
 
-    func send(_ bytes: [UInt8]) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, CInt(MSG_NOSIGNAL)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw Failure(description: "send: \(String(cString: strerror(errno)))")
-            }
-            offset += n
-        }
-    }
+    func send(_ bytes: [UInt8]) throws { try UnixSocket.send(fd, bytes) }
 
     /// The next response line's bytes (without the newline).
     func readLine() throws -> ArraySlice<UInt8> {
