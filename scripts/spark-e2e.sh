@@ -114,14 +114,20 @@ print("spark-e2e: recommend 42 served", len(r["items"]), "items from the importe
 # Every test row whose user and item the model knows (Spark drops the others,
 # coldStartStrategy=drop) is predicted by the daemon over its socket.
 "$py" - "$MFD_SOCKET" "$split/test.csv" "$work/model/spark-eval.json" <<'PY'
-import csv, json, math, socket, sys
+import csv, json, math, socket, sys, threading
 path, test, spark = sys.argv[1], sys.argv[2], json.load(open(sys.argv[3]))
 rows = [(int(r["userId"]), int(r["itemId"]), float(r["rating"])) for r in csv.DictReader(open(test))]
-s = socket.socket(socket.AF_UNIX); s.connect(path)
+s = socket.socket(socket.AF_UNIX); s.connect(path); s.settimeout(120)
 f = s.makefile("rwb")
-for n, (u, i, _) in enumerate(rows):
-    f.write(json.dumps({"id": n, "op": "predict", "user": u, "item": i}).encode() + b"\n")
-f.flush()
+# Pipeline from a writer thread while this thread reads: mfd applies
+# backpressure (it stops reading a connection whose answers are not being
+# read), so writing all 20k requests before reading any would deadlock.
+def send():
+    w = s.makefile("wb")
+    for n, (u, i, _) in enumerate(rows):
+        w.write(json.dumps({"id": n, "op": "predict", "user": u, "item": i}).encode() + b"\n")
+    w.flush()
+threading.Thread(target=send, daemon=True).start()
 se = se_clip = m = 0
 for n, (u, i, r) in enumerate(rows):
     res = json.loads(f.readline())
