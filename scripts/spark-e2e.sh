@@ -5,7 +5,8 @@
 # when Java 17+ is present and says so either way.
 #
 # Data: ../shared/data/ml-latest-small-2016 and its split in ../shared/splits
-# (never copied into the project). Exit 0 = passed, 1 = failed.
+# (never copied into the project). Exit 0 = passed, 1 = failed, 3 = pyspark
+# could not be installed (PyPI unreachable).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -21,9 +22,10 @@ java_major=$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head
 [ "${java_major:-0}" -ge 17 ] || { echo "spark-e2e: needs Java 17+ (found '${java_major:-none}')"; exit 1; }
 
 # pyspark from PyPI into a venv (reused between runs).
+# Exit 3 (not a failure of mfd) when PyPI cannot be reached.
 if ! "$venv/bin/python" -c "import pyspark" 2>/dev/null; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q pyspark numpy
+  python3 -m venv "$venv" || { echo "spark-e2e: cannot create a venv (python3-venv missing?)"; exit 3; }
+  "$venv/bin/pip" install -q pyspark numpy || { echo "spark-e2e: pip install pyspark failed (PyPI unreachable?)"; exit 3; }
 fi
 py=$venv/bin/python
 calc() { "$py" -c "print($1)"; }

@@ -34,8 +34,12 @@ struct FeatureTuneMetricsExplainTests {
         #expect(text.contains("mfd_request_duration_seconds_count{op=\"recommend\"} 5"))
         #expect(text.contains("mfd_request_duration_seconds_bucket{op=\"recommend\",le=\"+Inf\"} 5"))
         let ratings = try #require(try c.call("status").result["ratings"] as? Int)
-        #expect(text.contains("\nmfd_ratings \(ratings)\n"))
-        #expect(text.contains("\nmfd_model_age_seconds ") && text.contains("\nmfd_training_rmse "))
+        let samples = Dictionary(text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { line in
+            (String(line.split(separator: " ").first ?? ""), Double(line.split(separator: " ").last.map(String.init) ?? ""))
+        }, uniquingKeysWith: { a, _ in a })
+        #expect(samples["mfd_ratings"] == Double(ratings), "\(text)")
+        #expect(samples["mfd_model_age_seconds"] != nil && samples["mfd_training_rmse"] != nil)
+        #expect(text.contains("# HELP mfd_ratings ") && text.contains("# TYPE mfd_request_duration_seconds histogram"))
         // Every sample line is `name{labels} value` with a numeric value.
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
             #expect(Double(line.split(separator: " ").last.map(String.init) ?? "") != nil || line.hasSuffix("+Inf"), "\(line)")

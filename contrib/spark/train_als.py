@@ -25,6 +25,7 @@ With --test CSV (header userId,itemId,rating) it prints the RMSE that Spark's ow
 RegressionEvaluator reports for the exported model on those rows.
 """
 import argparse
+import glob
 import json
 import math
 import os
@@ -102,7 +103,14 @@ def main(argv=None):
         T.StructField("rating", T.DoubleType(), False),
         T.StructField("timestamp", T.LongType(), True),
     ])
-    path = args.input if os.path.isfile(args.input) or "://" in args.input else os.path.join(args.input, "part-*.csv")
+    if os.path.isfile(args.input) or "://" in args.input:
+        path = args.input
+    else:
+        # A local export directory: list its parts here (a glob path makes Spark
+        # log a FileNotFoundException while it looks for a metadata directory).
+        path = sorted(glob.glob(os.path.join(args.input, "part-*.csv")))
+        if not path:
+            sys.exit(f"train_als: no part-*.csv files in {args.input} (expected `mfctl export ratings DIR` output)")
     raw = spark.read.csv(path, header=True, schema=schema, mode="FAILFAST")
     bad = raw.filter(F.col("userId").isNull() | F.col("itemId").isNull() | F.col("rating").isNull()
                      | F.isnan("rating")).limit(1).collect()

@@ -34,7 +34,7 @@ extension Dispatcher {
         case .importCommit(let r): return later(op, id, c) { try await e.importCommit(r.token) }
         case .evaluate(let r): return later(op, id, c) { try await e.evaluate(r) }
         case .metrics:
-            return now(op, id, c) { e.metricsText(requests: self.counters.byOp, errors: self.counters.errors, connections: self.openConnections) }
+            return now(op, id, c) { e.metricsText(connections: self.openConnections) }
         case .tune(let r): return later(op, id, c) { try await e.tune(r) }
         case .importModelBegin(let r): return now(op, id, c) { try e.importModelBegin(r) }
         case .importModelRows(let r): return now(op, id, c) { try e.importModelRows(r) }

@@ -14,7 +14,7 @@ public final class Dispatcher: LineRequestHandler {
     let logger: Logger
     let decoder = RequestDecoder()
     let encoder = ResponseEncoder()
-    let counters = RequestCounters()
+    let counters: RequestCounters
     private let stats = Mutex<ServerStats?>(nil)
     /// Per connection, its unfinished asynchronous requests: later requests on
     /// that connection wait for them, so a pipelined client reads its own writes.
@@ -30,6 +30,7 @@ public final class Dispatcher: LineRequestHandler {
         self.engine = engine
         self.policy = policy
         self.logger = logger
+        counters = RequestCounters(metrics: engine.metrics)
     }
 
     /// Lets `status` report open connections (call from the server's onReady).

@@ -1,19 +1,27 @@
 import MFProtocol
 import Synchronization
 
-/// Requests answered per op and errors answered, for `status` and `metrics`.
+/// Requests answered per op and errors answered, readable for `status`; each
+/// count is also recorded in the engine's Prometheus metrics.
 final class RequestCounters: Sendable {
     private static let ops = Op.allCases
     private let counts = Mutex([Int](repeating: 0, count: Op.allCases.count))
     private let errorCount = Atomic<Int>(0)
+    private let metrics: EngineMetrics
+
+    init(metrics: EngineMetrics) { self.metrics = metrics }
 
     func count(_ op: Op, failed: Bool) {
         let i = Self.ops.firstIndex(of: op)!
         counts.withLock { $0[i] += 1 }
         if failed { errorCount.add(1, ordering: .relaxed) }
+        metrics.count(op, failed: failed)
     }
 
-    func countDecodeError() { errorCount.add(1, ordering: .relaxed) }
+    func countDecodeError() {
+        errorCount.add(1, ordering: .relaxed)
+        metrics.countDecodeError()
+    }
 
     var errors: Int { errorCount.load(ordering: .relaxed) }
 

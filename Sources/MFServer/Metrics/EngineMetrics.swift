@@ -1,38 +1,61 @@
+import CoreMetrics
 import MFProtocol
+import Prometheus
 import Synchronization
 
-/// Request latency histograms per op, recorded after the reply is encoded
-/// (one short lock per request, never while a read is computed).
+/// The daemon's metrics: requests and latencies are recorded through the
+/// swift-metrics API (`Counter`, `Timer`) into a Prometheus registry owned by
+/// this engine (not the process-global `MetricsSystem`, so several engines in
+/// one test process never share counts); `metrics` renders the registry.
 final class EngineMetrics: Sendable {
-    /// Upper bounds in seconds (Prometheus `le`), from 50 µs to 10 s.
-    static let bounds: [Double] = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10]
+    /// Latency histogram upper bounds (Prometheus `le`), from 50 µs to 10 s.
+    static let bounds: [Duration] = [
+        .microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500),
+        .milliseconds(1), .microseconds(2500), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+        .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+        .seconds(1), .milliseconds(2500), .seconds(10),
+    ]
     private static let ops = Op.allCases
 
-    struct Histogram: Sendable {
-        var buckets = [Int](repeating: 0, count: EngineMetrics.bounds.count)
-        var count = 0
-        var sum = 0.0
-    }
-    /// One lock per op, so ops do not contend with each other.
-    private final class Slot: Sendable { let histogram = Mutex(Histogram()) }
-    private let histograms = (0..<Op.allCases.count).map { _ in Slot() }
+    /// What `metrics` emits; gauges are set on it at scrape time.
+    let registry = PrometheusCollectorRegistry()
+    private let factory: PrometheusMetricsFactory
+    /// One requests counter and one latency timer per op, made on first use so
+    /// ops never called do not clutter the exposition.
+    private let perOp: Mutex<[(requests: CoreMetrics.Counter, latency: CoreMetrics.Timer)?]>
+    private let errors: CoreMetrics.Counter
 
-    /// Records one request of `op` that took `seconds`.
+    init() {
+        var f = PrometheusMetricsFactory(registry: registry)
+        f.defaultDurationHistogramBuckets = Self.bounds
+        factory = f
+        perOp = Mutex(Array(repeating: nil, count: Self.ops.count))
+        errors = CoreMetrics.Counter(label: "mfd_request_errors_total", factory: f)
+    }
+
+    private func instruments(_ op: Op) -> (requests: CoreMetrics.Counter, latency: CoreMetrics.Timer) {
+        let i = Self.ops.firstIndex(of: op)!
+        return perOp.withLock { slots in
+            if let m = slots[i] { return m }
+            let dims = [("op", op.rawValue)]
+            let m = (CoreMetrics.Counter(label: "mfd_requests_total", dimensions: dims, factory: factory),
+                     CoreMetrics.Timer(label: "mfd_request_duration_seconds", dimensions: dims, factory: factory))
+            slots[i] = m
+            return m
+        }
+    }
+
+    /// Records one answered request of `op` that took `seconds` from decode to encoded reply.
     func observe(_ op: Op, seconds: Double) {
-        guard let i = Self.ops.firstIndex(of: op) else { return }
-        let b = Self.bounds.firstIndex { seconds <= $0 }
-        histograms[i].histogram.withLock { h in
-            if let b { h.buckets[b] += 1 }
-            h.count += 1
-            h.sum += seconds
-        }
+        instruments(op).latency.recordNanoseconds(Int64(seconds * 1e9))
     }
 
-    /// Non-empty histograms by op, buckets not yet cumulative.
-    func snapshot() -> [(op: Op, histogram: Histogram)] {
-        zip(Self.ops, histograms).compactMap { op, m in
-            let h = m.histogram.withLock { $0 }
-            return h.count > 0 ? (op, h) : nil
-        }
+    /// Counts one answered request of `op`; `failed` when the answer was an error.
+    func count(_ op: Op, failed: Bool) {
+        instruments(op).requests.increment()
+        if failed { errors.increment() }
     }
+
+    /// Counts a line that did not decode into a request (answered with an error).
+    func countDecodeError() { errors.increment() }
 }
