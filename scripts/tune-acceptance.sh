@@ -24,8 +24,8 @@ until "$bin/mfctl" ping >/dev/null 2>&1; do
   sleep 0.1
 done
 "$bin/mfctl" import items "$data/movies.csv" >/dev/null
-"$bin/mfctl" import ratings "$data/ratings.csv" >/dev/null
-rmse() { "$bin/mfctl" --json evaluate --seed 7 | python3 -c 'import json,sys; print(json.load(sys.stdin)["rmse"])'; }
+"$bin/mfctl" import ratings "$data/ratings.csv"
+rmse() { "$bin/mfctl" evaluate --json --seed 7 | python3 -c 'import json,sys; print(json.load(sys.stdin)["rmse"])'; }
 before=$(rmse)
 echo "tune-acceptance: defaults holdout RMSE $before"
 t=$SECONDS

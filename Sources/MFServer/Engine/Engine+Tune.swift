@@ -19,8 +19,11 @@ extension Engine {
     /// current configuration's values), or `trials` of them drawn with `seed`.
     static func tuneGrid(_ r: TuneRequest, current c: ServerConfig) -> [(factors: Int, lambda: Double, iterations: Int)] {
         func values<T: Comparable & Hashable>(_ given: [T]?, _ defaults: [T], _ now: T) -> [T] { Array(Set(given ?? defaults + [now])).sorted() }
-        let f = values(r.factors, [16, 32, 64], c.factors)
-        let l = values(r.lambda, [0.02, 0.05, 0.1], c.lambda)
+        // Around the product defaults (k 64, weighted λ 0.15): smaller λ than
+        // ~0.08 overfits weighted-λ ALS on MovieLens-sized data.
+        let f = values(r.factors, [32, 64, 96], c.factors)
+        // The configured λ is stored as Float: round off its Double tail (0.15000000596…).
+        let l = values(r.lambda, [0.08, 0.15, 0.25], (c.lambda * 1e6).rounded() / 1e6)
         let it = values(r.iterations, [10, 15], c.iterations)
         var grid: [(Int, Double, Int)] = []
         for a in f { for b in l { for d in it { grid.append((a, b, d)) } } }
