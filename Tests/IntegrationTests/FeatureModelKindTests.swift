@@ -82,3 +82,24 @@ struct FeatureModelKindTests {
         #expect(mfd.stop() == 0, "\(mfd.log)")
     }
 }
+
+/// `mfctl config` shows and changes the model kind; the next `train` fits it.
+@Suite(.enabled(if: mfctlBuilt, "\(mfctlBinary) or mfd is missing: run `swift build` first"))
+struct MfctlConfigTests {
+    @Test func configShowsAndSetsTheModel() throws {
+        let env = try MfctlDemoTests.Env()
+        defer { env.stop() }
+        let shown = try env.run("config")
+        #expect(shown.status == 0 && shown.out.hasPrefix("model explicit, factors 8, lambda 0.15"), "\(shown)")
+        let set = try env.run("config", "--model", "collective", "--item-attr-weight", "2", "--json")
+        #expect(set.json["model"] as? String == "collective" && set.json["item_attr_weight"] as? Double == 2, "\(set)")
+        let train = try env.run("train", "--wait")
+        #expect(train.status == 0, "\(train)")
+        let status = try env.run("status", "--json")
+        #expect((status.json["model"] as? [String: Any])?["kind"] as? String == "collective", "\(status)")
+        let usage = try env.run("config", "--model", "bayesian")
+        #expect(usage.status == 2, "\(usage)")
+        let bad = try env.run("config", "--user-attr-weight=-1")
+        #expect(bad.status == 1 && bad.err.contains("user_attr_weight"), "\(bad)")
+    }
+}
