@@ -32,6 +32,10 @@ struct FeatureModelKindTests {
         let both = try c.call("recommend", ["user": 900_001])
         #expect(both.result["source"] as? String == "folded_in" && both.itemIDs != young.itemIDs)
         #expect(Set(both.itemIDs).isDisjoint(with: liked))
+        // A throw-away fold-in (persist false) of a user with stored attributes uses them too.
+        let named = try c.call("fold_in", ["user": 900_002, "ratings": liked.map { [$0, 5] }, "persist": false])
+        let anonymous = try c.call("fold_in", ["ratings": liked.map { [$0, 5] }, "persist": false])
+        #expect(named.ok && anonymous.ok && named.itemIDs != anonymous.itemIDs, "\(named)\n\(anonymous)")
         // A new item with genres only gets a row from them: it is scored by the model, not a baseline.
         #expect(try c.call("add_item", ["item": 990_001, "title": "Cold (2026)", "genres": ["Drama", "Romance"]]).ok)
         let p = try c.call("predict", ["user": 42, "item": 990_001])
@@ -74,6 +78,10 @@ struct FeatureModelKindTests {
         #expect(second.result["source"] as? String == "folded_in" && !second.itemIDs.contains(top) && second.itemIDs != first.itemIDs)
         let newUser = try c.call("fold_in", ["user": 900_010, "ratings": first.itemIDs.prefix(4).map { [$0, 5] }])
         #expect(newUser.ok && newUser.result["source"] as? String == "folded_in", "\(newUser)")
+        // Ratings below the interaction threshold (4) are no interaction: still served by popularity.
+        #expect(try c.call("add_ratings", ["ratings": [[900_011, top, 2], [900_011, first.itemIDs[1], 1]]]).ok)
+        let lukewarm = try c.call("recommend", ["user": 900_011])
+        #expect(lukewarm.result["source"] as? String == "popular", "\(lukewarm)")
         // Switching back to explicit takes explicit λ; a bad model name is an error naming the field.
         let back = try c.call("set_config", ["model": "explicit"])
         #expect(back.result["lambda"] as? Double == 0.15, "\(back)")

@@ -6,11 +6,13 @@ import MFProtocol
 /// or item with attributes and no ratings gets factors from them at once.
 extension EngineWriter {
     /// A user's fold-in from its ratings on model items and (collective models)
-    /// its attributes; nil when there is nothing to solve from, so the user
-    /// stays unknown to the model (served by popularity).
+    /// its attributes; nil when there is nothing to solve from (no ratings, or
+    /// for implicit models no interaction), so the user is served by popularity.
     func foldUser(_ e: UserEntry, base: ModelBase, items idx: [Int32], ratings vals: [Float]) throws -> UserVector? {
         let attrs = base.model.sideInfo?.users != nil ? e.attributes.sideValues : [:]
-        if idx.isEmpty && attrs.isEmpty { return nil }
+        // Implicit models: ratings below the interaction threshold carry nothing (the row would be 0).
+        let interactions = base.model.solver.implicitALS.map { f in vals.contains { f.strength($0) != nil } } ?? !idx.isEmpty
+        if !interactions && attrs.isEmpty { return nil }
         return try base.foldIn.user(items: idx, ratings: vals, attributes: attrs)
     }
 
