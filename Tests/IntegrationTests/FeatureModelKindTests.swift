@@ -68,6 +68,9 @@ struct FeatureModelKindTests {
         #expect(model?["kind"] as? String == "implicit", "\(String(describing: model))")
         let first = try c.call("recommend", ["user": 42])
         #expect(first.result["source"] as? String == "model" && first.itemIDs.count == 10, "\(first)")
+        // explain splits the implicit row solve (which liked items led to each).
+        let why = try c.call("recommend", ["user": 42, "n": 3, "explain": true])
+        #expect(why.items.count == 3 && why.items.allSatisfy { ($0["because"] as? [[String: Any]])?.isEmpty == false }, "\(why)")
         // Preference scores, not ratings: predict is x_u·y_i, about 0…1.
         let top = try #require(first.itemIDs.first)
         let p = try c.call("predict", ["user": 42, "item": top])
