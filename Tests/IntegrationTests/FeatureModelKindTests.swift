@@ -19,6 +19,10 @@ struct FeatureModelKindTests {
         #expect(popular.result["source"] as? String == "popular")
         #expect(try c.call("add_user", ["user": 900_001, "attributes": ["age": 18]]).ok)
         #expect(try c.call("add_user", ["user": 900_002, "attributes": ["age": 72]]).ok)
+        // A word for an attribute the model encodes as a number is an error naming it; nothing is stored.
+        let word = try c.call("add_user", ["user": 900_003, "attributes": ["age": "old"]])
+        #expect(word.errorCode == "invalid_value" && word.errorField == "attributes.age", "\(word)")
+        #expect(try c.call("user", ["user": 900_003]).errorCode == "unknown_user")
         let young = try c.call("recommend", ["user": 900_001])
         let old = try c.call("recommend", ["user": 900_002])
         for r in [young, old] {

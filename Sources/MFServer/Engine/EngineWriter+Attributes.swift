@@ -16,6 +16,17 @@ extension EngineWriter {
         return try base.foldIn.user(items: idx, ratings: vals, attributes: attrs)
     }
 
+    /// Rejects attributes the model's encoder cannot read (a word for an
+    /// attribute trained as a number) before anything is stored.
+    func checkAttributes(_ a: [String: MFProtocol.AttributeValue], block: AttributeBlock?) throws {
+        guard let block, !a.isEmpty else { return }
+        do { _ = try block.encoder.encode(a.sideValues) } catch let e as MFCoreError {
+            let name = e.field ?? ""
+            throw WireError(.invalidValue, "\(e.message); the model was trained with `\(name)` as a number (retrain after changing its type)",
+                            field: "attributes." + name)
+        }
+    }
+
     /// An item's attributes as the model's item block reads them ([:] when the model has none).
     func itemAttributes(_ id: Int64, base: ModelBase) -> [String: SideValue] {
         guard base.model.sideInfo?.items != nil, let e = items[id] else { return [:] }

@@ -47,6 +47,7 @@ extension EngineWriter {
     }
 
     func addUser(_ r: AddUserRequest) async throws -> AddUserResult {
+        try checkAttributes(r.attributes, block: base?.model.sideInfo?.users)
         try await store.upsertUsers([UserRecord(id: r.user, attributes: r.attributes.mapValues(\.store))])
         let created = users[r.user] == nil
         var e = users[r.user] ?? UserEntry()
@@ -58,6 +59,7 @@ extension EngineWriter {
     }
 
     func addItem(_ r: AddItemRequest) async throws -> AddItemResult {
+        try checkAttributes(r.attributes ?? [:], block: base?.model.sideInfo?.items)
         let existing = items[r.item]
         var e = existing ?? ItemEntry()
         if let t = r.title { e.title = t }
