@@ -7,12 +7,14 @@ import MFProtocol
 extension EngineWriter {
     /// A user's fold-in from its ratings on model items and (collective models)
     /// its attributes; nil when there is nothing to solve from (no ratings, or
-    /// for implicit models no interaction), so the user is served by popularity.
-    func foldUser(_ e: UserEntry, base: ModelBase, items idx: [Int32], ratings vals: [Float]) throws -> UserVector? {
+    /// for implicit models no interaction) and the model has no row for the
+    /// user, so it is served by popularity. (A trained user whose ratings are
+    /// all deleted gets the solve of nothing, never its stale trained row.)
+    func foldUser(_ id: Int64, _ e: UserEntry, base: ModelBase, items idx: [Int32], ratings vals: [Float]) throws -> UserVector? {
         let attrs = base.model.sideInfo?.users != nil ? e.attributes.sideValues : [:]
         // Implicit models: ratings below the interaction threshold carry nothing (the row would be 0).
         let interactions = base.model.solver.implicitALS.map { f in vals.contains { f.strength($0) != nil } } ?? !idx.isEmpty
-        if !interactions && attrs.isEmpty { return nil }
+        if !interactions && attrs.isEmpty && base.users.index(of: id) == nil { return nil }
         return try base.foldIn.user(items: idx, ratings: vals, attributes: attrs)
     }
 

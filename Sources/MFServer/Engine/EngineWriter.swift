@@ -137,7 +137,7 @@ actor EngineWriter {
                 if let i = base.items.index(of: item) { idx.append(i); vals.append(e.ratings.values[j]) }
             }
             do {
-                e.foldedIn = try foldUser(e, base: base, items: idx, ratings: vals)
+                e.foldedIn = try foldUser(id, e, base: base, items: idx, ratings: vals)
             } catch {
                 logger.error("user fold-in failed", metadata: ["user": "\(id)", "error": "\(error)"])
             }
