@@ -152,7 +152,10 @@ final class ALSTrainer {
             itemPopularity: MFTrainer.popularity(data), solver: params, ranking: config.ranking)
         model.solver = params
         if userAttributes != nil || itemAttributes != nil {
-            model.sideInfo = SideInfoModel(users: userAttributes?.block, items: itemAttributes?.block)
+            let nu = (0..<data.userCount).map { data.items(ofUser: $0).count }
+            let ni = (0..<data.itemCount).map { data.users(ofItem: $0).count }
+            model.sideInfo = SideInfoModel(users: userAttributes?.block(factors: p, bias: bu, implicit: x, counts: nu),
+                                           items: itemAttributes?.block(factors: q, bias: bi, implicit: y, counts: ni))
         }
         return model
     }

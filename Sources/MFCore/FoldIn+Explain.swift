@@ -19,6 +19,7 @@ extension FoldIn {
     /// - Throws: like `user(items:ratings:)` for bad indices or values.
     public func explain(targets: [Int32], items: [Int32], ratings: [Float], top: Int = 3) throws -> [[Contribution]] {
         try Self.check(items, ratings, count: model.itemCount, field: "items")
+        if let f = model.solver.implicitALS { return explainImplicit(f, targets: targets, items: items, ratings: ratings, top: top) }
         let k = model.factors, d = k + 1, m = model
         let (lam, lamB) = m.solver.penalties(count: items.count)
         var a = [Float](repeating: 0, count: d * d)

@@ -50,12 +50,13 @@ public struct FoldIn: Sendable {
         try Self.check(items, ratings, count: model.itemCount, field: "items")
         if model.solver.implicitALS != nil { return UserVector(factors: implicitRow(items, ratings, item: false), bias: 0) }
         let attr = try Self.encode(attributes, model.sideInfo?.users)
-        let (out, bias) = solveRow(items, ratings, factors: model.itemFactors, bias: model.itemBias,
-                                   implicit: model.implicitItemFactors, gram: userGram, weight: model.solver.implicitWeight,
-                                   attributes: attr)
+        let (out, bias) = solveWithPrior(items, ratings, attributes: attr) {
+            solveRow(items, ratings, factors: model.itemFactors, bias: model.itemBias, implicit: model.implicitItemFactors,
+                     gram: userGram, weight: model.solver.implicitWeight, attributes: $0)
+        }
         // x_u = (w_x QᵀQ + λ_x I)⁻¹ w_x Σ_i q_i, as in the ALS implicit-user step.
         let implicitOut = implicitRow(implicitUserFactor, table: model.itemFactors, rows: items, weight: model.solver.implicitUserWeight)
-        return UserVector(factors: out, bias: bias, implicitFactors: implicitOut)
+        return UserVector(factors: out, bias: bias, implicitFactors: implicitWithPrior(items, attributes: attr, solved: implicitOut))
     }
 
     /// An item's vector from `(users[j], ratings[j])` with user factors frozen;
@@ -70,13 +71,15 @@ public struct FoldIn: Sendable {
             return ItemVector(factors: f, bias: 0, popularity: Float(n))
         }
         let attr = try Self.encode(attributes, model.sideInfo?.items)
-        let (out, bias) = solveRow(users, ratings, factors: model.userFactors, bias: model.userBias,
-                                   implicit: model.implicitUserFactors, gram: itemGram, weight: model.solver.implicitUserWeight,
-                                   attributes: attr)
+        let (out, bias) = solveWithPrior(users, ratings, attributes: attr) {
+            solveRow(users, ratings, factors: model.userFactors, bias: model.userBias, implicit: model.implicitUserFactors,
+                     gram: itemGram, weight: model.solver.implicitUserWeight, attributes: $0)
+        }
         // y_i = (w PᵀP + λ_y I)⁻¹ w Σ_u p_u, as in the ALS implicit step.
         let implicitOut = implicitRow(implicitFactor, table: model.userFactors, rows: users, weight: model.solver.implicitWeight)
         let pop = Float(ratings.reduce(0) { $0 + ($1 >= model.globalMean ? 1 : 0) })
-        return ItemVector(factors: out, bias: bias, implicitFactors: implicitOut, popularity: pop)
+        return ItemVector(factors: out, bias: bias, implicitFactors: implicitWithPrior(users, attributes: attr, solved: implicitOut),
+                          popularity: pop)
     }
 
     /// The ALS row solve against one frozen side (factors, biases and, when

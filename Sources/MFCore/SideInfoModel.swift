@@ -19,6 +19,8 @@ public struct AttributeBlock: Sendable, Equatable {
     public var encoder: SideInfoEncoder
     public var factors: [Float]
     public var weight: Float
+    /// Cold-start prior for rows with attributes and no ratings (nil: models stored before it; zero prior).
+    public var prior: AttributePrior? = nil
 }
 
 /// The side-information part of a model trained with `SideInfo`.
@@ -41,7 +43,18 @@ extension SideInfoModel {
             guard let w = p.scalars[prefix + "_weight"], w.isFinite, w >= 0 else {
                 throw MFCoreError.invalidModelParts(field: prefix + "_weight", reason: "missing, negative or not finite")
             }
-            return AttributeBlock(encoder: e, factors: f, weight: Float(w))
+            var prior: AttributePrior?
+            if let m = p.arrays[prefix + "_prior"], let b = p.arrays[prefix + "_bias"] {
+                guard m.count == k, b.count == e.width + 1, (m + b).allSatisfy(\.isFinite) else {
+                    throw MFCoreError.invalidModelParts(field: prefix + "_prior", reason: "expected \(k) prior factors and \(e.width + 1) bias coefficients, all finite")
+                }
+                let y = p.arrays[prefix + "_implicit"] ?? []
+                guard y.isEmpty || (y.count == b.count * k && y.allSatisfy(\.isFinite)) else {
+                    throw MFCoreError.invalidModelParts(field: prefix + "_implicit", reason: "expected \(b.count * k) finite values")
+                }
+                prior = AttributePrior(meanFactors: m, biasCoefficients: b, implicitCoefficients: y)
+            }
+            return AttributeBlock(encoder: e, factors: f, weight: Float(w), prior: prior)
         }
         let u = try block("user_attr"), i = try block("item_attr")
         if u == nil && i == nil { return nil }
@@ -61,6 +74,10 @@ extension MFModel {
             guard let b else { continue }
             a[prefix + "_encoder"] = b.encoder.serialized(); a[prefix + "_factors"] = b.factors
             s[prefix + "_weight"] = Double(b.weight)
+            if let p = b.prior {
+                a[prefix + "_prior"] = p.meanFactors; a[prefix + "_bias"] = p.biasCoefficients
+                if !p.implicitCoefficients.isEmpty { a[prefix + "_implicit"] = p.implicitCoefficients }
+            }
         }
     }
 

@@ -42,6 +42,19 @@ struct AttributesCSV {
         }
     }
 
+    /// Adds `year` (number) and `period` (5-year bin, a category: exposure is not linear in
+    /// the year) parsed from a `title` ending in "(YYYY)"; drops `title` unless kept.
+    mutating func replaceTitlesByYear(keepTitle: Bool) {
+        for (id, var row) in rows {
+            if case .category(let t)? = row["title"], t.hasSuffix(")"), let open = t.lastIndex(of: "("),
+               let y = Double(t[t.index(after: open)..<t.index(before: t.endIndex)]), (1800...2100).contains(y) {
+                row["year"] = .number(y); row["period"] = .category("\(Int(y) / 5 * 5)")
+            }
+            if !keepTitle { row["title"] = nil }
+            rows[id] = row
+        }
+    }
+
     /// Splits one line on commas outside double quotes ("" is a quote).
     static func fields(_ line: Substring) -> [String] {
         var out: [String] = [], cur = "", quoted = false

@@ -11,9 +11,17 @@ struct SideInfoOptions: ParsableArguments {
     @Option(help: "Comma-separated columns of --item-info to use.")
     var itemColumns = "genres"
 
+    @Flag(help: "Also give items `year` (number) and `period` (5-year category) from a title ending in (YYYY) (MovieLens movies.csv).")
+    var titleYear = false
+
     var userAttributes: AttributesCSV? { get throws { try userInfo.map { try AttributesCSV(path: $0) } } }
     var itemAttributes: AttributesCSV? {
-        get throws { try itemInfo.map { try AttributesCSV(path: $0, columns: itemColumns.split(separator: ",").map(String.init)) } }
+        get throws {
+            let cols = itemColumns.split(separator: ",").map(String.init)
+            guard var a = try itemInfo.map({ try AttributesCSV(path: $0, columns: titleYear ? cols + ["title"] : cols) }) else { return nil }
+            if titleYear { a.replaceTitlesByYear(keepTitle: cols.contains("title")) }
+            return a
+        }
     }
 
     /// Side info aligned with dense indices, or nil without either file.

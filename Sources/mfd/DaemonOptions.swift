@@ -71,6 +71,18 @@ struct DaemonOptions: ParsableArguments {
     @Option(help: "Training iterations [MFD_ITERATIONS; default: stored config, else 15].")
     var iterations: Int?
 
+    @Option(help: "Model trained: explicit (ratings), implicit (interactions, confidence 1 + alpha·value) or collective (ratings + user attributes + item genres/attributes) [MFD_MODEL; default: stored config, else explicit].")
+    var model: String?
+
+    @Option(help: "Implicit model: confidence weight alpha [MFD_ALPHA; default: stored config, else 1].")
+    var alpha: Double?
+
+    @Option(help: "Collective model: weight of the user-attribute block [MFD_USER_ATTR_WEIGHT; default: stored config, else 1].")
+    var userAttrWeight: Double?
+
+    @Option(help: "Collective model: weight of the item genres/attributes block [MFD_ITEM_ATTR_WEIGHT; default: stored config, else 1].")
+    var itemAttrWeight: Double?
+
     @Option(help: "Trained models kept in the database [MFD_KEEP_MODELS; default 3].")
     var keepModels: Int?
 

@@ -80,19 +80,30 @@ struct DaemonSettings {
         let demoEnv = try R.resolve(flag: nil, environment: env, name: "MFD_DEMO", parse: Self.bool, default: false)
         e.demo = o.demo || demoEnv
         var c = SetConfigRequest()
-        c.retrain = try R.resolve(flag: o.retrain, environment: env, name: "MFD_RETRAIN", parse: { $0 }).map { text in
-            guard let mode = RetrainMode(rawValue: text) else {
-                throw MFServerError.invalidConfiguration(field: "--retrain", message: "must be auto, manual or external, got '\(text)'")
-            }
-            return mode
-        }
+        c.retrain = try Self.choice(o.retrain, env, "MFD_RETRAIN", field: "--retrain", RetrainMode.self)
         c.retrainAfterChanges = try R.resolve(flag: o.retrainChanges, environment: env, name: "MFD_RETRAIN_CHANGES", parse: { Int($0) })
         c.retrainAfterMinutes = try R.resolve(flag: o.retrainInterval, environment: env, name: "MFD_RETRAIN_INTERVAL", parse: { Double($0) })
         c.factors = try R.resolve(flag: o.factors, environment: env, name: "MFD_FACTORS", parse: { Int($0) })
         c.iterations = try R.resolve(flag: o.iterations, environment: env, name: "MFD_ITERATIONS", parse: { Int($0) })
+        c.model = try Self.choice(o.model, env, "MFD_MODEL", field: "--model", ModelKind.self)
+        c.alpha = try R.resolve(flag: o.alpha, environment: env, name: "MFD_ALPHA", parse: { Double($0) })
+        c.userAttrWeight = try R.resolve(flag: o.userAttrWeight, environment: env, name: "MFD_USER_ATTR_WEIGHT", parse: { Double($0) })
+        c.itemAttrWeight = try R.resolve(flag: o.itemAttrWeight, environment: env, name: "MFD_ITEM_ATTR_WEIGHT", parse: { Double($0) })
         e.overrides = c
         e.spoolDirectory = NSTemporaryDirectory().hasSuffix("/") ? String(NSTemporaryDirectory().dropLast()) : NSTemporaryDirectory()
         return e
+    }
+
+    /// One of an enum's raw values from the flag or the environment; anything else names the choices.
+    private static func choice<E: RawRepresentable & CaseIterable>(_ flag: String?, _ env: [String: String], _ name: String,
+                                                                  field: String, _: E.Type) throws -> E? where E.RawValue == String {
+        try OptionResolution.resolve(flag: flag, environment: env, name: name, parse: { $0 }).map { text in
+            guard let v = E(rawValue: text) else {
+                let all = E.allCases.map(\.rawValue)
+                throw MFServerError.invalidConfiguration(field: field, message: "must be \(all.dropLast().joined(separator: ", ")) or \(all.last!), got '\(text)'")
+            }
+            return v
+        }
     }
 
     private static func bool(_ s: String) -> Bool? {

@@ -93,6 +93,24 @@ import Testing
         #expect(try FoldIn(model: back).user(items: u0, ratings: r0) == f.user(items: u0, ratings: r0))
     }
 
+    /// explain splits x_u·y_i exactly over the interactions: with one interaction
+    /// (and a non-interaction below the threshold) it carries the whole score.
+    @Test func explainSplitsTheImplicitScore() throws {
+        let data = try Fixtures.sparse(users: 60, items: 40, perUser: 3...20).matrix()
+        var c = Fixtures.config(k: 6, iterations: 5)
+        c.algorithm = .implicit
+        let m = try MFTrainer.train(data, config: c)
+        let f = FoldIn(model: m)
+        let v = try f.user(items: [3, 7], ratings: [5, 1])
+        let targets = (0..<Int32(40)).filter { $0 != 3 && m.predict(user: v, item: $0).value > 1e-3 }
+        #expect(!targets.isEmpty)
+        for (t, parts) in zip(targets, try f.explain(targets: targets, items: [3, 7], ratings: [5, 1])) {
+            let score = m.predict(user: v, item: t).value
+            #expect(parts.count == 1 && parts[0].item == 3 && parts[0].share == 1, "\(parts)")
+            #expect(abs(parts[0].score - score) < 1e-4 * max(1, abs(score)), "target \(t): \(parts[0].score) vs \(score)")
+        }
+    }
+
     /// Planted preferences: users in two groups interact with two item blocks;
     /// the model ranks unseen items of the user's own block first.
     @Test func ranksOwnBlockFirst() throws {

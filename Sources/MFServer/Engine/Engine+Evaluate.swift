@@ -10,7 +10,7 @@ extension Engine {
         let start = Date()
         let snap = try await store.ratingsSnapshot()
         guard snap.count >= 2 else { throw WireError(.noModel, "need at least 2 ratings to evaluate") }
-        let task = Task.detached { () throws -> EvaluateResult in
+        let task = Task.detached { [self] () async throws -> EvaluateResult in
             var rng = SeededRNG(seed: UInt64(bitPattern: r.seed))
             var order = Array(0..<snap.count)
             order.shuffle(using: &rng)
@@ -22,7 +22,7 @@ extension Engine {
                 tu.append(users.append(snap.users[j])); ti.append(items.append(snap.items[j])); tv.append(snap.values[j])
             }
             let matrix = try RatingMatrix(users: tu, items: ti, ratings: tv, userCount: users.count, itemCount: items.count)
-            let model = try MFTrainer.train(matrix, config: cfg.training) { _ in !Task.isCancelled }
+            let model = try await trainModel(matrix, users: users, items: items, config: cfg) { _ in !Task.isCancelled }
             var eu = [Int32](), ei = [Int32](), ev = [Float]()
             for j in test {
                 guard let u = users.index(of: snap.users[j]), let i = items.index(of: snap.items[j]) else { continue }

@@ -40,7 +40,7 @@ extension Engine {
             let iterations = cfg.iterations
             jobs.update(id) { $0.state = .running; $0.stage = "epoch 0/\(iterations)" }
             let (users, items, matrix) = try Self.matrix(snap)
-            let model = try MFTrainer.train(matrix, config: cfg.training) { [jobs] report in
+            let model = try await trainModel(matrix, users: users, items: items, config: cfg) { [jobs] report in
                 jobs.update(id) { j in
                     j.progress = Double(report.epoch) / Double(iterations)
                     j.stage = "epoch \(report.epoch)/\(iterations)"
@@ -53,13 +53,13 @@ extension Engine {
             let metrics = TrainingMetrics(trainRMSE: rmse, holdoutRMSE: nil, ratings: snap.count,
                                           durationSeconds: Date().timeIntervalSince(start))
             let parts = model.parts()
-            let record = ModelRecord(algorithm: "als", hyperparameters: Self.json(cfg.training), metrics: Self.json(metrics),
+            let record = ModelRecord(algorithm: cfg.model.algorithm, hyperparameters: Self.json(cfg.training), metrics: Self.json(metrics),
                                      trainingLog: Self.json(jobs.job(id)?.epochs ?? []), sequence: snap.sequence,
                                      k: model.factors, userIDs: users.ids, itemIDs: items.ids,
                                      arrays: parts.arrays, scalars: parts.scalars)
             let modelID = try await store.saveModel(record)
             let base = ModelBase(model: model, users: users, items: items, id: modelID, trainedAt: Date(),
-                                 algorithm: "als", sequence: snap.sequence)
+                                 algorithm: cfg.model.algorithm, sequence: snap.sequence)
             await writer.install(base, changesAtSnapshot: mark)
             logger.info("training finished", metadata: ["job": "\(id)", "model": "\(modelID)", "ratings": "\(snap.count)",
                                                         "train_rmse": "\(rmse)", "seconds": "\(metrics.durationSeconds)"])

@@ -46,9 +46,9 @@ extension Engine {
             jobs.update(id) { $0.state = .running; $0.stage = "trial 0/\(grid.count)"; $0.tune = TuneReport(trials: [], best: nil, applied: false) }
             for (n, g) in grid.enumerated() {
                 try Task.checkCancellation()
-                var t = cfg.training
-                t.factors = g.factors; t.lambda = Float(g.lambda); t.iterations = g.iterations
-                let model = try MFTrainer.train(split.train, config: t) { _ in !Task.isCancelled }
+                var c = cfg   // the configured model kind, with the trial's k, λ and iterations
+                c.factors = g.factors; c.lambda = g.lambda; c.iterations = g.iterations
+                let model = try await trainModel(split.train, users: split.userMap, items: split.itemMap, config: c) { _ in !Task.isCancelled }
                 let (rmse, ndcg) = try split.score(model)
                 trials.append(TuneTrial(factors: g.factors, lambda: g.lambda, iterations: g.iterations, rmse: rmse, ndcgAt10: ndcg))
                 let best = trials.min { $0.rmse < $1.rmse }

@@ -59,7 +59,9 @@ extension Engine {
         for (x, v) in zip(r.ratings, values) {
             if let i = base.items.index(of: x.item) { idx.append(i); vals.append(v) }
         }
-        let v = try base.foldIn.user(items: idx, ratings: vals)
+        // A named user's stored attributes join the solve of a collective model.
+        let attrs = base.model.sideInfo?.users == nil ? [:] : r.user.flatMap { s.users[$0]?.attributes.sideValues } ?? [:]
+        let v = try base.foldIn.user(items: idx, ratings: vals, attributes: attrs)
         let top = try base.model.topN(user: v, n: r.n, excludeSorted: idx.sorted())
         return FoldInResult(user: r.user, ratings: r.ratings.count, persisted: false,
                             items: top.map { s.scored(base.items.id(at: $0.item), score: $0.score) }, source: .foldedIn)

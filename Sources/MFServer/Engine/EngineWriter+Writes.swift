@@ -47,16 +47,19 @@ extension EngineWriter {
     }
 
     func addUser(_ r: AddUserRequest) async throws -> AddUserResult {
+        try checkAttributes(r.attributes, block: base?.model.sideInfo?.users)
         try await store.upsertUsers([UserRecord(id: r.user, attributes: r.attributes.mapValues(\.store))])
         let created = users[r.user] == nil
         var e = users[r.user] ?? UserEntry()
         e.attributes.merge(r.attributes) { _, new in new }
         users[r.user] = e
-        publish()
+        // Collective models fold the user in from its attributes at once (personal recommendations, no retrain).
+        if base?.model.sideInfo?.users != nil { dirtyUsers.insert(r.user); await flushed() } else { publish() }
         return AddUserResult(user: r.user, created: created)
     }
 
     func addItem(_ r: AddItemRequest) async throws -> AddItemResult {
+        try checkAttributes(r.attributes ?? [:], block: base?.model.sideInfo?.items)
         let existing = items[r.item]
         var e = existing ?? ItemEntry()
         if let t = r.title { e.title = t }
@@ -68,7 +71,8 @@ extension EngineWriter {
         var now = items[r.item] ?? e
         now.title = e.title; now.genres = e.genres; now.attributes = e.attributes
         items[r.item] = now
-        publish()
+        // Collective models give the item a row from its genres/attributes at once.
+        if let base, base.model.sideInfo?.items != nil { dirtyItems.insert(r.item); await flushed() } else { publish() }
         return AddItemResult(item: r.item, created: existing == nil)
     }
 
@@ -95,6 +99,7 @@ extension EngineWriter {
         }
         pendingChanges = max(0, pendingChanges - changesAtSnapshot)
         if pendingChanges == 0 { firstPendingAt = nil }
+        markAttributeRows()
         flush(forceItems: true)
     }
 
@@ -139,7 +144,7 @@ extension EngineWriter {
     func setBase(_ b: ModelBase?) { base = b }
 
     /// Folded-in state for a replayed startup, published once.
-    func refoldAllDirty() { flush(forceItems: true) }
+    func refoldAllDirty() { markAttributeRows(); flush(forceItems: true) }
 
     /// Current pending-change count (taken when a training snapshot starts).
     func pendingCount() -> (count: Int, since: Date?) { (pendingChanges, firstPendingAt) }

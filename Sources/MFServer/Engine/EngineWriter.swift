@@ -112,7 +112,7 @@ actor EngineWriter {
 
     func refold(forceItems: Bool = false) {
         guard let base else { dirtyUsers = []; return }
-        let needsNewRows = dirtyItems.contains { base.items.index(of: $0) == nil && itemRatings[$0]?.count ?? 0 > 0 }
+        let needsNewRows = dirtyItems.contains { needsNewRow($0, base: base) }
         if !dirtyItems.isEmpty, forceItems || needsNewRows || Date().timeIntervalSince(lastItemRefresh) >= itemRefreshInterval {
             refreshItems()
         }
@@ -137,7 +137,7 @@ actor EngineWriter {
                 if let i = base.items.index(of: item) { idx.append(i); vals.append(e.ratings.values[j]) }
             }
             do {
-                e.foldedIn = try base.foldIn.user(items: idx, ratings: vals)
+                e.foldedIn = try foldUser(id, e, base: base, items: idx, ratings: vals)
             } catch {
                 logger.error("user fold-in failed", metadata: ["user": "\(id)", "error": "\(error)"])
             }
@@ -153,12 +153,13 @@ actor EngineWriter {
         guard let base, !dirtyItems.isEmpty else { return }
         var rows: [(id: Int64, vector: ItemVector)] = []
         for id in dirtyItems {
-            guard let list = itemRatings[id], list.count > 0 else { continue }
+            let list = itemRatings[id] ?? RatingList(), attrs = itemAttributes(id, base: base)
+            guard list.count > 0 || !attrs.isEmpty else { continue }
             var idx: [Int32] = [], vals: [Float] = []
             for (j, u) in list.ids.enumerated() {
                 if let i = base.users.index(of: u) { idx.append(i); vals.append(list.values[j]) }
             }
-            do { rows.append((id, try base.foldIn.item(users: idx, ratings: vals))) } catch {
+            do { rows.append((id, try base.foldIn.item(users: idx, ratings: vals, attributes: attrs))) } catch {
                 logger.error("item fold-in failed", metadata: ["item": "\(id)", "error": "\(error)"])
             }
             if base.items.index(of: id) == nil { dirtyUsers.formUnion(list.ids) }

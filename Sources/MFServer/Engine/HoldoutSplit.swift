@@ -5,6 +5,8 @@ import MFStore
 /// indices; validation rows whose user or item has no training rating are dropped.
 struct HoldoutSplit: Sendable {
     let train: RatingMatrix
+    /// External IDs of the training matrix's rows and columns.
+    let userMap: IDMap, itemMap: IDMap
     let users: [Int32], items: [Int32], values: [Float]
 
     init(_ snap: RatingsSnapshot, fraction: Double, seed: Int64) throws {
@@ -18,6 +20,7 @@ struct HoldoutSplit: Sendable {
             tu.append(um.append(snap.users[j])); ti.append(im.append(snap.items[j])); tv.append(snap.values[j])
         }
         train = try RatingMatrix(users: tu, items: ti, ratings: tv, userCount: um.count, itemCount: im.count)
+        userMap = um; itemMap = im
         var eu = [Int32](), ei = [Int32](), ev = [Float]()
         for j in order[..<nTest] {
             guard let u = um.index(of: snap.users[j]), let i = im.index(of: snap.items[j]) else { continue }

@@ -52,7 +52,7 @@ final class ModelBase: Sendable {
     }
 
     func info(now: Date = Date()) -> ModelInfo {
-        ModelInfo(id: id, kind: .explicit, algorithm: algorithm, factors: model.factors, users: model.userCount,
+        ModelInfo(id: id, kind: ModelKind(model), algorithm: algorithm, factors: model.factors, users: model.userCount,
                   items: model.itemCount, trainedAt: trainedAt.timeIntervalSince1970,
                   ageSeconds: max(0, now.timeIntervalSince(trainedAt)))
     }

@@ -1,0 +1,83 @@
+import MFCore
+import MFProtocol
+
+/// Attributes in fold-in and training: with a collective model, a user's
+/// attributes and an item's genres + attributes join the row solve, so a user
+/// or item with attributes and no ratings gets factors from them at once.
+extension EngineWriter {
+    /// A user's fold-in from its ratings on model items and (collective models)
+    /// its attributes; nil when there is nothing to solve from (no ratings, or
+    /// for implicit models no interaction) and the model has no row for the
+    /// user, so it is served by popularity. (A trained user whose ratings are
+    /// all deleted gets the solve of nothing, never its stale trained row.)
+    func foldUser(_ id: Int64, _ e: UserEntry, base: ModelBase, items idx: [Int32], ratings vals: [Float]) throws -> UserVector? {
+        let attrs = base.model.sideInfo?.users != nil ? e.attributes.sideValues : [:]
+        // Implicit models: ratings below the interaction threshold carry nothing (the row would be 0).
+        let interactions = base.model.solver.implicitALS.map { f in vals.contains { f.strength($0) != nil } } ?? !idx.isEmpty
+        if !interactions && attrs.isEmpty && base.users.index(of: id) == nil { return nil }
+        return try base.foldIn.user(items: idx, ratings: vals, attributes: attrs)
+    }
+
+    /// Rejects attributes the model's encoder cannot read (a word for an
+    /// attribute trained as a number) before anything is stored.
+    func checkAttributes(_ a: [String: MFProtocol.AttributeValue], block: AttributeBlock?) throws {
+        guard let block, !a.isEmpty else { return }
+        do { _ = try block.encoder.encode(a.sideValues) } catch let e as MFCoreError {
+            let name = e.field ?? ""
+            throw WireError(.invalidValue, "\(e.message); the model was trained with `\(name)` as a number (retrain after changing its type)",
+                            field: "attributes." + name)
+        }
+    }
+
+    /// An item's attributes as the model's item block reads them ([:] when the model has none).
+    func itemAttributes(_ id: Int64, base: ModelBase) -> [String: SideValue] {
+        guard base.model.sideInfo?.items != nil, let e = items[id] else { return [:] }
+        return e.sideValues
+    }
+
+    /// Whether a dirty item needs a new model row now (rated, or foldable from attributes).
+    func needsNewRow(_ id: Int64, base: ModelBase) -> Bool {
+        base.items.index(of: id) == nil && (itemRatings[id]?.count ?? 0 > 0 || !itemAttributes(id, base: base).isEmpty)
+    }
+
+    /// Marks rows that only attributes give factors (users without ratings,
+    /// items outside the model) for fold-in against a newly installed model.
+    func markAttributeRows() {
+        guard let base, let side = base.model.sideInfo else { return }
+        if side.users != nil {
+            users.forEach { id, e in if e.ratings.count == 0 && !e.attributes.isEmpty { dirtyUsers.insert(id) } }
+        }
+        if side.items != nil {
+            items.forEach { id, e in if base.items.index(of: id) == nil && !e.sideValues.isEmpty { dirtyItems.insert(id) } }
+        }
+    }
+
+    /// Training side information for the users and items of a ratings snapshot
+    /// (a side with no attributes at all is left empty: no block).
+    func sideInfo(users um: IDMap, items im: IDMap) -> SideInfo {
+        let u = (0..<um.count).map { users[um.id(at: Int32($0))]?.attributes.sideValues ?? [:] }
+        let i = (0..<im.count).map { items[im.id(at: Int32($0))]?.sideValues ?? [:] }
+        return SideInfo(users: u.contains { !$0.isEmpty } ? u : [], items: i.contains { !$0.isEmpty } ? i : [], separator: "|")
+    }
+}
+
+extension ItemEntry {
+    /// Attributes plus genres as one multi-valued category `genres` ("|"-joined).
+    var sideValues: [String: SideValue] {
+        var s = attributes.sideValues
+        if !genres.isEmpty { s["genres"] = .category(genres.joined(separator: "|")) }
+        return s
+    }
+}
+
+extension Dictionary where Key == String, Value == MFProtocol.AttributeValue {
+    /// Numbers stay numeric (centred, scaled); strings are categories (one-hot).
+    var sideValues: [String: SideValue] {
+        mapValues { v in
+            switch v {
+            case .number(let x): .number(x)
+            case .string(let s): .category(s)
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import MFProtocol
+
+/// `mfctl config`: show the training configuration (`get_config`), or change
+/// the named settings (`set_config`, persisted; the next training uses them).
+struct Config: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show or change the training configuration and retrain policy.",
+        discussion: "Without options prints the configuration. --model explicit|implicit|collective selects what `train` fits; "
+            + "changing --model without --lambda takes that model's default λ.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "explicit, implicit or collective.") var model: ModelKind?
+    @Option(help: "Latent factors k.") var factors: Int?
+    @Option(help: "Regularization λ.") var lambda: Double?
+    @Option(help: "Training iterations.") var iterations: Int?
+    @Option(help: "Implicit model: confidence 1 + alpha·value.") var alpha: Double?
+    @Option(help: "Collective model: weight of the user-attribute block.") var userAttrWeight: Double?
+    @Option(help: "Collective model: weight of the item genres/attributes block.") var itemAttrWeight: Double?
+    @Option(help: "auto, manual or external.") var retrain: RetrainMode?
+    @Option(help: "Retrain after this many changes (0 = never by count).") var retrainAfterChanges: Int?
+    @Option(help: "Retrain this many minutes after the first pending change (0 = never by time).") var retrainAfterMinutes: Double?
+
+    func run() async throws {
+        let set = SetConfigRequest(model: model, factors: factors, lambda: lambda, iterations: iterations, alpha: alpha,
+                                   userAttrWeight: userAttrWeight, itemAttrWeight: itemAttrWeight, retrain: retrain,
+                                   retrainAfterChanges: retrainAfterChanges, retrainAfterMinutes: retrainAfterMinutes)
+        if set == SetConfigRequest() { return try await global.run(GetConfigRequest(), human: Self.text) }
+        try await global.run(set, human: Self.text)
+    }
+
+    static func text(_ c: ServerConfig) -> String {
+        "model \(c.model.rawValue), factors \(c.factors), lambda \(c.lambda), iterations \(c.iterations), alpha \(c.alpha), "
+            + "user_attr_weight \(c.userAttrWeight), item_attr_weight \(c.itemAttrWeight), seed \(c.seed), threads \(c.threads)\n"
+            + "retrain \(c.retrain.rawValue), after \(c.retrainAfterChanges) changes or \(c.retrainAfterMinutes) minutes"
+    }
+}
+
+extension ModelKind: ExpressibleByArgument {}
+extension RetrainMode: ExpressibleByArgument {}
