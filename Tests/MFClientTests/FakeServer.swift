@@ -31,9 +31,11 @@ final class FakeServer: @unchecked Sendable {
         t.start()
     }
 
+    /// Wakes the accept loop (its `accept` fails after `shutdown`); the loop
+    /// closes the descriptor itself, so it never calls `accept` on a number
+    /// that another test has been given since.
     func stop() {
         shutdown(fd, Int32(SHUT_RDWR))
-        close(fd)
         unlink(path)
     }
 
@@ -42,7 +44,7 @@ final class FakeServer: @unchecked Sendable {
     private func acceptLoop() {
         while true {
             let c = accept(fd, nil, nil)
-            if c < 0 { return }
+            if c < 0 { close(fd); return }
             Thread { [self] in serve(c) }.start()
         }
     }

@@ -14,8 +14,16 @@ final class LineClient: @unchecked Sendable {  // used by one thread at a time
     private var nextID = 1
 
     init(path: String) throws {
+        fd = try Self.connected(path)
+    }
+
+    /// A connected descriptor, or a throw with nothing left open. (Not done in
+    /// `init` itself: a class init that throws after `fd` is set runs `deinit`,
+    /// which closed the descriptor a second time — by then possibly another
+    /// test's SQLite file or socket.)
+    private static func connected(_ path: String) throws -> CInt {
         signal(SIGPIPE, SIG_IGN)
-        fd = socket(AF_UNIX, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
+        let fd = socket(AF_UNIX, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
         var addr = sockaddr_un()
         addr.sun_family = sa_family_t(AF_UNIX)
@@ -31,6 +39,7 @@ final class LineClient: @unchecked Sendable {  // used by one thread at a time
             Glibc.close(fd)
             throw Failure(description: "connect \(path): errno \(e)")
         }
+        return fd
     }
 
     deinit { Glibc.close(fd) }

@@ -21,7 +21,15 @@ final class TestClient: @unchecked Sendable {
 
     /// Connects once (the server is already listening).
     init(path: String) throws {
-        fd = socket(AF_UNIX, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
+        fd = try Self.connected(path)
+    }
+
+    /// A connected descriptor, or a throw with nothing left open. (Not done in
+    /// `init` itself: a class init that throws after `fd` is set runs `deinit`,
+    /// which closed the descriptor a second time — by then possibly another
+    /// test's SQLite file or socket.)
+    private static func connected(_ path: String) throws -> CInt {
+        let fd = socket(AF_UNIX, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Failure.system("socket", errno) }
         var addr = sockaddr_un()
         addr.sun_family = sa_family_t(AF_UNIX)
@@ -37,6 +45,7 @@ final class TestClient: @unchecked Sendable {
             Glibc.close(fd)
             throw Failure.system("connect \(path)", e)
         }
+        return fd
     }
 
     /// Connects, retrying while the socket does not exist or refuses, until `timeout`.
