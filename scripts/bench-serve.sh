@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# `mfbench serve` against a fresh mfd holding ml-latest-small-2016 (imported, trained):
+# recommend and durable add_rating, 16 connections at depth 1 and pipelined, plus 1 connection.
+# Figures: docs/benchmarks.md ("mfd over the socket").
+#   scripts/bench-serve.sh [SECONDS]      (default 5 s per phase)
+# Scratch files go to ${BENCH_DIR:-/tmp/mfd-serve-bench}; MovieLens files are read from ../shared.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH=/opt/swift/usr/bin:$PATH
+SECS=${1:-5}
+DIR=${BENCH_DIR:-/tmp/mfd-serve-bench}
+ML=../shared/data/ml-latest-small-2016
+[ -f "$ML/ratings.csv" ] || { echo "missing $ML (see docs/benchmarks.md)" >&2; exit 2; }
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  for p in mfd mfctl mfbench; do swift build -c release -Xswiftc -target-cpu -Xswiftc haswell --product $p >&2; done
+fi
+BIN=.build/release
+rm -rf "$DIR"; mkdir -p "$DIR"
+SOCK=$DIR/s.sock
+"$BIN/mfd" --db "$DIR/db.sqlite" --socket "$SOCK" --retrain manual 2>"$DIR/mfd.log" &
+MFD=$!
+trap 'kill -TERM $MFD 2>/dev/null; wait $MFD 2>/dev/null || true' EXIT
+for _ in $(seq 100); do [ -S "$SOCK" ] && break; sleep 0.1; done
+"$BIN/mfctl" import items "$ML/movies.csv" --socket "$SOCK" >/dev/null
+"$BIN/mfctl" import ratings "$ML/ratings.csv" --socket "$SOCK" >/dev/null
+"$BIN/mfctl" train --wait --socket "$SOCK" >/dev/null
+run() { echo "# mfbench serve $*" >&2; "$BIN/mfbench" serve --socket "$SOCK" --users 668 --seconds "$SECS" "$@"; }
+run --connections 1 --phase recommend
+run --connections 16 --phase recommend
+run --connections 16 --depth 8 --phase recommend
+run --connections 16 --phase add_rating
+run --connections 16 --depth 8 --phase add_rating
+kill -TERM $MFD; wait $MFD; trap - EXIT
+echo "mfd exit $?" >&2
