@@ -5,6 +5,8 @@ extension EngineSnapshot {
     /// A user's factors and where they come from; nil vector = unknown to the model.
     func userVector(_ id: Int64, entry: UserEntry?) -> (vector: UserVector?, source: Source) {
         guard let entry, let base else { return (nil, .popular) }
+        // Written but not yet re-solved by the writer: solve it here (same inputs, same vector).
+        if entry.staleFoldIn, let v = try? base.solveUser(entry.ratings) { return (v, .foldedIn) }
         if let v = entry.foldedIn { return (v, .foldedIn) }
         if let u = base.users.index(of: id) { return (base.model.user(u), .model) }
         return (nil, .popular)

@@ -27,6 +27,26 @@ final class ModelBase: Sendable {
         self.sequence = sequence
     }
 
+    /// A user's fold-in from their ratings; items without a row are skipped.
+    /// The writer and readers (for a stale entry) call this, so both get the same vector.
+    func solveUser(_ ratings: RatingList) throws -> UserVector {
+        let (idx, vals) = rows(ratings)
+        return try foldIn.user(items: idx, ratings: vals)
+    }
+
+    /// Ratings of items that have a model row, as (item index, value).
+    func rows(_ ratings: RatingList) -> (items: [Int32], values: [Float]) {
+        var idx: [Int32] = [], vals: [Float] = []
+        idx.reserveCapacity(ratings.count); vals.reserveCapacity(ratings.count)
+        for (j, item) in ratings.ids.enumerated() {
+            if let i = items.index(of: item) { idx.append(i); vals.append(ratings.values[j]) }
+        }
+        return (idx, vals)
+    }
+
+    /// The rated items that have a row, as ascending indices (`exclude_seen`).
+    func seen(_ ratings: RatingList) -> [Int32] { ratings.ids.compactMap { items.index(of: $0) }.sorted() }
+
     /// The same model with some item rows replaced or appended (fold-in results).
     func replacingItems(_ rows: [(id: Int64, vector: ItemVector)]) throws -> ModelBase {
         var m = model

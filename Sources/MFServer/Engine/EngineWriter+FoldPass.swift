@@ -1,0 +1,105 @@
+import Dispatch
+import Foundation
+import MFCore
+
+/// Deferred user fold-in for rating writes.
+///
+/// A rating write is acknowledged after its commit and one publish in which
+/// the user's entry is marked `staleFoldIn` (its ratings and `seen` list are
+/// current; readers solve its row themselves). A fold pass, at most every
+/// `foldPassDelay`, re-solves every stale user once, off the actor, and
+/// publishes the rows. Under load many ratings of a user share one solve,
+/// the way many writes share one commit.
+extension EngineWriter {
+    /// Least pause before a fold pass, so that the changes of many commits share it.
+    /// The pause is also at least 4× the previous pass, so passes take ≤ 20% of a core.
+    static let foldPassDelay = Duration.milliseconds(200)
+
+    /// Publishes the dirty users as stale: `apply` already set the flag and
+    /// `seen`; only users who rated an item that just got a row need a new `seen`.
+    func markStale() {
+        guard let base else { dirtyUsers = []; needsSeen = []; return }
+        var changed: [Int64: UserEntry?] = [:]
+        for id in needsSeen {
+            guard var e = users[id] else { continue }
+            e.seen = base.seen(e.ratings)
+            e.staleFoldIn = true
+            changed[id] = e
+        }
+        if !changed.isEmpty { users.update(changed) }
+        staleUsers.formUnion(dirtyUsers)
+        dirtyUsers = []
+        needsSeen = []
+    }
+
+    static let foldQueue = DispatchQueue(label: "mfd.fold-pass", qos: .utility)
+
+    func scheduleFoldPass() {
+        guard !foldPassScheduled, !staleUsers.isEmpty else { return }
+        foldPassScheduled = true
+        let pause = max(Self.foldPassDelay, lastFoldPass * 4)
+        Task {
+            try? await Task.sleep(for: pause)
+            await self.foldPass()
+        }
+    }
+
+    /// Solves the stale users off the actor; keeps each result only if the
+    /// user's ratings and the model did not change meanwhile (else it stays stale).
+    func foldPass() async {
+        foldPassScheduled = false
+        guard let base, !staleUsers.isEmpty else { return }
+        let jobs = staleUsers.compactMap { id in users[id].flatMap { $0.staleFoldIn ? (id, $0.ratings) : nil } }
+        staleUsers = []
+        let start = ContinuousClock.now
+        // On a queue of its own: a long pass must not occupy the cooperative pool the replies need.
+        let solved = await withCheckedContinuation { c in
+            Self.foldQueue.async { c.resume(returning: jobs.map { id, ratings in (id, ratings, Result { try base.solveUser(ratings) }) }) }
+        }
+        lastFoldPass = ContinuousClock.now - start
+        var changed: [Int64: UserEntry?] = [:]
+        for (id, ratings, result) in solved {
+            guard var e = users[id], e.staleFoldIn else { continue }  // re-solved or reset meanwhile
+            guard self.base === base, e.ratings == ratings else { staleUsers.insert(id); continue }
+            switch result {
+            case .success(let v): e.foldedIn = v
+            case .failure(let error): logger.error("user fold-in failed", metadata: ["user": "\(id)", "error": "\(error)"])
+            }
+            e.staleFoldIn = false
+            changed[id] = e
+        }
+        if !changed.isEmpty {
+            users.update(changed)
+            publish()
+        }
+        scheduleFoldPass()
+    }
+
+    /// Refreshes the dirty items' rows off the actor (item fold-in and the
+    /// model copy take long enough to stall every reply). The rows are kept
+    /// only if the model did not change meanwhile; items rated meanwhile stay dirty.
+    func scheduleItemPass() {
+        guard !itemPassRunning, let base, !dirtyItems.isEmpty else { return }
+        itemPassRunning = true
+        let jobs = itemJobs()
+        let taken = dirtyItems
+        dirtyItems = []
+        lastItemRefresh = Date()
+        Task {
+            let newBase = await withCheckedContinuation { c in
+                Self.foldQueue.async { [logger] in c.resume(returning: Self.solveItems(jobs, base: base, logger: logger)) }
+            }
+            self.finishItemPass(newBase, jobs: jobs, taken: taken, base: base)
+        }
+    }
+
+    private func finishItemPass(_ newBase: ModelBase?, jobs: [(id: Int64, ratings: RatingList)], taken: Set<Int64>, base: ModelBase) {
+        itemPassRunning = false
+        guard self.base === base else { dirtyItems.formUnion(taken); return }
+        installItems(newBase, jobs: jobs, base: base)
+        if dirtyUsers.isEmpty && newBase == nil { return }
+        markStale()
+        publish()
+        scheduleFoldPass()
+    }
+}
