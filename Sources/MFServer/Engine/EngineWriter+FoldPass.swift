@@ -86,9 +86,11 @@ extension EngineWriter {
         dirtyItems = []
         lastItemRefresh = Date()
         Task {
+            let start = Date()
             let newBase = await withCheckedContinuation { c in
                 Self.foldQueue.async { [logger] in c.resume(returning: Self.solveItems(jobs, base: base, logger: logger)) }
             }
+            self.lastItemPass = Date().timeIntervalSince(start)
             self.finishItemPass(newBase, jobs: jobs, taken: taken, base: base)
         }
     }

@@ -37,6 +37,8 @@ actor EngineWriter {
     var foldPassScheduled = false
     var lastFoldPass = Duration.zero
     var itemPassRunning = false
+    /// Seconds the last background item pass took (passes are spaced ≥ 4× that).
+    var lastItemPass = 0.0
     var lastItemRefresh = Date.distantPast
     private var flushWaiters: [CheckedContinuation<Void, Never>] = []
     private var flushScheduled = false
@@ -150,7 +152,7 @@ actor EngineWriter {
         let needsNewRows = dirtyItems.contains { base.items.index(of: $0) == nil && itemRatings[$0]?.count ?? 0 > 0 }
         if force || needsNewRows {
             refreshItems()
-        } else if Date().timeIntervalSince(lastItemRefresh) >= itemRefreshInterval {
+        } else if Date().timeIntervalSince(lastItemRefresh) >= max(itemRefreshInterval, 4 * lastItemPass) {
             scheduleItemPass()
         }
     }
@@ -225,7 +227,8 @@ actor EngineWriter {
 
     /// Periodic: refresh items whose fold-in was deferred (off the actor).
     func tick() {
-        guard !dirtyItems.isEmpty, base != nil else { return }
+        guard !dirtyItems.isEmpty, base != nil,
+              Date().timeIntervalSince(lastItemRefresh) >= max(itemRefreshInterval, 4 * lastItemPass) else { return }
         scheduleItemPass()
     }
 }
