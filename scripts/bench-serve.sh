@@ -24,11 +24,26 @@ for _ in $(seq 100); do [ -S "$SOCK" ] && break; sleep 0.1; done
 "$BIN/mfctl" import items "$ML/movies.csv" --socket "$SOCK" >/dev/null
 "$BIN/mfctl" import ratings "$ML/ratings.csv" --socket "$SOCK" >/dev/null
 "$BIN/mfctl" train --wait --socket "$SOCK" >/dev/null
-run() { echo "# mfbench serve $*" >&2; "$BIN/mfbench" serve --socket "$SOCK" --users 668 --seconds "$SECS" "$@"; }
+# CPU seconds (user+system) mfd has used so far.
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' /proc/$MFD/stat; }
+run() {
+  echo "# mfbench serve $*" >&2
+  local before out
+  before=$(cpu)
+  out=$("$BIN/mfbench" serve --socket "$SOCK" --users 668 --seconds "$SECS" --json "$@")
+  echo "$out" | python3 -c '
+import json, sys
+before, after, label = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
+for op, s in json.load(sys.stdin).items():
+    n, rate, p50, p99 = s["requests"], s["per_second"], s["p50_us"], s["p99_us"]
+    print(f"{op} {label}: {n} requests, {rate:.0f} req/s, p50 {p50:.0f} µs, p99 {p99:.0f} µs, "
+          f"mfd CPU {1e6 * (after - before) / n:.0f} µs/request")
+' "$before" "$(cpu)" "$*"
+}
 run --connections 1 --phase recommend
 run --connections 16 --phase recommend
 run --connections 16 --depth 8 --phase recommend
 run --connections 16 --phase add_rating
 run --connections 16 --depth 8 --phase add_rating
 kill -TERM $MFD; wait $MFD; trap - EXIT
-echo "mfd exit $?" >&2
+echo "mfd exit $? (load average now: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
