@@ -13,7 +13,10 @@ import MFCore
 extension EngineWriter {
     /// Least pause before a fold pass, so that the changes of many commits share it.
     /// The pause is also at least 4× the previous pass, so passes take ≤ 20% of a core.
-    static let foldPassDelay = Duration.milliseconds(200)
+    static let defaultFoldPassDelay = Duration.milliseconds(200)
+
+    /// Tests hold stale users stale with a long delay.
+    func setFoldPassDelay(_ d: Duration) { foldPassDelay = d }
 
     /// Publishes the dirty users as stale: `apply` already set the flag and
     /// `seen`; only users who rated an item that just got a row need a new `seen`.
@@ -37,7 +40,7 @@ extension EngineWriter {
     func scheduleFoldPass() {
         guard !foldPassScheduled, !staleUsers.isEmpty else { return }
         foldPassScheduled = true
-        let pause = max(Self.foldPassDelay, lastFoldPass * 4)
+        let pause = max(foldPassDelay, lastFoldPass * 4)
         Task {
             try? await Task.sleep(for: pause)
             await self.foldPass()

@@ -36,6 +36,7 @@ actor EngineWriter {
     var needsSeen: Set<Int64> = []
     var foldPassScheduled = false
     var lastFoldPass = Duration.zero
+    var foldPassDelay = EngineWriter.defaultFoldPassDelay
     var itemPassRunning = false
     /// Seconds the last background item pass took (passes are spaced ≥ 4× that).
     var lastItemPass = 0.0
