@@ -11,10 +11,6 @@ import MFCore
 /// publishes the rows. Under load many ratings of a user share one solve,
 /// the way many writes share one commit.
 extension EngineWriter {
-    /// Least pause before a fold pass, so that the changes of many commits share it.
-    /// The pause is also at least 4× the previous pass, so passes take ≤ 20% of a core.
-    static let defaultFoldPassDelay = Duration.milliseconds(200)
-
     /// Tests hold stale users stale with a long delay.
     func setFoldPassDelay(_ d: Duration) { foldPassDelay = d }
 

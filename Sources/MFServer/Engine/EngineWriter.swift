@@ -36,7 +36,9 @@ actor EngineWriter {
     var needsSeen: Set<Int64> = []
     var foldPassScheduled = false
     var lastFoldPass = Duration.zero
-    var foldPassDelay = EngineWriter.defaultFoldPassDelay
+    /// Least pause before a fold pass (the item refresh interval), so that the
+    /// changes of many commits share it; also ≥ 4× the previous pass.
+    var foldPassDelay: Duration
     var itemPassRunning = false
     /// Seconds the last background item pass took (passes are spaced ≥ 4× that).
     var lastItemPass = 0.0
@@ -44,12 +46,13 @@ actor EngineWriter {
     private var flushWaiters: [CheckedContinuation<Void, Never>] = []
     private var flushScheduled = false
     /// Some waiter of the scheduled flush needs its users re-solved before its reply.
-    private var fullRefoldRequested = false
+    var fullRefoldRequested = false
 
     init(store: Store, logger: Logger, itemRefreshInterval: Double, publish: @escaping @Sendable (EngineSnapshot) -> Void) {
         self.store = store
         self.logger = logger
         self.itemRefreshInterval = itemRefreshInterval
+        self.foldPassDelay = .milliseconds(Int(max(0.05, itemRefreshInterval) * 1000))
         self.publishSnapshot = publish
     }
 

@@ -86,7 +86,8 @@ extension EngineWriter {
             }
             return .success(AddRatingsResult(count: r.count, seq: seq, newUsers: newUsers.count, newItems: newItems.count))
         }
-        await flushed(lazyUsers: true)
+        // This call already carries a whole batch: publish now rather than via a scheduled flush task.
+        flush(lazyUsers: !fullRefoldRequested)
         return out
     }
 }
