@@ -47,7 +47,11 @@ extension EngineWriter {
     /// user's ratings and the model did not change meanwhile (else it stays stale).
     func foldPass() async {
         foldPassScheduled = false
+        // One pass at a time: an item pass swaps the model, which would void this pass's results.
+        guard !itemPassRunning else { foldAfterItemPass = true; return }
         guard let base, !staleUsers.isEmpty else { return }
+        foldPassRunning = true
+        defer { foldPassRunning = false }
         let jobs = staleUsers.compactMap { id in users[id].flatMap { $0.staleFoldIn ? (id, $0.ratings) : nil } }
         staleUsers = []
         let start = ContinuousClock.now
@@ -78,7 +82,7 @@ extension EngineWriter {
     /// model copy take long enough to stall every reply). The rows are kept
     /// only if the model did not change meanwhile; items rated meanwhile stay dirty.
     func scheduleItemPass() {
-        guard !itemPassRunning, let base, !dirtyItems.isEmpty else { return }
+        guard !itemPassRunning, !foldPassRunning, let base, !dirtyItems.isEmpty else { return }
         itemPassRunning = true
         let jobs = itemJobs()
         let taken = dirtyItems
@@ -96,6 +100,10 @@ extension EngineWriter {
 
     private func finishItemPass(_ newBase: ModelBase?, jobs: [(id: Int64, ratings: RatingList)], taken: Set<Int64>, base: ModelBase) {
         itemPassRunning = false
+        if foldAfterItemPass {
+            foldAfterItemPass = false
+            Task { await self.foldPass() }  // runs after this method: it sees the new rows
+        }
         guard self.base === base else { dirtyItems.formUnion(taken); return }
         installItems(newBase, jobs: jobs, base: base)
         if dirtyUsers.isEmpty && newBase == nil { return }

@@ -40,6 +40,9 @@ actor EngineWriter {
     /// changes of many commits share it; also ≥ 4× the previous pass.
     var foldPassDelay: Duration
     var itemPassRunning = false
+    var foldPassRunning = false
+    /// A fold pass found an item pass running; that pass starts it when done.
+    var foldAfterItemPass = false
     /// Seconds the last background item pass took (passes are spaced ≥ 4× that).
     var lastItemPass = 0.0
     var lastItemRefresh = Date.distantPast
