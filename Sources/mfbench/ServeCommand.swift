@@ -29,7 +29,9 @@ struct ServeCommand: ParsableCommand {
     @Flag(help: "Print one JSON object.")
     var json = false
 
-    struct Stat: Encodable { var requests: Int; var per_second, p50_us, p99_us: Double }
+    struct Stat: Encodable { var requests: Int; var per_second, p50_us, p99_us: Double
+        /// mfbench's own CPU (user + system) per request, to show the client is not the bottleneck.
+        var client_cpu_us: Double }
 
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
@@ -49,8 +51,8 @@ struct ServeCommand: ParsableCommand {
             print(String(decoding: try e.encode(report), as: UTF8.self))
         } else {
             for (op, s) in report.sorted(by: { $0.key < $1.key }) {
-                print("\(op): \(s.requests) requests, \(Int(s.per_second)) req/s, p50 \(Int(s.p50_us)) µs, p99 \(Int(s.p99_us)) µs "
-                    + "(\(connections) connections, depth \(depth))")
+                print("\(op): \(s.requests) requests, \(Int(s.per_second)) req/s, p50 \(Int(s.p50_us)) µs, p99 \(Int(s.p99_us)) µs, "
+                    + "client CPU \(Int(s.client_cpu_us)) µs/request (\(connections) connections, depth \(depth))")
             }
         }
     }
@@ -70,6 +72,7 @@ struct ServeCommand: ParsableCommand {
         let failure = Mutex<String?>(nil)
         let group = DispatchGroup()
         let clock = ContinuousClock()
+        let cpu0 = Self.cpuSeconds()
         let start = clock.now
         let end = start + .milliseconds(Int(seconds * 1000))
         let conns = try (0..<connections).map { _ in try ServeConnection(path: socket) }
@@ -105,6 +108,14 @@ struct ServeCommand: ParsableCommand {
         let all = latencies.withLock { $0 }.sorted()
         guard !all.isEmpty else { throw ValidationError("no replies") }
         func pct(_ p: Double) -> Double { all[min(all.count - 1, Int(Double(all.count) * p))] }
-        return Stat(requests: all.count, per_second: Double(all.count) / secs, p50_us: pct(0.5), p99_us: pct(0.99))
+        return Stat(requests: all.count, per_second: Double(all.count) / secs, p50_us: pct(0.5), p99_us: pct(0.99),
+                    client_cpu_us: (Self.cpuSeconds() - cpu0) * 1e6 / Double(all.count))
+    }
+
+    /// This process's user + system CPU seconds.
+    static func cpuSeconds() -> Double {
+        var u = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &u)
+        return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
     }
 }

@@ -26,6 +26,9 @@ struct DaemonOptions: ParsableArguments {
     @Option(help: "Seconds an idle connection (no request) stays open; 0 keeps it forever [MFD_IDLE_CONNECTION_TIMEOUT; default 0].")
     var idleConnectionTimeout: Double?
 
+    @Option(help: "Seconds SIGTERM waits for connections to finish their in-flight requests before closing them [MFD_SHUTDOWN_GRACE; default 2].")
+    var shutdownGrace: Double?
+
     @Option(help: "Users (ids or names, comma-separated) allowed read ops; setting this or --read-gids closes read to everyone else [MFD_READ_UIDS].")
     var readUids: String?
 

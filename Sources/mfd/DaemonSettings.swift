@@ -48,6 +48,12 @@ struct DaemonSettings {
                 field: "--idle-connection-timeout", message: "must be 0 or a positive number of seconds")
         }
         server.idleConnectionTimeout = idleConnection > 0 ? .nanoseconds(Int64(idleConnection * 1e9)) : nil
+        let grace = try R.resolve(flag: o.shutdownGrace, environment: env, name: "MFD_SHUTDOWN_GRACE",
+                                  parse: { Double($0) }, default: Double(server.shutdownGracePeriod.nanoseconds) / 1e9)
+        guard grace >= 0, grace.isFinite else {
+            throw MFServerError.invalidConfiguration(field: "--shutdown-grace", message: "must be 0 or a positive number of seconds")
+        }
+        server.shutdownGracePeriod = .nanoseconds(Int64(grace * 1e9))
         self.server = server
 
         func list(_ flag: String?, _ name: String) throws -> String? {

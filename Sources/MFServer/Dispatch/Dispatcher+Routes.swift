@@ -22,8 +22,8 @@ extension Dispatcher {
         case .importBegin(let r): return now(op, id, c) { try e.importBegin(r) }
         case .importChunk(let r): return now(op, id, c) { try e.importChunk(r) }
         case .importAbort(let r): return now(op, id, c) { try e.importAbort(r.token) }
-        case .addRating(let r): return later(op, id, c) { try await e.addRating(r) }
-        case .addRatings(let r): return later(op, id, c) { try await e.addRatings(r) }
+        case .addRating(let r): return queued(op, id, c) { try e.addRating(r, on: c.eventLoop) }
+        case .addRatings(let r): return queued(op, id, c) { try e.addRatings(r, on: c.eventLoop) }
         case .deleteRating(let r): return later(op, id, c) { try await e.deleteRating(r) }
         case .deleteUser(let r): return later(op, id, c) { try await e.deleteUser(r) }
         case .foldIn(let r): return later(op, id, c) { try await e.foldIn(r) }

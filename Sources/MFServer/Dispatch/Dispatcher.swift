@@ -94,6 +94,7 @@ public final class Dispatcher: LineRequestHandler {
         do {
             let r = try body()
             counters.count(op, failed: false)
+            if let fast = r as? any FastResultJSON, let line = fast.successLine(id: id) { return .now(buffer(line, context)) }
             return .now(buffer(encoder.success(id: id, r), context))
         } catch {
             counters.count(op, failed: true)
@@ -119,6 +120,27 @@ public final class Dispatcher: LineRequestHandler {
             }
         }
         return .later(promise.futureResult)
+    }
+
+    /// Encodes the outcome of work queued by `body` (rating writes): no task
+    /// of its own; an invalid request is answered at once.
+    func queued<R: Encodable & Sendable>(_ op: Op, _ id: RequestID, _ context: RequestContext,
+                                         _ body: () throws -> EventLoopFuture<R>) -> LineReply {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let future: EventLoopFuture<R>
+        do { future = try body() } catch {
+            return now(op, id, context) { () throws -> R in throw error }
+        }
+        let allocator = context.allocator
+        return .later(future.map { [encoder, counters, metrics = engine.metrics] r in
+            counters.count(op, failed: false)
+            metrics.observe(op, seconds: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+            return Self.trimmed(encoder.success(id: id, r), allocator)
+        }.recover { [encoder, counters, metrics = engine.metrics] error in
+            counters.count(op, failed: true)
+            metrics.observe(op, seconds: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+            return Self.trimmed(encoder.failure(id: id, WireError(engine: error)), allocator)
+        })
     }
 
     func buffer(_ bytes: [UInt8], _ context: RequestContext) -> ByteBuffer { Self.trimmed(bytes, context.allocator) }

@@ -69,7 +69,7 @@ extension Engine {
     static func userFactorTable(_ s: EngineSnapshot, _ base: ModelBase) -> TableSource {
         var ids = base.users.ids.filter { s.users[$0] != nil }
         var extra: [Int64] = []
-        s.users.forEach { id, e in if e.foldedIn != nil, base.users.index(of: id) == nil { extra.append(id) } }
+        s.users.forEach { id, e in if e.hasFoldIn, base.users.index(of: id) == nil { extra.append(id) } }
         ids += extra.sorted()
         return TableSource(count: ids.count) { [ids] n in
             let v = s.userVector(ids[n], entry: s.users[ids[n]]).vector ?? UserVector(factors: [], bias: 0)

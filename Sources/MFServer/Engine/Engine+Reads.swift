@@ -87,7 +87,7 @@ extension Engine {
         }
         let v = s.userVector(r.user, entry: e).vector
         return UserResult(user: r.user, ratings: e.ratings.count, mean: e.ratings.mean, bias: v?.bias,
-                          foldedIn: e.foldedIn != nil, attributes: e.attributes, topRated: top)
+                          foldedIn: e.hasFoldIn, attributes: e.attributes, topRated: top)
     }
 
     /// `item`: catalogue data, counts and bias.

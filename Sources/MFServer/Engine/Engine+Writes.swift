@@ -2,23 +2,40 @@ import Foundation
 import MFCore
 import MFProtocol
 import MFStore
+import NIOCore
 
 extension Engine {
     /// `add_rating`: durable, then folded in.
     public func addRating(_ r: AddRatingRequest) async throws -> AddRatingResult {
-        let value = try checkRating(r.rating, field: "rating")
-        let res = try await writer.addRatings([Rating(user: r.user, item: r.item, value: value, timestamp: r.timestamp ?? Self.now())])
-        return AddRatingResult(seq: res.seq, newUser: res.newUsers > 0, newItem: res.newItems > 0)
+        try await writer.addRatings(try ratings(r)).single
     }
 
     /// `add_ratings`: one atomic batch.
     public func addRatings(_ r: AddRatingsRequest) async throws -> AddRatingsResult {
+        try await writer.addRatings(try ratings(r))
+    }
+
+    /// `add_rating` through the write queue (shares a commit and a publish with
+    /// concurrent writes); the future completes on `loop`. Throws on invalid input.
+    public func addRating(_ r: AddRatingRequest, on loop: any EventLoop) throws -> EventLoopFuture<AddRatingResult> {
+        ratingWrites.submit(try ratings(r), on: loop).map(\.single)
+    }
+
+    /// `add_ratings` through the write queue; one atomic batch.
+    public func addRatings(_ r: AddRatingsRequest, on loop: any EventLoop) throws -> EventLoopFuture<AddRatingsResult> {
+        ratingWrites.submit(try ratings(r), on: loop)
+    }
+
+    func ratings(_ r: AddRatingRequest) throws -> [MFStore.Rating] {
+        [Rating(user: r.user, item: r.item, value: try checkRating(r.rating, field: "rating"), timestamp: r.timestamp ?? Self.now())]
+    }
+
+    func ratings(_ r: AddRatingsRequest) throws -> [MFStore.Rating] {
         try checkBatch(r.ratings.count, field: "ratings")
         let now = Self.now()
-        let ratings = try r.ratings.enumerated().map { j, t in
+        return try r.ratings.enumerated().map { j, t in
             Rating(user: t.user, item: t.item, value: try checkRating(t.rating, field: "ratings[\(j)][2]"), timestamp: t.timestamp ?? now)
         }
-        return try await writer.addRatings(ratings)
     }
 
     public func deleteRating(_ r: DeleteRatingRequest) async throws -> DeleteRatingResult {

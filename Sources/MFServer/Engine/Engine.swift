@@ -18,6 +18,7 @@ public final class Engine: Sendable {
     public let configuration: EngineConfiguration
     let logger: Logger
     let writer: EngineWriter
+    let ratingWrites: RatingWriteQueue
     let jobs = JobBoard()
     let imports: ImportSessions
     let exports = ExportSessions()
@@ -37,6 +38,7 @@ public final class Engine: Sendable {
         let box = PublishBox()
         self.writer = EngineWriter(store: store, logger: logger, itemRefreshInterval: configuration.itemRefreshInterval,
                                    publish: { snap in box.engine?.current.withLock { $0 = snap } })
+        self.ratingWrites = RatingWriteQueue(writer: writer)
         box.engine = self
     }
 

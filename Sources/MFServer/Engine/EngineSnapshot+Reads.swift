@@ -5,6 +5,13 @@ extension EngineSnapshot {
     /// A user's factors and where they come from; nil vector = unknown to the model.
     func userVector(_ id: Int64, entry: UserEntry?) -> (vector: UserVector?, source: Source) {
         guard let entry, let base else { return (nil, .popular) }
+        // Written but not yet re-solved by the writer: solve it here (same inputs, same vector).
+        if entry.staleFoldIn {
+            do {
+                guard let v = try base.solveUser(id, entry) else { return (nil, .popular) }  // nothing to solve from
+                return (v, .foldedIn)
+            } catch {}  // the writer logs the same failure; serve the last solved vector meanwhile
+        }
         if let v = entry.foldedIn { return (v, .foldedIn) }
         if let u = base.users.index(of: id) { return (base.model.user(u), .model) }
         return (nil, .popular)

@@ -5,19 +5,6 @@ import MFProtocol
 /// attributes and an item's genres + attributes join the row solve, so a user
 /// or item with attributes and no ratings gets factors from them at once.
 extension EngineWriter {
-    /// A user's fold-in from its ratings on model items and (collective models)
-    /// its attributes; nil when there is nothing to solve from (no ratings, or
-    /// for implicit models no interaction) and the model has no row for the
-    /// user, so it is served by popularity. (A trained user whose ratings are
-    /// all deleted gets the solve of nothing, never its stale trained row.)
-    func foldUser(_ id: Int64, _ e: UserEntry, base: ModelBase, items idx: [Int32], ratings vals: [Float]) throws -> UserVector? {
-        let attrs = base.model.sideInfo?.users != nil ? e.attributes.sideValues : [:]
-        // Implicit models: ratings below the interaction threshold carry nothing (the row would be 0).
-        let interactions = base.model.solver.implicitALS.map { f in vals.contains { f.strength($0) != nil } } ?? !idx.isEmpty
-        if !interactions && attrs.isEmpty && base.users.index(of: id) == nil { return nil }
-        return try base.foldIn.user(items: idx, ratings: vals, attributes: attrs)
-    }
-
     /// Rejects attributes the model's encoder cannot read (a word for an
     /// attribute trained as a number) before anything is stored.
     func checkAttributes(_ a: [String: MFProtocol.AttributeValue], block: AttributeBlock?) throws {

@@ -4,17 +4,9 @@ import MFProtocol
 import MFStore
 
 extension EngineWriter {
-    /// Persists ratings (one atomic group-commit batch), applies and folds them in.
+    /// Persists ratings (one atomic group-commit batch), applies and publishes them.
     func addRatings(_ ratings: [MFStore.Rating]) async throws -> AddRatingsResult {
-        let seq = ratings.count == 1 ? try await store.addRating(ratings[0]) : try await store.addRatings(ratings)
-        var newUsers: Set<Int64> = [], newItems: Set<Int64> = []
-        for r in ratings {
-            let n = apply(user: r.user, item: r.item, value: r.value, sequence: seq)
-            if n.newUser { newUsers.insert(r.user) }
-            if n.newItem { newItems.insert(r.item) }
-        }
-        await flushed()
-        return AddRatingsResult(count: ratings.count, seq: seq, newUsers: newUsers.count, newItems: newItems.count)
+        try await addRatingBatch([ratings])[0].get()
     }
 
     func deleteRating(user: Int64, item: Int64) async throws -> DeleteRatingResult {
@@ -87,7 +79,8 @@ extension EngineWriter {
             } else {
                 var e = e
                 e.foldedIn = nil
-                e.seen = e.ratings.ids.compactMap { newBase.items.index(of: $0) }.sorted()
+                e.staleFoldIn = false
+                e.seen = newBase.seen(e.ratings)
                 userChanges[id] = e
             }
         }

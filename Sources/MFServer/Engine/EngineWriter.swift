@@ -30,14 +30,32 @@ actor EngineWriter {
 
     var dirtyUsers: Set<Int64> = []
     var dirtyItems: Set<Int64> = []
-    private var lastItemRefresh = Date.distantPast
+    /// Users published with `staleFoldIn` whose rows the next fold pass solves.
+    var staleUsers: Set<Int64> = []
+    /// Users whose `seen` misses items that just got a row (refreshItems).
+    var needsSeen: Set<Int64> = []
+    var foldPassScheduled = false
+    var lastFoldPass = Duration.zero
+    /// Least pause before a fold pass (the item refresh interval), so that the
+    /// changes of many commits share it; also ≥ 4× the previous pass.
+    var foldPassDelay: Duration
+    var itemPassRunning = false
+    var foldPassRunning = false
+    /// A fold pass found an item pass running; that pass starts it when done.
+    var foldAfterItemPass = false
+    /// Seconds the last background item pass took (passes are spaced ≥ 4× that).
+    var lastItemPass = 0.0
+    var lastItemRefresh = Date.distantPast
     private var flushWaiters: [CheckedContinuation<Void, Never>] = []
     private var flushScheduled = false
+    /// Some waiter of the scheduled flush needs its users re-solved before its reply.
+    var fullRefoldRequested = false
 
     init(store: Store, logger: Logger, itemRefreshInterval: Double, publish: @escaping @Sendable (EngineSnapshot) -> Void) {
         self.store = store
         self.logger = logger
         self.itemRefreshInterval = itemRefreshInterval
+        self.foldPassDelay = .milliseconds(Int(max(0.05, itemRefreshInterval) * 1000))
         self.publishSnapshot = publish
     }
 
@@ -49,6 +67,11 @@ actor EngineWriter {
         let newUser = users[user] == nil
         let old = ue.ratings.set(item, value)
         ue.lastSequence = seq
+        if let base {
+            // Keep `seen` current here, so a stale publish needs no rebuild (see markStale).
+            if old == nil, let i = base.items.index(of: item) { ue.seen.insertSorted(i) }
+            ue.staleFoldIn = true
+        }
         users[user] = ue
         let newItem = items[item] == nil
         var entry = items[item] ?? ItemEntry()
@@ -67,6 +90,10 @@ actor EngineWriter {
     func unapply(user: Int64, item: Int64, sequence seq: Int64) -> Bool {
         guard var ue = users[user], let old = ue.ratings.remove(item) else { return false }
         ue.lastSequence = seq
+        if let base {
+            if let i = base.items.index(of: item), let j = ue.seen.firstIndex(of: i) { ue.seen.remove(at: j) }
+            ue.staleFoldIn = true
+        }
         users[user] = ue
         if var ie = items[item] {
             ie.ratingCount -= 1; ie.ratingSum -= Double(old); ie.lastSequence = seq
@@ -88,36 +115,53 @@ actor EngineWriter {
 
     // MARK: Flush and publish
 
-    /// Waits until the changes applied so far are folded in and published.
-    func flushed() async {
+    /// Waits until the changes applied so far are published. With `lazyUsers`
+    /// (rating writes) changed users are published stale — readers solve them
+    /// until the next fold pass — so one flush costs no user fold-in;
+    /// otherwise they are re-solved before the publish.
+    func flushed(lazyUsers: Bool = false) async {
+        if !lazyUsers { fullRefoldRequested = true }
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
             flushWaiters.append(c)
             if !flushScheduled {
                 flushScheduled = true
                 // Runs after the callers already queued on this actor (one group commit's batch).
-                Task { self.flush() }
+                Task { self.flush(lazyUsers: !self.fullRefoldRequested) }
             }
         }
     }
 
-    /// Re-solves dirty rows and publishes a snapshot; resumes every waiter.
-    func flush(forceItems: Bool = false) {
+    /// Re-solves dirty rows (or marks users stale, `lazyUsers`) and publishes
+    /// a snapshot; resumes every waiter.
+    func flush(forceItems: Bool = false, lazyUsers: Bool = false) {
         flushScheduled = false
+        fullRefoldRequested = false
         let waiters = flushWaiters
         flushWaiters = []
-        refold(forceItems: forceItems)
+        if lazyUsers { refreshItemsIfDue(); markStale() } else { refold(forceItems: forceItems) }
         publish()
         for w in waiters { w.resume() }
+        scheduleFoldPass()
     }
 
     func refold(forceItems: Bool = false) {
-        guard let base else { dirtyUsers = []; return }
-        let needsNewRows = dirtyItems.contains { needsNewRow($0, base: base) }
-        if !dirtyItems.isEmpty, forceItems || needsNewRows || Date().timeIntervalSince(lastItemRefresh) >= itemRefreshInterval {
-            refreshItems()
-        }
-        refoldUsers(dirtyUsers)
+        guard base != nil else { dirtyUsers = []; return }
+        refreshItemsIfDue(force: forceItems)
+        refoldUsers(dirtyUsers.union(staleUsers))
         dirtyUsers = []
+        staleUsers = []
+        needsSeen = []
+    }
+
+    /// Item fold-in when rows are missing (new items), forced, or the refresh interval passed.
+    func refreshItemsIfDue(force: Bool = false) {
+        guard let base, !dirtyItems.isEmpty else { return }
+        let needsNewRows = dirtyItems.contains { needsNewRow($0, base: base) }
+        if force || needsNewRows {
+            refreshItems()
+        } else if Date().timeIntervalSince(lastItemRefresh) >= max(itemRefreshInterval, 4 * lastItemPass) {
+            scheduleItemPass()
+        }
     }
 
     func publish() {
@@ -131,17 +175,15 @@ actor EngineWriter {
         var changed: [Int64: UserEntry?] = [:]
         for id in ids {
             guard var e = users[id] else { continue }
-            var idx: [Int32] = [], vals: [Float] = []
-            idx.reserveCapacity(e.ratings.count); vals.reserveCapacity(e.ratings.count)
-            for (j, item) in e.ratings.ids.enumerated() {
-                if let i = base.items.index(of: item) { idx.append(i); vals.append(e.ratings.values[j]) }
-            }
+            // A user reset by `install` is no longer stale: the new model holds its row.
+            if staleUsers.contains(id) && !e.staleFoldIn && !dirtyUsers.contains(id) { continue }
             do {
-                e.foldedIn = try foldUser(id, e, base: base, items: idx, ratings: vals)
+                e.foldedIn = try base.solveUser(id, e)
             } catch {
                 logger.error("user fold-in failed", metadata: ["user": "\(id)", "error": "\(error)"])
             }
-            e.seen = idx.sorted()
+            e.seen = base.seen(e.ratings)
+            e.staleFoldIn = false
             changed[id] = e
         }
         users.update(changed)
@@ -151,10 +193,29 @@ actor EngineWriter {
     /// a newly added item are re-solved too, since their fold-in can now use it.
     func refreshItems() {
         guard let base, !dirtyItems.isEmpty else { return }
-        var rows: [(id: Int64, vector: ItemVector)] = []
-        for id in dirtyItems {
+        let jobs = itemJobs()
+        dirtyItems = []
+        lastItemRefresh = Date()
+        installItems(Self.solveItems(jobs, base: base, logger: logger), jobs: jobs, base: base)
+    }
+
+    /// An item to fold in: its ratings and (collective models) its attributes.
+    typealias ItemJob = (id: Int64, ratings: RatingList, attributes: [String: SideValue])
+
+    /// The dirty items with ratings or (collective models) attributes, with both.
+    func itemJobs() -> [ItemJob] {
+        guard let base else { return [] }
+        return dirtyItems.compactMap { id in
             let list = itemRatings[id] ?? RatingList(), attrs = itemAttributes(id, base: base)
-            guard list.count > 0 || !attrs.isEmpty else { continue }
+            return list.count > 0 || !attrs.isEmpty ? (id, list, attrs) : nil
+        }
+    }
+
+    /// Item rows by fold-in against `base` (pure: runs on or off the actor).
+    nonisolated static func solveItems(_ jobs: [ItemJob], base: ModelBase,
+                                       logger: Logger) -> ModelBase? {
+        var rows: [(id: Int64, vector: ItemVector)] = []
+        for (id, list, attrs) in jobs {
             var idx: [Int32] = [], vals: [Float] = []
             for (j, u) in list.ids.enumerated() {
                 if let i = base.users.index(of: u) { idx.append(i); vals.append(list.values[j]) }
@@ -162,22 +223,26 @@ actor EngineWriter {
             do { rows.append((id, try base.foldIn.item(users: idx, ratings: vals, attributes: attrs))) } catch {
                 logger.error("item fold-in failed", metadata: ["item": "\(id)", "error": "\(error)"])
             }
-            if base.items.index(of: id) == nil { dirtyUsers.formUnion(list.ids) }
         }
-        dirtyItems = []
-        lastItemRefresh = Date()
-        guard !rows.isEmpty else { return }
-        do { self.base = try base.replacingItems(rows) } catch {
+        guard !rows.isEmpty else { return nil }
+        do { return try base.replacingItems(rows) } catch {
             logger.error("item row update failed", metadata: ["error": "\(error)"])
+            return nil
         }
     }
 
-    /// Periodic: refresh items whose fold-in was deferred.
+    /// Swaps in item rows solved against `base`; users of items that just got a row are re-solved.
+    func installItems(_ newBase: ModelBase?, jobs: [ItemJob], base: ModelBase) {
+        for (id, list, _) in jobs where base.items.index(of: id) == nil {
+            dirtyUsers.formUnion(list.ids); needsSeen.formUnion(list.ids)
+        }
+        if let newBase { self.base = newBase }
+    }
+
+    /// Periodic: refresh items whose fold-in was deferred (off the actor).
     func tick() {
-        guard !dirtyItems.isEmpty, base != nil else { return }
-        refreshItems()
-        refoldUsers(dirtyUsers)
-        dirtyUsers = []
-        publish()
+        guard !dirtyItems.isEmpty, base != nil,
+              Date().timeIntervalSince(lastItemRefresh) >= max(itemRefreshInterval, 4 * lastItemPass) else { return }
+        scheduleItemPass()
     }
 }

@@ -35,9 +35,26 @@ struct UserEntry: Sendable {
     var seen: [Int32] = []
     /// Factors solved by fold-in since the model was trained; nil = the model's row (if any).
     var foldedIn: UserVector?
+    /// Ratings changed after `foldedIn` was solved: readers solve the row from
+    /// `ratings` themselves until the writer's next fold-in pass (see `EngineWriter+FoldPass`).
+    var staleFoldIn = false
+    /// Whether the user's factors come from fold-in rather than the model.
+    var hasFoldIn: Bool { foldedIn != nil || staleFoldIn }
     var attributes: [String: MFProtocol.AttributeValue] = [:]
     /// Store change sequence of the user's last rating change (replay after a retrain).
     var lastSequence: Int64 = 0
+}
+
+extension [Int32] {
+    /// Inserts `x` into this ascending array unless present.
+    mutating func insertSorted(_ x: Int32) {
+        var lo = 0, hi = count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if self[mid] < x { lo = mid + 1 } else { hi = mid }
+        }
+        if lo == count || self[lo] != x { insert(x, at: lo) }
+    }
 }
 
 /// What readers know about an item.

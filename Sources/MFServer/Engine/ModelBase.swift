@@ -27,6 +27,35 @@ final class ModelBase: Sendable {
         self.sequence = sequence
     }
 
+    /// A user's fold-in from their ratings on model items (others are skipped)
+    /// and, with a collective model, their attributes; nil when there is
+    /// nothing to solve from (no ratings, or for implicit models no
+    /// interaction) and the model has no row for the user, so popularity
+    /// serves them. (A trained user whose ratings are all deleted gets the
+    /// solve of nothing, never their stale trained row.) The writer, its fold
+    /// pass and readers of a stale entry all call this: one vector for all.
+    func solveUser(_ id: Int64, _ e: UserEntry) throws -> UserVector? {
+        let (idx, vals) = rows(e.ratings)
+        let attrs = model.sideInfo?.users != nil ? e.attributes.sideValues : [:]
+        // Implicit models: ratings below the interaction threshold carry nothing (the row would be 0).
+        let interactions = model.solver.implicitALS.map { f in vals.contains { f.strength($0) != nil } } ?? !idx.isEmpty
+        if !interactions && attrs.isEmpty && users.index(of: id) == nil { return nil }
+        return try foldIn.user(items: idx, ratings: vals, attributes: attrs)
+    }
+
+    /// Ratings of items that have a model row, as (item index, value).
+    func rows(_ ratings: RatingList) -> (items: [Int32], values: [Float]) {
+        var idx: [Int32] = [], vals: [Float] = []
+        idx.reserveCapacity(ratings.count); vals.reserveCapacity(ratings.count)
+        for (j, item) in ratings.ids.enumerated() {
+            if let i = items.index(of: item) { idx.append(i); vals.append(ratings.values[j]) }
+        }
+        return (idx, vals)
+    }
+
+    /// The rated items that have a row, as ascending indices (`exclude_seen`).
+    func seen(_ ratings: RatingList) -> [Int32] { ratings.ids.compactMap { items.index(of: $0) }.sorted() }
+
     /// The same model with some item rows replaced or appended (fold-in results).
     func replacingItems(_ rows: [(id: Int64, vector: ItemVector)]) throws -> ModelBase {
         var m = model

@@ -16,8 +16,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var partialLineTimeout: TimeAmount = .seconds(30)
     /// A connection with no request for this long is closed; nil keeps idle connections open.
     public var idleConnectionTimeout: TimeAmount? = nil
-    /// How long shutdown waits for in-flight requests before closing connections.
-    public var shutdownGracePeriod: TimeAmount = .seconds(10)
+    /// How long shutdown waits for connections to finish their in-flight requests
+    /// before closing them (default 2 s). A client that never reads its replies
+    /// cannot drain; closing it loses no acknowledged write (acks come after commit).
+    public var shutdownGracePeriod: TimeAmount = .seconds(2)
     /// Read `/proc/PID/status` for supplementary groups on each connection.
     public var readSupplementaryGroups: Bool = true
     /// Mode of a socket file the server creates (default 0660).

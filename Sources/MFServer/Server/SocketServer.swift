@@ -132,16 +132,11 @@ public final class SocketServer: Sendable {
         let loop = listener.eventLoop
         let drained = loop.makePromise(of: Void.self)
         quiescer.initiateShutdown(promise: drained)
-        let timeout = loop.scheduleTask(in: configuration.shutdownGracePeriod) { () -> Bool in true }
-        let timedOut = await withTaskGroup(of: Bool.self) { group in
-            group.addTask { (try? await drained.futureResult.get()).map { false } ?? false }
-            group.addTask { (try? await timeout.futureResult.get()) ?? false }
-            let first = await group.next() ?? false
-            timeout.cancel()
-            group.cancelAll()
-            return first
-        }
-        if timedOut {
+        // Race the drain against the grace period on the listener's loop. (A task
+        // group awaiting `drained` cannot be cancelled, so it would wait for a
+        // connection that never drains — e.g. a client that never reads.)
+        let timedOut = try? await Self.race(drained.futureResult, gracePeriod: configuration.shutdownGracePeriod, on: loop).get()
+        if timedOut ?? true {
             let open = connections.withLockedValue { Array($0.values) }
             logger.warning("shutdown grace period over; closing connections", metadata: ["open": "\(open.count)"])
             for channel in open { channel.close(promise: nil) }
@@ -150,6 +145,26 @@ public final class SocketServer: Sendable {
         try? await listener.closeFuture.get()
         removeSocketFile()
         logger.info("server stopped", metadata: ["requests": "\(stats.requests)"])
+    }
+
+    /// True when `gracePeriod` elapses before `drained` completes, false otherwise.
+    static func race(_ drained: EventLoopFuture<Void>, gracePeriod: TimeAmount, on loop: any EventLoop) -> EventLoopFuture<Bool> {
+        loop.flatSubmit {
+            let outcome = loop.makePromise(of: Bool.self)
+            let done = NIOLoopBoundBox(false, eventLoop: loop)
+            let timer = loop.assumeIsolated().scheduleTask(in: gracePeriod) {
+                guard !done.value else { return }
+                done.value = true
+                outcome.succeed(true)
+            }
+            drained.hop(to: loop).assumeIsolated().whenComplete { _ in
+                timer.cancel()
+                guard !done.value else { return }
+                done.value = true
+                outcome.succeed(false)
+            }
+            return outcome.futureResult
+        }
     }
 
     private func removeSocketFile() {

@@ -1,0 +1,98 @@
+import MFProtocol
+import MFStore
+import NIOCore
+import Synchronization
+
+/// Coalesces the rating writes (`add_rating`, `add_ratings`) of all
+/// connections: one drain loop takes everything queued, commits it in one
+/// store transaction, applies it on the writer and publishes one snapshot,
+/// then completes every request. Per request this costs a queue append and a
+/// promise — no task, actor hop or continuation of its own.
+///
+/// Each request stays atomic (its ratings share one transaction with the
+/// rest of the batch) and is acknowledged only after that commit. While one
+/// batch commits, the next one queues, so batches grow with load.
+final class RatingWriteQueue: Sendable {
+    private struct Pending: Sendable {
+        let ratings: [MFStore.Rating]
+        let promise: EventLoopPromise<AddRatingsResult>
+    }
+
+    private struct State {
+        var queue: [Pending] = []
+        var draining = false
+    }
+
+    private let state = Mutex(State())
+    private let writer: EngineWriter
+
+    init(writer: EngineWriter) { self.writer = writer }
+
+    /// Queues one request's ratings; the future completes after the commit and publish that hold them.
+    func submit(_ ratings: [MFStore.Rating], on loop: any EventLoop) -> EventLoopFuture<AddRatingsResult> {
+        let promise = loop.makePromise(of: AddRatingsResult.self)
+        let startDrain = state.withLock { s in
+            s.queue.append(Pending(ratings: ratings, promise: promise))
+            defer { s.draining = true }
+            return !s.draining
+        }
+        if startDrain { Task { await self.drain() } }
+        return promise.futureResult
+    }
+
+    private func drain() async {
+        while true {
+            let batch = take()
+            if batch.isEmpty { return }
+            let results = await writer.addRatingBatch(batch.map(\.ratings))
+            for (pending, result) in zip(batch, results) { pending.promise.completeWith(result) }
+        }
+    }
+
+    /// Everything queued (bounded by connections × in-flight cap); clears `draining` when none is left.
+    private func take() -> [Pending] {
+        state.withLock { s in
+            let batch = s.queue
+            s.queue = []
+            if batch.isEmpty { s.draining = false }
+            return batch
+        }
+    }
+}
+
+extension EngineWriter {
+    /// Commits several requests' ratings in one transaction, applies them in
+    /// request order and publishes once. If the combined commit fails, each
+    /// request is committed alone, so one bad request fails only itself.
+    func addRatingBatch(_ requests: [[MFStore.Rating]]) async -> [Result<AddRatingsResult, any Error>] {
+        let seq: Int64
+        do {
+            let all = requests.count == 1 ? requests[0] : requests.flatMap { $0 }
+            seq = all.count == 1 ? try await store.addRating(all[0]) : try await store.addRatings(all)
+        } catch {
+            if requests.count == 1 { return [.failure(error)] }
+            var out: [Result<AddRatingsResult, any Error>] = []
+            for r in requests {
+                do { out.append(.success(try await addRatings(r))) } catch { out.append(.failure(error)) }
+            }
+            return out
+        }
+        let out = requests.map { r -> Result<AddRatingsResult, any Error> in
+            var newUsers: Set<Int64> = [], newItems: Set<Int64> = []
+            for x in r {
+                let n = apply(user: x.user, item: x.item, value: x.value, sequence: seq)
+                if n.newUser { newUsers.insert(x.user) }
+                if n.newItem { newItems.insert(x.item) }
+            }
+            return .success(AddRatingsResult(count: r.count, seq: seq, newUsers: newUsers.count, newItems: newItems.count))
+        }
+        // This call already carries a whole batch: publish now rather than via a scheduled flush task.
+        flush(lazyUsers: !fullRefoldRequested)
+        return out
+    }
+}
+
+extension AddRatingsResult {
+    /// The `add_rating` view of a one-rating batch.
+    var single: AddRatingResult { AddRatingResult(seq: seq, newUser: newUsers > 0, newItem: newItems > 0) }
+}

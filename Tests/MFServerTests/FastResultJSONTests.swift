@@ -1,0 +1,34 @@
+import MFProtocol
+import Testing
+@testable import MFServer
+
+/// The hand-written recommend reply must equal the Codable one byte for byte.
+struct FastResultJSONTests {
+    static let ids: [RequestID] = [.null, .int(7), .string("a\"b\\c\n"), .double(1.5), .bool(true)]
+
+    static let results: [RecommendResult] = [
+        RecommendResult(user: 42, items: [], source: .popular),
+        RecommendResult(user: -3, items: [
+            ScoredItem(item: 260, score: 4.71, title: "Star Wars: Episode IV - A New Hope (1977)", genres: ["Action", "Sci-Fi"]),
+            ScoredItem(item: 1, score: -0.000123, title: nil, genres: nil),
+            ScoredItem(item: 9_007_199_254_740_993, score: 1e-8, title: "tab\tquote\"ctrl\u{01}é☃", genres: []),
+            ScoredItem(item: 5, score: 123456.78, title: "", genres: ["(no genres listed)"]),
+        ], source: .model),
+        RecommendResult(user: 0, items: [ScoredItem(item: 2, score: 3, genres: ["A"])], source: .foldedIn),
+    ]
+
+    @Test(arguments: ids) func matchesCodable(id: RequestID) throws {
+        for r in Self.results {
+            let fast = try #require(r.successLine(id: id))
+            let codable = ResponseEncoder().success(id: id, r)
+            #expect(String(decoding: fast, as: UTF8.self) == String(decoding: codable, as: UTF8.self))
+        }
+    }
+
+    @Test func explanationsAndNonFiniteScoresFallBackToCodable() {
+        let because = [Because(item: 1, title: "x", share: 0.5)]
+        #expect(RecommendResult(user: 1, items: [ScoredItem(item: 1, score: 1, because: because)], source: .model)
+            .successLine(id: .null) == nil)
+        #expect(RecommendResult(user: 1, items: [ScoredItem(item: 1, score: .nan)], source: .model).successLine(id: .null) == nil)
+    }
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# `mfbench serve` against a fresh mfd holding ml-latest-small-2016 (imported, trained):
+# recommend and durable add_rating, 16 connections at depth 1 and pipelined, plus 1 connection.
+# Figures: docs/benchmarks.md ("mfd over the socket").
+#   scripts/bench-serve.sh [SECONDS]      (default 5 s per phase)
+# Scratch files go to ${BENCH_DIR:-/tmp/mfd-serve-bench}; MovieLens files are read from ../shared.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH=/opt/swift/usr/bin:$PATH
+SECS=${1:-5}
+DIR=${BENCH_DIR:-/tmp/mfd-serve-bench}
+ML=../shared/data/ml-latest-small-2016
+[ -f "$ML/ratings.csv" ] || { echo "missing $ML (see docs/benchmarks.md)" >&2; exit 2; }
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  for p in mfd mfctl mfbench; do swift build -c release -Xswiftc -target-cpu -Xswiftc haswell --product $p >&2; done
+fi
+BIN=.build/release
+rm -rf "$DIR"; mkdir -p "$DIR"
+SOCK=$DIR/s.sock
+"$BIN/mfd" --db "$DIR/db.sqlite" --socket "$SOCK" --retrain manual 2>"$DIR/mfd.log" &
+MFD=$!
+trap 'kill -TERM $MFD 2>/dev/null; wait $MFD 2>/dev/null || true' EXIT
+for _ in $(seq 100); do [ -S "$SOCK" ] && break; sleep 0.1; done
+"$BIN/mfctl" import items "$ML/movies.csv" --socket "$SOCK" >/dev/null
+"$BIN/mfctl" import ratings "$ML/ratings.csv" --socket "$SOCK" >/dev/null
+"$BIN/mfctl" train --wait --socket "$SOCK" >/dev/null
+# CPU seconds (user+system) mfd has used so far.
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' /proc/$MFD/stat; }
+run() {
+  echo "# mfbench serve $*" >&2
+  local before out
+  before=$(cpu)
+  out=$("$BIN/mfbench" serve --socket "$SOCK" --users 668 --seconds "$SECS" --json "$@")
+  echo "$out" | python3 -c '
+import json, sys
+before, after, label = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
+for op, s in json.load(sys.stdin).items():
+    n, rate, p50, p99, client = s["requests"], s["per_second"], s["p50_us"], s["p99_us"], s["client_cpu_us"]
+    print(f"{op} {label}: {n} requests, {rate:.0f} req/s, p50 {p50:.0f} µs, p99 {p99:.0f} µs, "
+          f"CPU per request: mfd {1e6 * (after - before) / n:.0f} µs, mfbench {client:.0f} µs")
+' "$before" "$(cpu)" "$*"
+}
+run --connections 1 --phase recommend
+run --connections 16 --phase recommend
+run --connections 16 --depth 8 --phase recommend
+run --connections 16 --phase add_rating
+run --connections 16 --depth 8 --phase add_rating
+kill -TERM $MFD; wait $MFD; trap - EXIT
+echo "mfd exit $? (load average now: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
