@@ -29,7 +29,9 @@ import glob
 import json
 import math
 import os
+import shutil
 import sys
+import tempfile
 import time
 
 
@@ -51,6 +53,11 @@ def parse_args(argv):
     p.add_argument("--shuffle-partitions", type=int, default=None,
                    help="spark.sql.shuffle.partitions (default: 4 on local masters, Spark's own otherwise)")
     p.add_argument("--block-size", type=int, default=None, help="ALS numUserBlocks/numItemBlocks")
+    p.add_argument("--checkpoint-dir", default=None,
+                   help="Spark checkpoint directory (HDFS/S3 on a cluster); default: a temporary "
+                        "directory on local masters. ALS checkpoints every 5 iterations there, which "
+                        "keeps the factors' lineage short (without it, evaluating the model can die "
+                        "of StackOverflowError)")
     args = p.parse_args(argv)
     if args.rank < 1 or args.iterations < 1 or args.reg < 0 or args.bias_passes < 0:
         p.error("--rank and --iterations must be >= 1, --reg and --bias-passes >= 0")
@@ -95,6 +102,9 @@ def main(argv=None):
         builder = builder.config("spark.sql.shuffle.partitions", str(partitions))
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("WARN")
+    checkpoint_dir = args.checkpoint_dir or (tempfile.mkdtemp(prefix="mfd-als-ckpt-") if local else None)
+    if checkpoint_dir:
+        spark.sparkContext.setCheckpointDir(checkpoint_dir)
     t0 = time.time()
 
     schema = T.StructType([
@@ -150,7 +160,7 @@ def main(argv=None):
 
     als = ALS(rank=args.rank, maxIter=args.iterations, regParam=args.reg, implicitPrefs=args.implicit,
               alpha=args.alpha, userCol="u", itemCol="i", ratingCol="r", seed=args.seed,
-              nonnegative=False, coldStartStrategy="drop")
+              nonnegative=False, coldStartStrategy="drop", checkpointInterval=5)
     if args.block_size:
         als = als.setNumUserBlocks(args.block_size).setNumItemBlocks(args.block_size)
     model = als.fit(residual.cache())
@@ -228,6 +238,8 @@ def main(argv=None):
             json.dump({"test": args.test, "rows": n_test, "scored": n_scored, "rmse": rmse,
                        "rmseClipped": evaluator.evaluate(clipped) if not args.implicit else None}, out)
     spark.stop()
+    if checkpoint_dir and not args.checkpoint_dir:
+        shutil.rmtree(checkpoint_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":
