@@ -90,15 +90,15 @@ public final class Dispatcher: LineRequestHandler {
     /// Encodes a synchronous outcome.
     func now<R: Encodable>(_ op: Op, _ id: RequestID, _ context: RequestContext, _ body: () throws -> R) -> LineReply {
         let t0 = DispatchTime.now().uptimeNanoseconds
-        defer { engine.metrics.observe(op, seconds: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9) }
         do {
             let r = try body()
-            counters.count(op, failed: false)
-            if let fast = r as? any FastResultJSON, let line = fast.successLine(id: id) { return .now(buffer(line, context)) }
-            return .now(buffer(encoder.success(id: id, r), context))
+            let line = (r as? any FastResultJSON)?.successLine(id: id) ?? encoder.success(id: id, r)
+            counters.count(op, failed: false, since: t0)
+            return .now(buffer(line, context))
         } catch {
-            counters.count(op, failed: true)
-            return .now(buffer(encoder.failure(id: id, WireError(engine: error)), context))
+            let line = encoder.failure(id: id, WireError(engine: error))
+            counters.count(op, failed: true, since: t0)
+            return .now(buffer(line, context))
         }
     }
 
@@ -108,15 +108,15 @@ public final class Dispatcher: LineRequestHandler {
         let promise = context.eventLoop.makePromise(of: ByteBuffer.self)
         let allocator = context.allocator
         let t0 = DispatchTime.now().uptimeNanoseconds
-        promise.completeWithTask { [encoder, counters, metrics = engine.metrics] in
-            defer { metrics.observe(op, seconds: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9) }
+        promise.completeWithTask { [encoder, counters] in
             do {
-                let r = try await body()
-                counters.count(op, failed: false)
-                return Self.trimmed(encoder.success(id: id, r), allocator)
+                let line = encoder.success(id: id, try await body())
+                counters.count(op, failed: false, since: t0)
+                return Self.trimmed(line, allocator)
             } catch {
-                counters.count(op, failed: true)
-                return Self.trimmed(encoder.failure(id: id, WireError(engine: error)), allocator)
+                let line = encoder.failure(id: id, WireError(engine: error))
+                counters.count(op, failed: true, since: t0)
+                return Self.trimmed(line, allocator)
             }
         }
         return .later(promise.futureResult)
@@ -132,14 +132,14 @@ public final class Dispatcher: LineRequestHandler {
             return now(op, id, context) { () throws -> R in throw error }
         }
         let allocator = context.allocator
-        return .later(future.map { [encoder, counters, metrics = engine.metrics] r in
-            counters.count(op, failed: false)
-            metrics.observe(op, seconds: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
-            return Self.trimmed(encoder.success(id: id, r), allocator)
-        }.recover { [encoder, counters, metrics = engine.metrics] error in
-            counters.count(op, failed: true)
-            metrics.observe(op, seconds: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
-            return Self.trimmed(encoder.failure(id: id, WireError(engine: error)), allocator)
+        return .later(future.map { [encoder, counters] r in
+            let line = encoder.success(id: id, r)
+            counters.count(op, failed: false, since: t0)
+            return Self.trimmed(line, allocator)
+        }.recover { [encoder, counters] error in
+            let line = encoder.failure(id: id, WireError(engine: error))
+            counters.count(op, failed: true, since: t0)
+            return Self.trimmed(line, allocator)
         })
     }
 

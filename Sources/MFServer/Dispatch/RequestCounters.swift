@@ -1,3 +1,4 @@
+import Dispatch
 import MFProtocol
 import Synchronization
 
@@ -11,11 +12,13 @@ final class RequestCounters: Sendable {
 
     init(metrics: EngineMetrics) { self.metrics = metrics }
 
-    func count(_ op: Op, failed: Bool) {
+    /// Counts one answered request; `since` (a `DispatchTime` uptime in ns,
+    /// taken when the request was decoded) also records its latency.
+    func count(_ op: Op, failed: Bool, since t0: UInt64? = nil) {
         let i = Self.ops.firstIndex(of: op)!
         counts.withLock { $0[i] += 1 }
         if failed { errorCount.add(1, ordering: .relaxed) }
-        metrics.count(op, failed: failed)
+        metrics.record(op, failed: failed, nanoseconds: t0.map { DispatchTime.now().uptimeNanoseconds - $0 })
     }
 
     func countDecodeError() {

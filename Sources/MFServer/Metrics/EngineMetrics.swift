@@ -45,14 +45,13 @@ final class EngineMetrics: Sendable {
         }
     }
 
-    /// Records one answered request of `op` that took `seconds` from decode to encoded reply.
-    func observe(_ op: Op, seconds: Double) {
-        instruments(op).latency.recordNanoseconds(Int64(seconds * 1e9))
-    }
-
-    /// Counts one answered request of `op`; `failed` when the answer was an error.
-    func count(_ op: Op, failed: Bool) {
-        instruments(op).requests.increment()
+    /// Records one answered request of `op`: its count, an error when
+    /// `failed`, and its latency from decode to encoded reply when measured
+    /// (`nil` for requests refused before they ran).
+    func record(_ op: Op, failed: Bool, nanoseconds: UInt64?) {
+        let m = instruments(op)
+        m.requests.increment()
+        if let ns = nanoseconds { m.latency.recordNanoseconds(Int64(ns)) }
         if failed { errors.increment() }
     }
 
