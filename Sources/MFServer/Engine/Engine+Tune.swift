@@ -22,8 +22,7 @@ extension Engine {
         // Around the product defaults (k 64, weighted λ 0.15): smaller λ than
         // ~0.08 overfits weighted-λ ALS on MovieLens-sized data.
         let f = values(r.factors, [32, 64, 96], c.factors)
-        // The configured λ is stored as Float: round off its Double tail (0.15000000596…).
-        let l = values(r.lambda, [0.08, 0.15, 0.25], (c.lambda * 1e6).rounded() / 1e6)
+        let l = values(r.lambda, [0.08, 0.15, 0.25], c.lambda)
         let it = values(r.iterations, [10, 15], c.iterations)
         var grid: [(Int, Double, Int)] = []
         for a in f { for b in l { for d in it { grid.append((a, b, d)) } } }
