@@ -37,17 +37,9 @@ if [ -z "$bin" ]; then
   swift build -c release --product mfd >/dev/null && swift build -c release --product mfctl >/dev/null
   bin=$(swift build -c release --show-bin-path)
 fi
-export MFD_SOCKET=$work/s.sock
 mfctl() { "$bin/mfctl" "$@"; }
-"$bin/mfd" --db "$work/mfd.sqlite" --socket "$MFD_SOCKET" --retrain external >"$work/mfd.log" 2>&1 &
-mfd_pid=$!
-trap 'kill $mfd_pid 2>/dev/null; wait $mfd_pid 2>/dev/null; rm -rf "$work"' EXIT
-deadline=$((SECONDS + 60))
-until mfctl ping >/dev/null 2>&1; do
-  kill -0 $mfd_pid 2>/dev/null || { cat "$work/mfd.log"; echo "spark-e2e: mfd exited"; exit 1; }
-  [ $SECONDS -lt $deadline ] || { echo "spark-e2e: mfd not ready after 60s"; exit 1; }
-  sleep 0.2
-done
+source "$root/scripts/scratch-mfd.sh"
+start_scratch_mfd "$bin" "$work" spark-e2e --retrain external
 mfctl import items "$data/movies.csv" >/dev/null
 mfctl import ratings "$split/train.csv"
 

@@ -13,16 +13,8 @@ data=$(realpath ../shared/data/ml-latest-small-2016 2>/dev/null || true)
 work=$(mktemp -d /tmp/mfd-tune.XXXXXX)
 make -s release >/dev/null
 bin=$PWD/.build/release
-export MFD_SOCKET=$work/s.sock
-"$bin/mfd" --db "$work/mfd.sqlite" --socket "$MFD_SOCKET" --retrain manual >"$work/mfd.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
-deadline=$((SECONDS + 60))
-until "$bin/mfctl" ping >/dev/null 2>&1; do
-  kill -0 $pid 2>/dev/null || { cat "$work/mfd.log"; exit 1; }
-  [ $SECONDS -lt $deadline ] || { echo "tune-acceptance: mfd not ready"; exit 1; }
-  sleep 0.1
-done
+source scripts/scratch-mfd.sh
+start_scratch_mfd "$bin" "$work" tune-acceptance --retrain manual
 "$bin/mfctl" import items "$data/movies.csv" >/dev/null
 "$bin/mfctl" import ratings "$data/ratings.csv"
 rmse() { "$bin/mfctl" evaluate --json --seed 7 | python3 -c 'import json,sys; print(json.load(sys.stdin)["rmse"])'; }
