@@ -39,45 +39,58 @@ extension MFModel {
 
     /// Ranking score of one item (scalar path, for `include`).
     func rankingScore(_ user: UserVector, _ i: Int) -> Float {
-        let k = factors, blk = (i / 8) * k * 8, lane = i % 8
+        let k = factors, slot = Int(rankingSlotOfItem[i]), blk = (slot / 8) * k * 8, lane = slot % 8
         var s: Float = 0
         for c in 0..<k { s += user.factors[c] * Float(rankingBlocks[blk + c * 8 + lane]) }
-        return globalMean + user.bias + s + rankingBias[i]
+        return globalMean + user.bias + s + rankingBias[slot]
     }
 
-    /// Scores 8 items per step from the blocked layout:
+    /// Scores 8 slots per step from the blocked layout:
     ///   s[l] = μ + b_u + Σ_c p_u[c]·R[block][c][l] + βb[l]
-    /// and visits lanes only when some lane beats the heap's threshold.
-    /// Ascending scan, so an equal score never displaces a kept (lower) index.
+    /// Blocks whose Cauchy–Schwarz bound
+    ///   μ + b_u + maxβb + ‖p_u‖·max‖r‖  (+ slack for float rounding)
+    /// is below the heap's threshold cannot contribute and are skipped; slots
+    /// are ordered by that bound, so after the first blocks most are skipped.
+    /// Lanes are visited only when some lane reaches the threshold; ties are
+    /// offered and the heap keeps the lower item index.
     private func scanBlocks(_ user: UserVector, exclude: [Int32], heap: inout TopKHeap) {
         typealias V = SIMD8<Float>
         @inline(__always) func load(_ p: UnsafePointer<Float16>) -> V {
             V(UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float16>.self))  // vcvtph2ps
         }
         let k = factors, blocks = (itemCount + 7) / 8, n = itemCount
-        let base = V(repeating: globalMean + user.bias)
+        let base0 = globalMean + user.bias
+        let base = V(repeating: base0)
+        // ‖p‖ inflated by 1e-3 (relative) and an absolute 1e-5·(1+|base|): far above the
+        // rounding of a k-term Float32 dot and of the sums, so a skipped block's computed
+        // scores are always below the threshold.
+        let pNorm = user.factors.reduce(0) { $0 + $1 * $1 }.squareRoot() * 1.001
+        let absSlack = 1e-5 * (1 + abs(base0))
         rankingBlocks.withUnsafeBufferPointer { rb in
             rankingBias.withUnsafeBufferPointer { bb in
                 user.factors.withUnsafeBufferPointer { pb in
                     let r = rb.baseAddress!, p = pb.baseAddress!, bias = bb.baseAddress!
-                    var e = 0
-                    // Offers the lanes of block b that beat the threshold (rare once the heap is full).
+                    // Offers the lanes of block b that reach the threshold (rare once the heap is full).
                     @inline(__always) func visit(_ b: Int, _ acc: V) {
                         let s = acc + base + Kernels.load(bias + b &* 8)
-                        guard any(s .> V(repeating: heap.threshold)) else { return }
+                        guard any(s .>= V(repeating: heap.threshold)) else { return }
                         for l in 0..<8 {
-                            let i = b &* 8 &+ l
-                            guard i < n, s[l] > heap.threshold else { continue }
-                            while e < exclude.count && Int(exclude[e]) < i { e += 1 }
-                            if e < exclude.count && Int(exclude[e]) == i { continue }
-                            heap.offer(ScoredItem(item: Int32(i), score: s[l]))
+                            let slot = b &* 8 &+ l
+                            guard slot < n, s[l] >= heap.threshold else { continue }
+                            let item = rankingItemOfSlot[slot]
+                            if !exclude.isEmpty && contains(exclude, item) { continue }
+                            heap.offer(ScoredItem(item: item, score: s[l]))
                         }
                     }
+                    @inline(__always) func promising(_ b: Int) -> Bool {
+                        base0 + blockMaxBias[b] + pNorm * blockMaxNorm[b] + absSlack >= heap.threshold
+                    }
                     let stride = k &* 8
-                    var b = 0
-                    // 4 blocks (32 items) per pass share each broadcast of p[c]; 8 FMA chains.
-                    while b &+ 4 <= blocks {
-                        let q0 = r + b &* stride, q1 = q0 + stride, q2 = q1 + stride, q3 = q2 + stride
+                    // 4 surviving blocks (32 items) per pass share each broadcast of p[c]; 8 FMA chains.
+                    var pending = (0, 0, 0, 0), count = 0
+                    @inline(__always) func score4() {
+                        let (b0, b1, b2, b3) = pending
+                        let q0 = r + b0 &* stride, q1 = r + b1 &* stride, q2 = r + b2 &* stride, q3 = r + b3 &* stride
                         var a0 = V(), a1 = V(), a2 = V(), a3 = V(), c0 = V(), c1 = V(), c2 = V(), c3 = V()
                         var c = 0
                         while c &+ 2 <= k {
@@ -93,15 +106,29 @@ extension MFModel {
                             a0 = a0.addingProduct(pa, load(q0 + o)); a1 = a1.addingProduct(pa, load(q1 + o))
                             a2 = a2.addingProduct(pa, load(q2 + o)); a3 = a3.addingProduct(pa, load(q3 + o))
                         }
-                        visit(b, a0 + c0); visit(b &+ 1, a1 + c1); visit(b &+ 2, a2 + c2); visit(b &+ 3, a3 + c3)
-                        b &+= 4
+                        visit(b0, a0 + c0); visit(b1, a1 + c1); visit(b2, a2 + c2); visit(b3, a3 + c3)
                     }
-                    while b < blocks {
+                    for b in 0..<blocks where promising(b) {
+                        switch count {
+                        case 0: pending.0 = b
+                        case 1: pending.1 = b
+                        case 2: pending.2 = b
+                        default: pending.3 = b
+                        }
+                        count &+= 1
+                        if count == 4 { score4(); count = 0 }
+                    }
+                    // Fewer than 4 left: one block at a time.
+                    for b in [pending.0, pending.1, pending.2].prefix(count) {
                         let q0 = r + b &* stride
-                        var a0 = V()
-                        for c in 0..<k { a0 = a0.addingProduct(V(repeating: p[c]), load(q0 + c &* 8)) }
-                        visit(b, a0)
-                        b &+= 1
+                        var a0 = V(), c0 = V(), c = 0
+                        while c &+ 2 <= k {
+                            a0 = a0.addingProduct(V(repeating: p[c]), load(q0 + c &* 8))
+                            c0 = c0.addingProduct(V(repeating: p[c &+ 1]), load(q0 + (c &+ 1) &* 8))
+                            c &+= 2
+                        }
+                        if c < k { a0 = a0.addingProduct(V(repeating: p[c]), load(q0 + c &* 8)) }
+                        visit(b, a0 + c0)
                     }
                 }
             }
