@@ -27,6 +27,8 @@ final class ALSTrainer {
     /// Collective MF attribute blocks (users: C, items: D), or nil.
     var userAttributes: AttributeFactors?, itemAttributes: AttributeFactors?
     let userRanges: [Range<Int>], itemRanges: [Range<Int>]
+    /// Ratings scored after every epoch (not trained on), or nil.
+    var holdout: HoldoutRatings?
 
     init(data: RatingMatrix, config: TrainingConfig) {
         self.data = data; self.config = config; params = SolverParams(config)
@@ -66,7 +68,10 @@ final class ALSTrainer {
             if y != nil { sweepImplicit() }
             userAttributes?.update(from: p)  // before users, so user rows equal their fold-in
             sweepUsers()
-            try MFTrainer.report(epoch: epoch, objective: objective, start: start, onEpoch: onEpoch)
+            try MFTrainer.report(epoch: epoch, objective: objective, holdout: holdout.map { h in {
+                h.rmse(mean: self.data.mean, min: self.data.minRating, max: self.data.maxRating, k: self.k,
+                       userBias: self.bu, itemBias: self.bi, userFactors: self.p, itemFactors: self.q)
+            } }, start: start, onEpoch: onEpoch)
         }
         return try makeModel()
     }

@@ -7,6 +7,8 @@ struct SGDTrainer {
     let data: RatingMatrix
     let config: TrainingConfig
     var rng: SeededRNG
+    /// Ratings scored after every epoch (not trained on), or nil.
+    var holdout: HoldoutRatings?
 
     init(data: RatingMatrix, config: TrainingConfig) {
         self.data = data; self.config = config; rng = SeededRNG(seed: config.seed)
@@ -57,7 +59,9 @@ struct SGDTrainer {
                 for x in bu { reg += Double(lamB * x * x) }
                 for x in bi { reg += Double(lamB * x * x) }
                 return ((sse + reg) / Double(n), (sse / Double(n)).squareRoot())
-            }, start: start, onEpoch: onEpoch)
+            }, holdout: holdout.map { [lo = data.minRating, hi = data.maxRating] h in {
+                h.rmse(mean: mu, min: lo, max: hi, k: k, userBias: bu, itemBias: bi, userFactors: p, itemFactors: q)
+            } }, start: start, onEpoch: onEpoch)
         }
         // Fold-in of an SGD model uses the per-rating penalties as weighted λ.
         let solver = SolverParams(lambda: max(lam, 1e-4), biasLambda: max(lamB, 1e-4), weightedLambda: true, implicitWeight: 0)

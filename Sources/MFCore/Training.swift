@@ -8,6 +8,31 @@ public struct EpochReport: Sendable, Equatable {
     public var rmse: Double
     /// Seconds since training started.
     public var elapsed: Double
+    /// RMSE of clipped predictions on the held-out ratings given to `train`, or nil.
+    public var holdoutRMSE: Double? = nil
+}
+
+/// Ratings kept out of training, scored after every epoch (dense indices of the training matrix).
+public struct HoldoutRatings: Sendable, Equatable {
+    public var users: [Int32], items: [Int32], ratings: [Float]
+    public init(users: [Int32], items: [Int32], ratings: [Float]) {
+        self.users = users; self.items = items; self.ratings = ratings
+    }
+    public var count: Int { ratings.count }
+
+    /// √(mean (clip(μ + b_u + b_i + p_u·q_i) − r)²) over the held-out ratings.
+    func rmse(mean mu: Float, min lo: Float, max hi: Float, k: Int,
+              userBias bu: UnsafePointer<Float>, itemBias bi: UnsafePointer<Float>,
+              userFactors p: UnsafePointer<Float>, itemFactors q: UnsafePointer<Float>) -> Double {
+        guard count > 0 else { return 0 }
+        var sse = 0.0
+        for j in 0..<count {
+            let u = Int(users[j]), i = Int(items[j])
+            let r = min(max(mu + bu[u] + bi[i] + Kernels.dot(p + u * k, q + i * k, k), lo), hi)
+            sse += Double(r - ratings[j]) * Double(r - ratings[j])
+        }
+        return (sse / Double(count)).squareRoot()
+    }
 }
 
 /// Entry point for training. Pure and synchronous: run it on a background task.
@@ -15,16 +40,21 @@ public enum MFTrainer {
     /// Trains a model with `config.algorithm`.
     /// - Parameter onEpoch: called after every epoch on the calling thread;
     ///   return false to stop. Training also stops when the current task is cancelled.
+    /// - Parameter holdout: ratings not in `data`, scored after every epoch
+    ///   (`EpochReport.holdoutRMSE`); implicit-feedback models predict preferences, not ratings, and ignore it.
     /// - Throws: `invalid_config`, or `cancelled(epoch:)` when stopped.
-    public static func train(_ data: RatingMatrix, config: TrainingConfig,
+    public static func train(_ data: RatingMatrix, config: TrainingConfig, holdout: HoldoutRatings? = nil,
                              onEpoch: ((EpochReport) -> Bool)? = nil) throws -> MFModel {
         try config.validate()
+        try holdout.map { try check($0, data) }
         switch config.algorithm {
         case .als:
             let t = ALSTrainer(data: data, config: config)
+            t.holdout = holdout
             return try t.run(onEpoch: onEpoch)
         case .sgd:
             var t = SGDTrainer(data: data, config: config)
+            t.holdout = holdout
             return try t.run(onEpoch: onEpoch)
         case .implicit:
             return try ImplicitALSTrainer(ratings: data, config: config).run(onEpoch: onEpoch)
@@ -36,15 +66,31 @@ public enum MFTrainer {
         (0..<m.itemCount).map { i in Float(m.ratings(ofItem: i).reduce(0) { $0 + ($1 >= m.mean ? 1 : 0) }) }
     }
 
+    /// Held-out indices must lie inside the training matrix.
+    static func check(_ h: HoldoutRatings, _ data: RatingMatrix) throws {
+        guard h.users.count == h.count, h.items.count == h.count else {
+            throw MFCoreError.invalidConfig(field: "holdout", reason: "users, items and ratings differ in length")
+        }
+        for j in 0..<h.count {
+            guard h.users[j] >= 0, Int(h.users[j]) < data.userCount else {
+                throw MFCoreError.indexOutOfRange(field: "holdout.users", index: j, value: Int(h.users[j]), count: data.userCount)
+            }
+            guard h.items[j] >= 0, Int(h.items[j]) < data.itemCount else {
+                throw MFCoreError.indexOutOfRange(field: "holdout.items", index: j, value: Int(h.items[j]), count: data.itemCount)
+            }
+            guard h.ratings[j].isFinite else { throw MFCoreError.nonFiniteValue(field: "holdout.ratings", index: j) }
+        }
+    }
+
     /// Shared epoch bookkeeping: callback, cancellation, elapsed time.
-    static func report(epoch: Int, objective: () -> (loss: Double, rmse: Double), start: ContinuousClock.Instant,
-                       onEpoch: ((EpochReport) -> Bool)?) throws {
+    static func report(epoch: Int, objective: () -> (loss: Double, rmse: Double), holdout: (() -> Double)? = nil,
+                       start: ContinuousClock.Instant, onEpoch: ((EpochReport) -> Bool)?) throws {
         if Task.isCancelled { throw MFCoreError.cancelled(epoch: epoch) }
         guard let onEpoch else { return }
         let (loss, rmse) = objective()
         let e = ContinuousClock.now - start
         let secs = Double(e.components.seconds) + Double(e.components.attoseconds) * 1e-18
-        if !onEpoch(EpochReport(epoch: epoch, loss: loss, rmse: rmse, elapsed: secs)) {
+        if !onEpoch(EpochReport(epoch: epoch, loss: loss, rmse: rmse, elapsed: secs, holdoutRMSE: holdout?())) {
             throw MFCoreError.cancelled(epoch: epoch)
         }
     }

@@ -116,15 +116,17 @@ public struct SetConfigRequest: WireOperation {
     public var retrain: RetrainMode?
     public var retrainAfterChanges: Int?
     public var retrainAfterMinutes: Double?
+    public var holdoutFraction: Double?
 
     public init(model: ModelKind? = nil, factors: Int? = nil, lambda: Double? = nil, iterations: Int? = nil,
                 alpha: Double? = nil, seed: Int64? = nil, threads: Int? = nil, userAttrWeight: Double? = nil,
                 itemAttrWeight: Double? = nil, retrain: RetrainMode? = nil, retrainAfterChanges: Int? = nil,
-                retrainAfterMinutes: Double? = nil) {
+                retrainAfterMinutes: Double? = nil, holdoutFraction: Double? = nil) {
         self.model = model; self.factors = factors; self.lambda = lambda; self.iterations = iterations
         self.alpha = alpha; self.seed = seed; self.threads = threads; self.userAttrWeight = userAttrWeight
         self.itemAttrWeight = itemAttrWeight; self.retrain = retrain
         self.retrainAfterChanges = retrainAfterChanges; self.retrainAfterMinutes = retrainAfterMinutes
+        self.holdoutFraction = holdoutFraction
     }
 
     typealias CodingKeys = ServerConfig.CodingKeys
@@ -143,6 +145,7 @@ public struct SetConfigRequest: WireOperation {
         retrain = try r.optional(.retrain)
         retrainAfterChanges = try r.optional(.retrainAfterChanges)
         retrainAfterMinutes = try r.optional(.retrainAfterMinutes)
+        holdoutFraction = try r.optional(.holdoutFraction)
         if self == SetConfigRequest() {
             throw WireError(.invalidValue, "set_config needs at least one setting", field: nil)
         }

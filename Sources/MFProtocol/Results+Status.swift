@@ -20,12 +20,19 @@ public struct EpochInfo: Codable, Sendable, Equatable {
 /// Summary metrics of a finished training.
 public struct TrainingMetrics: Codable, Sendable, Equatable {
     public var trainRMSE: Double
+    /// RMSE after the last epoch on the ratings the training held out (nil: none held out).
     public var holdoutRMSE: Double?
     public var ratings: Int
     public var durationSeconds: Double
+    /// Fraction and seed that chose the held-out ratings, and how many were scored.
+    public var holdoutFraction: Double?
+    public var holdoutSeed: Int64?
+    public var holdoutRatings: Int?
 
-    public init(trainRMSE: Double, holdoutRMSE: Double?, ratings: Int, durationSeconds: Double) {
+    public init(trainRMSE: Double, holdoutRMSE: Double?, ratings: Int, durationSeconds: Double,
+                holdoutFraction: Double? = nil, holdoutSeed: Int64? = nil, holdoutRatings: Int? = nil) {
         self.trainRMSE = trainRMSE; self.holdoutRMSE = holdoutRMSE; self.ratings = ratings; self.durationSeconds = durationSeconds
+        self.holdoutFraction = holdoutFraction; self.holdoutSeed = holdoutSeed; self.holdoutRatings = holdoutRatings
     }
 
     enum CodingKeys: String, CodingKey {
@@ -33,6 +40,9 @@ public struct TrainingMetrics: Codable, Sendable, Equatable {
         case trainRMSE = "train_rmse"
         case holdoutRMSE = "holdout_rmse"
         case durationSeconds = "duration_s"
+        case holdoutFraction = "holdout_fraction"
+        case holdoutSeed = "holdout_seed"
+        case holdoutRatings = "holdout_ratings"
     }
 }
 
@@ -152,14 +162,19 @@ public struct ServerConfig: Codable, Sendable, Equatable {
     public var retrainAfterChanges: Int
     /// Retrain this many minutes after the first pending change (0 = never by time).
     public var retrainAfterMinutes: Double
+    /// Fraction of ratings a retrain holds out to score each epoch, then folds in (0 = none).
+    public var holdoutFraction: Double
+
+    public static let defaultHoldoutFraction = 0.05
 
     public init(model: ModelKind, factors: Int, lambda: Double, iterations: Int, alpha: Double, seed: Int64,
                 threads: Int, userAttrWeight: Double, itemAttrWeight: Double, retrain: RetrainMode,
-                retrainAfterChanges: Int, retrainAfterMinutes: Double) {
+                retrainAfterChanges: Int, retrainAfterMinutes: Double, holdoutFraction: Double = Self.defaultHoldoutFraction) {
         self.model = model; self.factors = factors; self.lambda = lambda; self.iterations = iterations
         self.alpha = alpha; self.seed = seed; self.threads = threads; self.userAttrWeight = userAttrWeight
         self.itemAttrWeight = itemAttrWeight; self.retrain = retrain
         self.retrainAfterChanges = retrainAfterChanges; self.retrainAfterMinutes = retrainAfterMinutes
+        self.holdoutFraction = holdoutFraction
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -168,5 +183,19 @@ public struct ServerConfig: Codable, Sendable, Equatable {
         case itemAttrWeight = "item_attr_weight"
         case retrainAfterChanges = "retrain_after_changes"
         case retrainAfterMinutes = "retrain_after_minutes"
+        case holdoutFraction = "holdout_fraction"
+    }
+
+    /// A configuration stored before `holdout_fraction` existed takes the default.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(model: try c.decode(ModelKind.self, forKey: .model), factors: try c.decode(Int.self, forKey: .factors),
+                  lambda: try c.decode(Double.self, forKey: .lambda), iterations: try c.decode(Int.self, forKey: .iterations),
+                  alpha: try c.decode(Double.self, forKey: .alpha), seed: try c.decode(Int64.self, forKey: .seed),
+                  threads: try c.decode(Int.self, forKey: .threads), userAttrWeight: try c.decode(Double.self, forKey: .userAttrWeight),
+                  itemAttrWeight: try c.decode(Double.self, forKey: .itemAttrWeight), retrain: try c.decode(RetrainMode.self, forKey: .retrain),
+                  retrainAfterChanges: try c.decode(Int.self, forKey: .retrainAfterChanges),
+                  retrainAfterMinutes: try c.decode(Double.self, forKey: .retrainAfterMinutes),
+                  holdoutFraction: try c.decodeIfPresent(Double.self, forKey: .holdoutFraction) ?? Self.defaultHoldoutFraction)
     }
 }

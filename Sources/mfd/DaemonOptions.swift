@@ -68,6 +68,9 @@ struct DaemonOptions: ParsableArguments {
     @Option(help: "With --retrain auto: retrain this many minutes after the first pending change, 0 = never by time [MFD_RETRAIN_INTERVAL; default 60].")
     var retrainInterval: Double?
 
+    @Option(help: "Fraction of ratings a retrain holds out to score each epoch (the holdout curve), then folds in; 0 = none [MFD_HOLDOUT_FRACTION; default: stored config, else 0.05].")
+    var holdoutFraction: Double?
+
     @Option(help: "Latent factors k for training [MFD_FACTORS; default: stored config, else 64].")
     var factors: Int?
 

@@ -89,6 +89,7 @@ struct DaemonSettings {
         c.retrain = try Self.choice(o.retrain, env, "MFD_RETRAIN", field: "--retrain", RetrainMode.self)
         c.retrainAfterChanges = try R.resolve(flag: o.retrainChanges, environment: env, name: "MFD_RETRAIN_CHANGES", parse: { Int($0) })
         c.retrainAfterMinutes = try R.resolve(flag: o.retrainInterval, environment: env, name: "MFD_RETRAIN_INTERVAL", parse: { Double($0) })
+        c.holdoutFraction = try R.resolve(flag: o.holdoutFraction, environment: env, name: "MFD_HOLDOUT_FRACTION", parse: { Double($0) })
         c.factors = try R.resolve(flag: o.factors, environment: env, name: "MFD_FACTORS", parse: { Int($0) })
         c.iterations = try R.resolve(flag: o.iterations, environment: env, name: "MFD_ITERATIONS", parse: { Int($0) })
         c.model = try Self.choice(o.model, env, "MFD_MODEL", field: "--model", ModelKind.self)

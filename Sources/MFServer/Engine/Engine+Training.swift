@@ -39,19 +39,28 @@ extension Engine {
             guard snap.count > 0 else { throw WireError(.noModel, "there are no ratings to train on") }
             let iterations = cfg.iterations
             jobs.update(id) { $0.state = .running; $0.stage = "epoch 0/\(iterations)" }
-            let (users, items, matrix) = try Self.matrix(snap)
-            let model = try await trainModel(matrix, users: users, items: items, config: cfg) { [jobs] report in
+            // Implicit models predict preferences, not ratings: nothing to score a holdout with.
+            let split = try TrainingHoldout(snap, fraction: cfg.model == .implicit ? 0 : cfg.holdoutFraction, seed: cfg.seed)
+            let (users, items) = (split.users, split.items)
+            let trained = try await trainModel(split.matrix, users: users, items: items, config: cfg,
+                                               holdout: split.holdout) { [jobs] report in
                 jobs.update(id) { j in
                     j.progress = Double(report.epoch) / Double(iterations)
                     j.stage = "epoch \(report.epoch)/\(iterations)"
-                    j.epochs.append(EpochInfo(epoch: report.epoch, loss: report.loss, trainRMSE: report.rmse))
+                    j.epochs.append(EpochInfo(epoch: report.epoch, loss: report.loss, trainRMSE: report.rmse,
+                                              holdoutRMSE: report.holdoutRMSE))
                 }
                 return !Task.isCancelled
             }
             try Task.checkCancellation()
-            let rmse = jobs.job(id)?.epochs.last?.trainRMSE ?? 0
-            let metrics = TrainingMetrics(trainRMSE: rmse, holdoutRMSE: nil, ratings: snap.count,
-                                          durationSeconds: Date().timeIntervalSince(start))
+            let model = try split.completed(trained, snap: snap, entries: snapshot)
+            let last = jobs.job(id)?.epochs.last
+            let rmse = last?.trainRMSE ?? 0
+            let held = split.replayUsers.isEmpty ? nil : cfg.holdoutFraction
+            let metrics = TrainingMetrics(trainRMSE: rmse, holdoutRMSE: last?.holdoutRMSE, ratings: snap.count,
+                                          durationSeconds: Date().timeIntervalSince(start),
+                                          holdoutFraction: held, holdoutSeed: held == nil ? nil : cfg.seed,
+                                          holdoutRatings: held == nil ? nil : split.holdout?.count ?? 0)
             let parts = model.parts()
             let record = ModelRecord(algorithm: cfg.model.algorithm, hyperparameters: Self.json(cfg.training), metrics: Self.json(metrics),
                                      trainingLog: Self.json(jobs.job(id)?.epochs ?? []), sequence: snap.sequence,
@@ -62,7 +71,8 @@ extension Engine {
                                  algorithm: cfg.model.algorithm, sequence: snap.sequence)
             await writer.install(base, changesAtSnapshot: mark)
             logger.info("training finished", metadata: ["job": "\(id)", "model": "\(modelID)", "ratings": "\(snap.count)",
-                                                        "train_rmse": "\(rmse)", "seconds": "\(metrics.durationSeconds)"])
+                                                        "train_rmse": "\(rmse)",
+                                                        "holdout_rmse": "\(last?.holdoutRMSE.map { "\($0)" } ?? "none")", "seconds": "\(metrics.durationSeconds)"])
             return jobs.finish(id) { j in
                 j.state = .succeeded; j.progress = 1; j.stage = nil; j.modelID = modelID; j.metrics = metrics
             }
@@ -75,19 +85,6 @@ extension Engine {
                 j.error = cancelled ? nil : wire
             }
         }
-    }
-
-    /// Dense indices for a ratings snapshot.
-    static func matrix(_ snap: RatingsSnapshot) throws -> (IDMap, IDMap, RatingMatrix) {
-        var users = IDMap(), items = IDMap()
-        var u = [Int32](), i = [Int32]()
-        u.reserveCapacity(snap.count); i.reserveCapacity(snap.count)
-        for j in 0..<snap.count {
-            u.append(users.append(snap.users[j]))
-            i.append(items.append(snap.items[j]))
-        }
-        let m = try RatingMatrix(users: u, items: i, ratings: snap.values, userCount: users.count, itemCount: items.count)
-        return (users, items, m)
     }
 
     /// Starts a retrain when the policy says so (`auto`: after N changes or T minutes).

@@ -54,6 +54,7 @@ extension ServerConfig {
         if let v = s.retrain { c.retrain = v }
         if let v = s.retrainAfterChanges { c.retrainAfterChanges = v }
         if let v = s.retrainAfterMinutes { c.retrainAfterMinutes = v }
+        if let v = s.holdoutFraction { c.holdoutFraction = v }
         try c.validate()
         return c
     }
@@ -72,6 +73,9 @@ extension ServerConfig {
         guard seed >= 0 else { throw WireError(.invalidValue, "`seed` must be ≥ 0", field: "seed") }
         guard (0...256).contains(threads) else { throw WireError(.invalidValue, "`threads` must be in 0...256 (0 = all cores)", field: "threads") }
         guard retrainAfterChanges >= 0 else { throw WireError(.invalidValue, "`retrain_after_changes` must be ≥ 0", field: "retrain_after_changes") }
+        guard (0...0.5).contains(holdoutFraction) else {
+            throw WireError(.invalidValue, "`holdout_fraction` must be in 0...0.5", field: "holdout_fraction")
+        }
         guard retrainAfterMinutes >= 0, retrainAfterMinutes.isFinite else {
             throw WireError(.invalidValue, "`retrain_after_minutes` must be finite and ≥ 0", field: "retrain_after_minutes")
         }

@@ -72,6 +72,11 @@ extension EngineWriter {
     /// training snapshot are re-solved by fold-in against it (the replay).
     func install(_ newBase: ModelBase, changesAtSnapshot: Int) {
         base = newBase
+        // Rows marked before the snapshot are covered by the new model (its item rows are
+        // fresh now); the loops below re-mark what changed after it, which is also what a
+        // restart replays, so both serve the same rows.
+        dirtyUsers = []; dirtyItems = []
+        lastItemRefresh = Date()
         var userChanges: [Int64: UserEntry?] = [:]
         users.forEach { id, e in
             if e.lastSequence > newBase.sequence || newBase.users.index(of: id) == nil {
