@@ -18,7 +18,10 @@ public struct RequestDecoder: Sendable {
     public init(maxDepth: Int = WireProtocol.maxDepth) { self.maxDepth = maxDepth }
 
     /// Decodes `line`. Returns nil when it holds only whitespace: blank lines get no response.
-    public func decode<Bytes: ContiguousBytes>(_ line: Bytes) -> DecodedRequest? {
+    public func decode<Bytes: ContiguousBytes>(_ line: Bytes) -> DecodedRequest? { decode(line, hotPath: true) }
+
+    /// `hotPath: false` always takes the general decoder (tests compare the two).
+    func decode<Bytes: ContiguousBytes>(_ line: Bytes, hotPath: Bool) -> DecodedRequest? {
         line.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> DecodedRequest? in
             if Self.isBlank(raw) { return nil }
             if let e = LineScan.check(raw, maxDepth: maxDepth) { return DecodedRequest(id: .null, request: .failure(e)) }
@@ -26,9 +29,10 @@ public struct RequestDecoder: Sendable {
             do throws(WireError) { root = try JSONScanner.parse(raw, maxDepth: maxDepth) } catch {
                 return DecodedRequest(id: .null, request: .failure(error))
             }
-            guard case .object = root else {
+            guard case .object(let members) = root else {
                 return DecodedRequest(id: .null, request: .failure(WireError(.invalidRequest, "a request must be a JSON object")))
             }
+            if hotPath, let hot = Self.hotPath(members) { return hot }
             do {
                 let env = try Envelope(from: TreeDecoder(root))
                 return DecodedRequest(id: env.id, request: env.request)
@@ -53,7 +57,10 @@ public struct FoundationRequestDecoder: @unchecked Sendable {  // JSONDecoder is
 
     public init(maxDepth: Int = WireProtocol.maxDepth) { self.maxDepth = maxDepth }
 
-    public func decode<Bytes: ContiguousBytes>(_ line: Bytes) -> DecodedRequest? {
+    public func decode<Bytes: ContiguousBytes>(_ line: Bytes) -> DecodedRequest? { decode(line, hotPath: true) }
+
+    /// `hotPath: false` always takes the general decoder (tests compare the two).
+    func decode<Bytes: ContiguousBytes>(_ line: Bytes, hotPath: Bool) -> DecodedRequest? {
         line.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> DecodedRequest? in
             if RequestDecoder.isBlank(raw) { return nil }
             if let e = LineScan.check(raw, maxDepth: maxDepth) { return DecodedRequest(id: .null, request: .failure(e)) }

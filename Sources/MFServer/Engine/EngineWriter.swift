@@ -61,28 +61,45 @@ actor EngineWriter {
 
     // MARK: Applying changes (no I/O)
 
-    /// Records one rating in the lists; returns whether the user and item were new.
-    func apply(user: Int64, item: Int64, value: Float, sequence seq: Int64) -> (newUser: Bool, newItem: Bool) {
-        var ue = users[user] ?? UserEntry()
-        let newUser = users[user] == nil
-        let old = ue.ratings.set(item, value)
-        ue.lastSequence = seq
-        if let base {
-            // Keep `seen` current here, so a stale publish needs no rebuild (see markStale).
-            if old == nil, let i = base.items.index(of: item) { ue.seen.insertSorted(i) }
-            ue.staleFoldIn = true
+    /// Records one commit's ratings in the lists, request by request; returns each
+    /// request's new users and items. Entries are gathered first and written to the
+    /// sharded maps once per batch, so a batch copies each touched shard once.
+    func apply(_ requests: [[MFStore.Rating]], sequence seq: Int64) -> [(newUsers: Int, newItems: Int)] {
+        var u: [Int64: UserEntry] = [:], it: [Int64: ItemEntry] = [:]
+        var out: [(newUsers: Int, newItems: Int)] = []
+        out.reserveCapacity(requests.count)
+        for r in requests {
+            var newUsers = Set<Int64>(), newItems = Set<Int64>()
+            for x in r {
+                if u[x.user] == nil {
+                    if let e = users[x.user] { u[x.user] = e } else { u[x.user] = UserEntry(); newUsers.insert(x.user) }
+                }
+                let old = u[x.user]!.ratings.set(x.item, x.value)  // in place: one copy of shared arrays per batch
+                u[x.user]!.lastSequence = seq
+                if let base {
+                    // Keep `seen` current here, so a stale publish needs no rebuild (see markStale).
+                    if old == nil, let i = base.items.index(of: x.item) { u[x.user]!.seen.insertSorted(i) }
+                    u[x.user]!.staleFoldIn = true
+                }
+                if it[x.item] == nil {
+                    if let e = items[x.item] { it[x.item] = e } else { it[x.item] = ItemEntry(); newItems.insert(x.item) }
+                }
+                if let old { it[x.item]!.ratingSum += Double(x.value - old) } else {
+                    it[x.item]!.ratingCount += 1; it[x.item]!.ratingSum += Double(x.value); ratingCount += 1
+                }
+                it[x.item]!.lastSequence = seq
+                itemRatings[x.item, default: RatingList()].set(x.user, x.value)
+                pendingChanges += 1
+            }
+            out.append((newUsers.count, newItems.count))
         }
-        users[user] = ue
-        let newItem = items[item] == nil
-        var entry = items[item] ?? ItemEntry()
-        if let old { entry.ratingSum += Double(value - old) } else {
-            entry.ratingCount += 1; entry.ratingSum += Double(value); ratingCount += 1
-        }
-        entry.lastSequence = seq
-        items[item] = entry
-        itemRatings[item, default: RatingList()].set(user, value)
-        noteChange(seq, users: [user], items: [item])
-        return (newUser, newItem)
+        users.update(u.mapValues { Optional($0) })
+        items.update(it.mapValues { Optional($0) })
+        sequence = max(sequence, seq)
+        if firstPendingAt == nil, !u.isEmpty { firstPendingAt = Date() }
+        dirtyUsers.formUnion(u.keys)
+        dirtyItems.formUnion(it.keys)
+        return out
     }
 
     /// Removes one rating from the lists; false when it was not there.

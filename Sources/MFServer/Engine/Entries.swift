@@ -59,9 +59,32 @@ extension [Int32] {
 
 /// What readers know about an item.
 struct ItemEntry: Sendable {
-    var title: String?
-    var genres: [String] = []
-    var attributes: [String: MFProtocol.AttributeValue] = [:]
+    /// The catalogue fields, immutable in one shared box: every rating write copies
+    /// its item's map shard (≈ items/256 entries), and a box costs one retain per
+    /// copied entry where the three fields cost several.
+    private final class Catalogue: Sendable {
+        static let empty = Catalogue(title: nil, genres: [], attributes: [:])
+        let title: String?
+        let genres: [String]
+        let attributes: [String: MFProtocol.AttributeValue]
+        init(title: String?, genres: [String], attributes: [String: MFProtocol.AttributeValue]) {
+            self.title = title; self.genres = genres; self.attributes = attributes
+        }
+    }
+    private var catalogue = Catalogue.empty
+
+    var title: String? {
+        get { catalogue.title }
+        set { catalogue = Catalogue(title: newValue, genres: genres, attributes: attributes) }
+    }
+    var genres: [String] {
+        get { catalogue.genres }
+        set { catalogue = Catalogue(title: title, genres: newValue, attributes: attributes) }
+    }
+    var attributes: [String: MFProtocol.AttributeValue] {
+        get { catalogue.attributes }
+        set { catalogue = Catalogue(title: title, genres: genres, attributes: newValue) }
+    }
     var ratingCount = 0
     var ratingSum: Double = 0
     var lastSequence: Int64 = 0

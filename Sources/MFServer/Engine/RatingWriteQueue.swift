@@ -77,14 +77,8 @@ extension EngineWriter {
             }
             return out
         }
-        let out = requests.map { r -> Result<AddRatingsResult, any Error> in
-            var newUsers: Set<Int64> = [], newItems: Set<Int64> = []
-            for x in r {
-                let n = apply(user: x.user, item: x.item, value: x.value, sequence: seq)
-                if n.newUser { newUsers.insert(x.user) }
-                if n.newItem { newItems.insert(x.item) }
-            }
-            return .success(AddRatingsResult(count: r.count, seq: seq, newUsers: newUsers.count, newItems: newItems.count))
+        let out = zip(requests, apply(requests, sequence: seq)).map { r, n -> Result<AddRatingsResult, any Error> in
+            .success(AddRatingsResult(count: r.count, seq: seq, newUsers: n.newUsers, newItems: n.newItems))
         }
         // This call already carries a whole batch: publish now rather than via a scheduled flush task.
         flush(lazyUsers: !fullRefoldRequested)
