@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `mfbench serve` against a fresh mfd holding ml-latest-small-2016 (imported, trained):
-# recommend and durable add_rating, 16 connections at depth 1 and pipelined, plus 1 connection.
+# recommend and durable add_rating, 16 connections at depth 1 and pipelined, plus 1 connection,
+# and 16 connections open-loop at a fixed offered rate (RECOMMEND_RATE, ADD_RATE).
 # Figures: docs/benchmarks.md ("mfd over the socket").
 #   scripts/bench-serve.sh [SECONDS]      (default 5 s per phase)
 # Scratch files go to ${BENCH_DIR:-/tmp/mfd-serve-bench}; MovieLens files are read from ../shared.
@@ -43,7 +44,9 @@ for op, s in json.load(sys.stdin).items():
 run --connections 1 --phase recommend
 run --connections 16 --phase recommend
 run --connections 16 --depth 8 --phase recommend
+run --connections 16 --rate "${RECOMMEND_RATE:-30000}" --phase recommend
 run --connections 16 --phase add_rating
 run --connections 16 --depth 8 --phase add_rating
+run --connections 16 --rate "${ADD_RATE:-20000}" --phase add_rating
 kill -TERM $MFD; wait $MFD; trap - EXIT
 echo "mfd exit $? (load average now: $(cut -d' ' -f1-3 /proc/loadavg))" >&2

@@ -11,15 +11,18 @@ struct ServeCommand: ParsableCommand {
         Each connection runs on its own thread and keeps --depth requests in flight. \
         Phase 1 sends recommend for random users 1...--users; phase 2 sends add_rating \
         (each acknowledged only after its commit) for random users and items taken \
-        from the catalogue. Latency is from writing a request to reading its reply.
+        from the catalogue. Latency is from writing a request to reading its reply. \
+        With --rate the load is open-loop instead (see ServeCommand+OpenLoop).
         """)
 
     @Option(help: "mfd's socket.")
     var socket: String
     @Option(help: "Client connections.")
     var connections = 16
-    @Option(help: "Requests in flight per connection.")
+    @Option(help: "Requests in flight per connection (closed loop).")
     var depth = 1
+    @Option(help: "Open loop: send this many requests per second in total, round-robin over the connections, whatever the replies do; latency counts from each request's scheduled time. 0 = closed loop.")
+    var rate = 0.0
     @Option(help: "Seconds per phase.")
     var seconds = 5.0
     @Option(help: "Users are drawn from 1...users.")
@@ -52,7 +55,8 @@ struct ServeCommand: ParsableCommand {
         } else {
             for (op, s) in report.sorted(by: { $0.key < $1.key }) {
                 print("\(op): \(s.requests) requests, \(Int(s.per_second)) req/s, p50 \(Int(s.p50_us)) µs, p99 \(Int(s.p99_us)) µs, "
-                    + "client CPU \(Int(s.client_cpu_us)) µs/request (\(connections) connections, depth \(depth))")
+                    + "client CPU \(Int(s.client_cpu_us)) µs/request (\(connections) connections, "
+                    + (rate > 0 ? "open loop at \(Int(rate))/s)" : "depth \(depth))"))
             }
         }
     }
@@ -68,6 +72,7 @@ struct ServeCommand: ParsableCommand {
 
     /// Runs `connections` threads for `seconds`; latencies in µs.
     func load(_ request: @escaping @Sendable (inout SystemRandomNumberGenerator) -> String) throws -> Stat {
+        if rate > 0 { return try openLoad(rate: rate, request) }
         let latencies = Mutex<[Double]>([])
         let failure = Mutex<String?>(nil)
         let group = DispatchGroup()
@@ -105,7 +110,12 @@ struct ServeCommand: ParsableCommand {
         if let f = failure.withLock({ $0 }) { throw ValidationError("load failed: \(f)") }
         let elapsed = (clock.now - start).components
         let secs = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-        let all = latencies.withLock { $0 }.sorted()
+        return try stat(latencies.withLock { $0 }, seconds: secs, cpu0: cpu0)
+    }
+
+    /// Count, rate, p50/p99 and the client's CPU per request of one phase.
+    func stat(_ latencies: [Double], seconds secs: Double, cpu0: Double) throws -> Stat {
+        let all = latencies.sorted()
         guard !all.isEmpty else { throw ValidationError("no replies") }
         func pct(_ p: Double) -> Double { all[min(all.count - 1, Int(Double(all.count) * p))] }
         return Stat(requests: all.count, per_second: Double(all.count) / secs, p50_us: pct(0.5), p99_us: pct(0.99),

@@ -22,6 +22,9 @@ final class ServeConnection: @unchecked Sendable {  // each is used by one threa
 
     func send(_ bytes: [UInt8]) throws { try UnixSocket.send(fd, bytes) }
 
+    /// Ends reading: a thread blocked in `readLine` gets "connection closed".
+    func shutdownRead() { _ = Glibc.shutdown(fd, CInt(SHUT_RD)) }
+
     /// The next response line's bytes (without the newline).
     func readLine() throws -> ArraySlice<UInt8> {
         while true {
