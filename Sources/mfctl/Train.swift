@@ -14,11 +14,17 @@ struct Train: AsyncParsableCommand {
         }
         // Poll train_status so progress shows and no single request outlives --timeout.
         let bar = Progress(label: "train")
-        let job = try await global.withClient { client throws(MFClientError) -> JobInfo in
-            try await client.waitForJob(try await client.send(TrainRequest())) { bar.update(Int64($0 * 1000), 1000) }
+        let reply = try await global.withClient { client throws(MFClientError) in
+            try await client.waitForJob(try await client.sendKeepingJSON(TrainRequest())) { bar.update(Int64($0 * 1000), 1000) }
         }
         bar.finish()
-        if global.json { return print(String(decoding: try StreamingJSONEncoder().encode(job), as: UTF8.self)) }
+        let job = reply.value
+        // --json prints the last train_status answer unchanged; a failed job still exits 1.
+        if global.json {
+            printJSON(reply.json)
+            if job.state != .succeeded { throw CtlExit(code: MFProtocol.ExitCode.daemonError) }
+            return
+        }
         print("job \(job.job) \(job.state.rawValue)" + (job.metrics.map {
             String(format: ": train RMSE %.4f", $0.trainRMSE) + ($0.holdoutRMSE.map { String(format: ", holdout RMSE %.4f", $0) } ?? "")
                 + String(format: ", %.1f s", $0.durationSeconds)
