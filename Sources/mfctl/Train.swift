@@ -6,7 +6,7 @@ import MFProtocol
 struct Train: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Start a background retrain.")
     @OptionGroup var global: GlobalOptions
-    @Flag(help: "Wait for the training to finish, showing progress.") var wait = false
+    @Flag(help: "Wait for the training to finish, showing progress (a job already running is waited for instead).") var wait = false
 
     func run() async throws {
         guard wait else {
@@ -15,7 +15,13 @@ struct Train: AsyncParsableCommand {
         // Poll train_status so progress shows and no single request outlives --timeout.
         let bar = Progress(label: "train")
         let reply = try await global.withClient { client throws(MFClientError) in
-            try await client.waitForJob(try await client.sendKeepingJSON(TrainRequest())) { bar.update(Int64($0 * 1000), 1000) }
+            let started: RawResult<JobInfo>
+            do throws(MFClientError) { started = try await client.sendKeepingJSON(TrainRequest()) } catch .daemon(let e) where e.code == .trainingInProgress {
+                // A retrain is already running (e.g. the automatic one after an import): wait for that one instead.
+                started = try await client.sendKeepingJSON(TrainStatusRequest(job: nil))
+                FileHandle.standardError.write(Data("mfctl: \(started.kind.rawValue) job \(started.job) is already running; waiting for it\n".utf8))
+            }
+            return try await client.waitForJob(started) { bar.update(Int64($0 * 1000), 1000) }
         }
         bar.finish()
         let job = reply.value

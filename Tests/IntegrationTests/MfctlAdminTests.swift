@@ -42,7 +42,15 @@ struct MfctlAdminTests {
 
         // Last, since a running job makes the next train/tune answer training_in_progress.
         let started = try env.run("train", "--json")
-        #expect(started.status == 0 && started.json["job"] is Int, "\(started)")
+        let startedJob = try #require(started.json["job"] as? Int, "\(started)")
+        // `train --wait` meanwhile waits for the running job instead of failing with training_in_progress
+        // (unless that job already ended: then it starts its own).
+        let waited = try env.run("train", "--wait")
+        #expect(waited.status == 0 && waited.out.contains(" succeeded: train RMSE"), "\(waited)")
+        if waited.err.contains("already running") {
+            #expect(waited.err.hasPrefix("mfctl: train job \(startedJob) is already running; waiting for it\n"), "\(waited)")
+            #expect(waited.out.hasPrefix("job \(startedJob) succeeded"), "\(waited)")
+        }
     }
 
     /// Items (ml1m, named with --format) and users (CSV, sniffed) through mfctl, from files the test writes.
