@@ -9,7 +9,7 @@ extension MFClient {
     /// Reads `importChunkBytes` at a time (a 2 GB file is never in memory); on any error the
     /// session is aborted. `progress(sent, total)` is called after each chunk.
     public func importFile(_ path: String, kind: ImportKind, format: ImportFormat = .auto, skipBad: Bool = false,
-                           progress: @Sendable (Int64, Int64) -> Void = { _, _ in }) async throws(MFClientError) -> ImportCommitResult {
+                           progress: @Sendable (Int64, Int64) -> Void = { _, _ in }) async throws(MFClientError) -> RawResult<ImportCommitResult> {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw .localFile(path: path, reason: String(cString: strerror(errno)))
         }
@@ -47,24 +47,26 @@ extension MFClient {
                 progress(offset, total ?? offset)
                 if eof { break }
             }
-            return try await send(ImportCommitRequest(token: begin.import))
+            return try await sendKeepingJSON(ImportCommitRequest(token: begin.import))
         } catch {
             if case .daemon = error { _ = try? await send(ImportAbortRequest(token: begin.import)) }
             throw error
         }
     }
 
-    /// Pages through an export, handing the header and each page's rows to `body`; returns the header.
+    /// Pages through an export, handing the header and each page's rows to `body`; returns the
+    /// header (the `export_begin` result).
     public func export(_ what: ExportKind, pageRows: Int = 10_000,
-                       _ body: (ExportBeginResult, [[JSONScalar]]) throws(MFClientError) -> Void) async throws(MFClientError) -> ExportBeginResult {
-        let begin = try await send(ExportBeginRequest(what: what))
+                       _ body: (ExportBeginResult, [[JSONScalar]]) throws(MFClientError) -> Void) async throws(MFClientError) -> RawResult<ExportBeginResult> {
+        let reply = try await sendKeepingJSON(ExportBeginRequest(what: what))
+        let begin = reply.value
         while true {
             let page = try await send(ExportNextRequest(export: begin.export, maxRows: pageRows))
             do throws(MFClientError) { try body(begin, page.rows) } catch {
                 _ = try? await send(ExportEndRequest(token: begin.export))
                 throw error
             }
-            if page.done { return begin }
+            if page.done { return reply }
         }
     }
 }

@@ -8,7 +8,7 @@ extension MFClient {
     /// Rows are read and streamed in batches of `batch` (never the whole file in memory); the session is aborted on any error.
     /// Daemon errors naming a row (`users[i]`) are reported as `file:line`.
     public func importModel(dir: String, batch: Int = 1000,
-                            progress: (Int, Int) -> Void = { _, _ in }) async throws(MFClientError) -> ImportModelResult {
+                            progress: (Int, Int) -> Void = { _, _ in }) async throws(MFClientError) -> RawResult<ImportModelResult> {
         let files = try ModelFiles.read(dir)
         let manifest = files.wire
         let paths = files.paths(in: dir)
@@ -51,7 +51,7 @@ extension MFClient {
                 }
                 try await flush()
             }
-            return try await send(ImportModelCommitRequest(token: begin.import))
+            return try await sendKeepingJSON(ImportModelCommitRequest(token: begin.import))
         } catch {
             _ = try? await send(ImportAbortRequest(token: begin.import))
             throw error

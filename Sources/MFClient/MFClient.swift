@@ -53,8 +53,17 @@ public final class MFClient: Sendable {
 
     /// Sends one operation and returns its typed result.
     public func send<O: WireOperation>(_ operation: O) async throws(MFClientError) -> O.Result {
+        try await sendKeepingJSON(operation).value
+    }
+
+    /// Sends one operation and returns its typed result with the result's exact JSON bytes.
+    public func sendKeepingJSON<O: WireOperation>(_ operation: O) async throws(MFClientError) -> RawResult<O.Result> {
         let line = try await sendRaw(operation)
-        do { return try line.result(O.Result.self) } catch { throw .daemon(error) }
+        switch line.outcome {
+        case .failure(let e): throw .daemon(e)
+        case .success(let bytes):
+            do { return RawResult(value: try line.result(O.Result.self), json: bytes) } catch { throw .daemon(error) }
+        }
     }
 
     /// Sends one operation and returns the parsed response line (the result's exact bytes for `--json`).

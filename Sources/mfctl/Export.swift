@@ -7,7 +7,10 @@ struct Export: AsyncParsableCommand {
     enum What: String, ExpressibleByArgument, CaseIterable { case ratings, factors }
     enum Format: String, ExpressibleByArgument, CaseIterable { case csv, npy }
 
-    static let configuration = CommandConfiguration(abstract: "Write ratings or factors into DIR (streamed; mfctl writes the files).")
+    static let configuration = CommandConfiguration(
+        abstract: "Write ratings or factors into DIR (streamed; mfctl writes the files).",
+        discussion: "With --json, prints the daemon's export_begin result of each exported table unchanged, one JSON object per line "
+            + "(ratings: one line; factors: user_factors, then item_factors).")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "ratings or factors.") var what: What
     @Argument(help: "Directory to write into (created if missing).", completion: .directory) var dir: String
@@ -28,12 +31,12 @@ struct Export: AsyncParsableCommand {
             let name = format == .npy ? kind.rawValue : kind == .userFactors ? "users" : "items"
             let base = (dir as NSString).appendingPathComponent(name)
             let sink: any ExportSink = format == .csv ? try CSVSink(path: base + ".csv") : try NPYSink(base: base)
-            let header = try await global.withClient { client throws(MFClientError) in
+            let reply = try await global.withClient { client throws(MFClientError) in
                 try await client.export(kind) { header, rows throws(MFClientError) in try sink.rows(rows, header: header) }
             }
-            try sink.finish(header: header)
-            headers[kind] = header
-            if !global.json { print("wrote \(header.rows) rows of \(kind.rawValue) to \(sink.description)") }
+            try sink.finish(header: reply.value)
+            headers[kind] = reply.value
+            if global.json { printJSON(reply.json) } else { print("wrote \(reply.rows) rows of \(kind.rawValue) to \(sink.description)") }
         }
         // A manifest in the interchange format (docs/scale-out.md): the CSVs import back with `mfctl import-model DIR`.
         if let u = headers[.userFactors], let i = headers[.itemFactors] {
@@ -49,12 +52,12 @@ struct Export: AsyncParsableCommand {
     /// plus `DIR/_mfd_export.json` with the store sequence the export reflects.
     func exportRatings() async throws {
         let sink = PartSink(dir: dir, rowsPerPart: rowsPerPart)
-        let header = try await global.withClient { client throws(MFClientError) in
+        let reply = try await global.withClient { client throws(MFClientError) in
             try await client.export(.ratings) { _, rows throws(MFClientError) in try sink.rows(rows) }
         }
         try sink.finish()
-        try writeJSON(ExportInfo(rows: sink.total, sequence: header.sequence), ExportInfo.fileName)
-        if !global.json { print("wrote \(sink.total) ratings to \(sink.parts) part files in \(dir)") }
+        try writeJSON(ExportInfo(rows: sink.total, sequence: reply.sequence), ExportInfo.fileName)
+        if global.json { printJSON(reply.json) } else { print("wrote \(sink.total) ratings to \(sink.parts) part files in \(dir)") }
     }
 
     func writeJSON<T: Encodable>(_ value: T, _ name: String) throws {

@@ -41,10 +41,7 @@ struct GlobalOptions: ParsableArguments {
             FileHandle.standardError.write(Data("mfctl: \(MFClientError.daemon(e).description)\n".utf8))
             throw CtlExit(code: e.code.exitCode)
         case .success(let bytes):
-            if json {
-                FileHandle.standardOutput.write(Data(bytes + [10]))
-                return
-            }
+            if json { return printJSON(bytes) }
             do {
                 let text = human(try line.result(O.Result.self))
                 if !text.isEmpty { print(text) }
@@ -54,6 +51,11 @@ struct GlobalOptions: ParsableArguments {
             }
         }
     }
+}
+
+/// Writes a daemon result's JSON bytes unchanged, as one line (`--json`).
+func printJSON(_ bytes: [UInt8]) {
+    FileHandle.standardOutput.write(Data(bytes + [10]))
 }
 
 /// Runs a local argument check, turning its `UsageError` into ArgumentParser's usage error (exit 2).

@@ -24,10 +24,7 @@ struct Import: AsyncParsableCommand {
             try await client.importFile(file, kind: kind, format: format, skipBad: skipBad) { bar.update($0, $1) }
         }
         bar.finish()
-        if global.json {
-            print(String(decoding: try StreamingJSONEncoder().encode(r), as: UTF8.self))
-            return
-        }
+        if global.json { return printJSON(r.json) }
         print("imported \(r.imported) \(r.kind.rawValue) from \(r.lines) lines (\(r.format.rawValue)), skipped \(r.skipped), "
               + String(format: "%.2f s", r.durationSeconds))
         for issue in r.issues { print("  line \(issue.line): \(issue.code.rawValue): \(issue.message)") }

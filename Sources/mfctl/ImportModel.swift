@@ -23,7 +23,7 @@ struct ImportModel: AsyncParsableCommand {
             try await client.importModel(dir: dir) { bar.update(Int64($0), Int64($1)) }
         }
         bar.finish()
-        if global.json { return print(String(decoding: try StreamingJSONEncoder().encode(r), as: UTF8.self)) }
+        if global.json { return printJSON(r.json) }
         print("model \(r.modelID): \(r.users) users, \(r.items) items, k=\(r.factors); replayed \(r.replayed) newer ratings")
     }
 }

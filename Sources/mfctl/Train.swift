@@ -6,7 +6,7 @@ import MFProtocol
 struct Train: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Start a background retrain.")
     @OptionGroup var global: GlobalOptions
-    @Flag(help: "Wait for the training to finish, showing progress.") var wait = false
+    @Flag(help: "Wait for the training to finish, showing progress (a job already running is waited for instead).") var wait = false
 
     func run() async throws {
         guard wait else {
@@ -14,11 +14,23 @@ struct Train: AsyncParsableCommand {
         }
         // Poll train_status so progress shows and no single request outlives --timeout.
         let bar = Progress(label: "train")
-        let job = try await global.withClient { client throws(MFClientError) -> JobInfo in
-            try await client.waitForJob(try await client.send(TrainRequest())) { bar.update(Int64($0 * 1000), 1000) }
+        let reply = try await global.withClient { client throws(MFClientError) in
+            let started: RawResult<JobInfo>
+            do throws(MFClientError) { started = try await client.sendKeepingJSON(TrainRequest()) } catch .daemon(let e) where e.code == .trainingInProgress {
+                // A retrain is already running (e.g. the automatic one after an import): wait for that one instead.
+                started = try await client.sendKeepingJSON(TrainStatusRequest(job: nil))
+                FileHandle.standardError.write(Data("mfctl: \(started.kind.rawValue) job \(started.job) is already running; waiting for it\n".utf8))
+            }
+            return try await client.waitForJob(started) { bar.update(Int64($0 * 1000), 1000) }
         }
         bar.finish()
-        if global.json { return print(String(decoding: try StreamingJSONEncoder().encode(job), as: UTF8.self)) }
+        let job = reply.value
+        // --json prints the last train_status answer unchanged; a failed job still exits 1.
+        if global.json {
+            printJSON(reply.json)
+            if job.state != .succeeded { throw CtlExit(code: MFProtocol.ExitCode.daemonError) }
+            return
+        }
         print("job \(job.job) \(job.state.rawValue)" + (job.metrics.map {
             String(format: ": train RMSE %.4f", $0.trainRMSE) + ($0.holdoutRMSE.map { String(format: ", holdout RMSE %.4f", $0) } ?? "")
                 + String(format: ", %.1f s", $0.durationSeconds)

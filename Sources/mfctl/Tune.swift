@@ -18,11 +18,16 @@ struct Tune: AsyncParsableCommand {
         let op = TuneRequest(factors: factors.isEmpty ? nil : factors, lambda: lambda.isEmpty ? nil : lambda,
                              iterations: iterations.isEmpty ? nil : iterations, trials: trials, seed: seed, apply: apply)
         let bar = Progress(label: "tune")
-        let job = try await global.withClient { client throws(MFClientError) -> JobInfo in
-            try await client.waitForJob(try await client.send(op)) { bar.update(Int64($0 * 1000), 1000) }
+        let reply = try await global.withClient { client throws(MFClientError) in
+            try await client.waitForJob(try await client.sendKeepingJSON(op)) { bar.update(Int64($0 * 1000), 1000) }
         }
         bar.finish()
-        if global.json { return print(String(decoding: try StreamingJSONEncoder().encode(job), as: UTF8.self)) }
+        let job = reply.value
+        if global.json {
+            printJSON(reply.json)
+            if job.state != .succeeded { throw CtlExit(code: MFProtocol.ExitCode.daemonError) }
+            return
+        }
         guard job.state == .succeeded, let report = job.tune else {
             FileHandle.standardError.write(Data("mfctl: tune job \(job.job) \(job.state.rawValue)\(job.error.map { ": \($0.message)" } ?? "")\n".utf8))
             throw CtlExit(code: MFProtocol.ExitCode.daemonError)

@@ -17,6 +17,12 @@ struct MfctlDemoTests {
         func run(_ args: String...) throws -> MfctlRun { try mfctl(args, socket: dir.socket, dir: dir.path) }
         func run(_ args: [String]) throws -> MfctlRun { try mfctl(args, socket: dir.socket, dir: dir.path) }
         func stop() { _ = mfd.stop(); dir.remove() }
+        /// Writes a fixture file in the test's directory; returns its path.
+        func file(_ name: String, _ text: String) throws -> String {
+            let path = dir.path + "/" + name
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
     }
 
     @Test func readCommands() throws {
@@ -40,6 +46,15 @@ struct MfctlDemoTests {
         // --exclude really reaches the daemon.
         let excluded = try env.run("recommend", "42", "-n", "5", "--exclude", "\(top)", "--json")
         #expect(!((excluded.json["items"] as? [[String: Any]])?.contains { $0["item"] as? Int == top } ?? true))
+        // --include limits the candidates; a rated item among them only comes back with --with-seen.
+        let rated = try #require((try env.run("user", "42", "--json").json["top_rated"] as? [[String: Any]])?.first?["item"] as? Int)
+        let only = try env.run("recommend", "42", "--include", "\(rated)", "\(top)", "--json")
+        #expect((only.json["items"] as? [[String: Any]])?.compactMap { $0["item"] as? Int } == [top], "\(only)")
+        let seen = try env.run("recommend", "42", "--include", "\(rated)", "\(top)", "--with-seen", "--json")
+        #expect(Set((seen.json["items"] as? [[String: Any]])?.compactMap { $0["item"] as? Int } ?? []) == [top, rated], "\(seen)")
+        let seenTable = try env.run("recommend", "42", "--include", "\(rated)", "\(top)", "--with-seen")
+        #expect(seenTable.status == 0 && seenTable.lines.count == 4, "\(seenTable)")
+        #expect(seenTable.lines.dropFirst(2).contains { $0.split(separator: " ").dropFirst().first == "\(rated)" }, "\(seenTable)")
 
         let predict = try env.run("predict", "42", "\(top)")
         #expect(predict.status == 0 && predict.out.contains("(model)"), "\(predict)")
@@ -49,6 +64,11 @@ struct MfctlDemoTests {
         #expect((try env.run("similar", "\(top)", "--json").json["items"] as? [Any])?.count == 10)
         let users = try env.run("similar-users", "42", "-n", "3")
         #expect(users.status == 0 && users.lines.count == 4, "\(users)")
+        let usersJSON = try env.run("similar-users", "42", "-n", "3", "--json")
+        let neighbours = try #require(usersJSON.json["users"] as? [[String: Any]], "\(usersJSON)")
+        #expect(usersJSON.json["user"] as? Int == 42 && neighbours.count == 3 && neighbours.allSatisfy { $0["score"] is Double })
+        // The human table shows the same neighbours in the same order.
+        for (line, n) in zip(users.lines.dropFirst(), neighbours) { #expect(line.contains("\(n["user"] as? Int ?? -1)"), "\(users)") }
         let user = try env.run("user", "42")
         #expect(user.status == 0 && user.out.contains("user 42"), "\(user)")
         #expect(try env.run("user", "42", "--json").json["ratings"] as? Int ?? 0 > 10)
@@ -59,7 +79,9 @@ struct MfctlDemoTests {
         #expect(status.status == 0 && status.out.contains("ratings ") && status.out.contains("model "), "\(status)")
         #expect(try env.run("status", "--json").json["users"] as? Int ?? 0 > 0)
         let metrics = try env.run("metrics")
-        if !engineGap(metrics) { #expect(metrics.status == 0 && metrics.out.contains("# TYPE"), "\(metrics)") }
+        #expect(metrics.status == 0 && metrics.out.contains("# TYPE mfd_request") && metrics.out.contains("op=\"recommend\""), "\(metrics)")
+        let metricsJSON = try env.run("metrics", "--json")
+        #expect(metricsJSON.status == 0 && (metricsJSON.json["text"] as? String)?.contains("# TYPE") == true, "\(metricsJSON)")
 
         // Exit 1: the daemon answers with an error, its code on stderr.
         let unknown = try env.run("item", "987654321")
@@ -80,20 +102,34 @@ struct MfctlDemoTests {
         #expect(outOfScale.status == 1 && outOfScale.err.contains("invalid_rating"), "\(outOfScale)")
 
         let deleted = try env.run("delete-rating", "42", "1")
-        #expect(deleted.status == 0, "\(deleted)")
+        #expect(deleted.status == 0 && deleted.out.hasPrefix("deleted (seq ") && deleted.lines.count == 1, "\(deleted)")
+        let seq = try #require(Int(deleted.out.dropFirst("deleted (seq ".count).prefix { $0.isNumber }), "\(deleted)")
+        let again = try env.run("delete-rating", "42", "1")
+        #expect(again.status == 1 && again.err.hasPrefix("mfctl: not_found: ") && again.out.isEmpty, "\(again)")
+        #expect(try env.run("add-rating", "42", "1", "4", "--json").json["seq"] as? Int == seq + 1)
+        let deletedJSON = try env.run("delete-rating", "42", "1", "--json")
+        #expect(deletedJSON.status == 0 && deletedJSON.json["seq"] as? Int == seq + 2, "\(deletedJSON)")
         let folded = try env.run("fold-in", "900001", "1:5", "2:4.5", "3:1", "-n", "3")
         #expect(folded.status == 0 && folded.out.hasPrefix("folded in 3 ratings (stored)") && folded.lines.count == 5, "\(folded)")
         #expect(try env.run("fold-in", "900002", "1:5", "--no-persist", "--json").json["persisted"] as? Bool == false)
         let newUser = try env.run("add-user", "900003", "--attr", "age=31", "--attr", "job=writer")
         #expect(newUser.status == 0 && newUser.out == "created user 900003\n", "\(newUser)")
+        let userJSON = try env.run("add-user", "900004", "--attr", "age=40", "--json")
+        #expect(userJSON.status == 0 && userJSON.json["user"] as? Int == 900004 && userJSON.json["created"] as? Bool == true, "\(userJSON)")
+        #expect(try env.run("add-user", "900004", "--json").json["created"] as? Bool == false)
         let attrs = try env.run("user", "900003", "--json").json["attributes"] as? [String: Any]
         #expect(attrs?["age"] as? Int == 31 && attrs?["job"] as? String == "writer", "\(String(describing: attrs))")
         let newItem = try env.run("add-item", "990001", "--title", "A Brand New Film (2026)", "--genres", "Drama|Sci-Fi")
         #expect(newItem.status == 0 && newItem.out == "created item 990001\n", "\(newItem)")
+        let itemJSON = try env.run("add-item", "990002", "--title", "Another (2026)", "--json")
+        #expect(itemJSON.status == 0 && itemJSON.json["item"] as? Int == 990002 && itemJSON.json["created"] as? Bool == true, "\(itemJSON)")
+        #expect(try env.run("add-item", "990002", "--title", "Renamed (2026)").out == "updated item 990002\n")
         let shown = try env.run("item", "990001")
         #expect(shown.out.contains("A Brand New Film (2026)") && shown.out.contains("genres: Drama|Sci-Fi"), "\(shown)")
         let gone = try env.run("delete-user", "900001")
         #expect(gone.status == 0 && gone.out.hasPrefix("deleted user 900001 and 3 ratings"), "\(gone)")
+        let goneJSON = try env.run("delete-user", "900003", "--json")
+        #expect(goneJSON.status == 0 && goneJSON.json["ratings_deleted"] as? Int == 0 && goneJSON.json["seq"] is Int, "\(goneJSON)")
     }
 
     /// Rejected locally with exit 2 — against a socket that does not exist, so exit 3

@@ -92,8 +92,11 @@ final class FakeServer: @unchecked Sendable {
                 return enc.success(id: d.id, ImportChunkResult(bytes: Int64(total), lines: 0))
             case .importCommit:
                 let lines = importedBytes.filter { $0 == 10 }.count
-                return enc.success(id: d.id, ImportCommitResult(kind: .ratings, format: .csv, lines: Int64(lines),
-                                                                imported: Int64(lines), skipped: 0, issues: [], durationSeconds: 0))
+                var reply = enc.success(id: d.id, ImportCommitResult(kind: .ratings, format: .csv, lines: Int64(lines),
+                                                                     imported: Int64(lines), skipped: 0, issues: [], durationSeconds: 0))
+                // A field this client does not know, as a newer daemon might send: before the result's closing brace.
+                reply.insert(contentsOf: #","future_field":[1,2]"#.utf8, at: reply.count - 3)
+                return reply
             case .importModelBegin: return enc.success(id: d.id, ImportBeginResult(import: "mod-1", maxChunkBytes: 4096))
             case .importModelRows(let q):
                 let (u, i) = lock.withLock { () -> (Int, Int) in

@@ -84,6 +84,9 @@ import Testing
         let result = try await client.importFile(file, kind: .ratings) { sent, total in calls.add(sent, total) }
         #expect(server.importedBytes == bytes)
         #expect(result.lines == 30_002)
+        // The result's bytes come back unchanged, with the field ImportCommitResult does not decode.
+        let json = String(decoding: result.json, as: UTF8.self)
+        #expect(json.hasPrefix(#"{"kind":"ratings""#) && json.hasSuffix(#","future_field":[1,2]}"#), "\(json)")
         #expect(calls.count > 4)
         let last = try #require(calls.last)
         #expect(last.0 == Int64(bytes.count) && last.1 == Int64(bytes.count))

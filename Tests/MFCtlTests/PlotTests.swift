@@ -98,3 +98,103 @@ struct PlotTests {
         #expect(SVG.escape("a<b>&\"\u{1}") == "a&lt;b&gt;&amp;&quot;")
     }
 }
+
+/// `plot items` labels: the labelled points at their real positions, no two titles on top of each other.
+struct ItemMapLabelTests {
+    /// Like the demo catalogue: a bulk of 3000 items around the origin and the 25 most-rated
+    /// (under 1%, so beyond the 99th percentile) far out along one direction, close together, with long titles.
+    static func demoLike() -> ItemMapPlot {
+        var seed: UInt64 = 7
+        func noise() -> Float {  // deterministic, in [-1, 1)
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Float(seed >> 40) / Float(1 << 23) - 1
+        }
+        var rows: [Float] = [], items: [ItemMapPlot.Item] = []
+        for i in 0..<3025 {
+            let popular = i >= 3000
+            rows += popular ? [8 + 0.6 * noise(), 0.5 * noise(), 0.5 * noise(), 0.3 * noise()] : [noise(), noise(), 0.7 * noise(), 0.5 * noise()]
+            items.append(ItemMapPlot.Item(id: Int64(i + 1), title: popular ? "A Rather Long Title Number \(i) (1999)" : "Item \(i)",
+                                          genres: [["Drama", "Comedy", "Action"][i % 3]], ratings: popular ? 1000 + i : i % 50))
+        }
+        return ItemMapPlot(items: items, projection: PCA.project(rows, count: 3025, k: 4), factors: 4, labels: 25)
+    }
+
+    /// The root's child elements named `name` (by local name: the document has a default namespace).
+    static func elements(_ root: XMLElement, _ name: String) -> [XMLElement] {
+        (root.children ?? []).compactMap { $0 as? XMLElement }.filter { $0.localName == name }
+    }
+
+    /// Attribute `name` of an element (by local name, as for elements).
+    static func attr(_ e: XMLElement, _ name: String) -> String? { e.attributes?.first { $0.localName == name }?.stringValue }
+
+    /// Attribute `name` of an element as a number.
+    static func number(_ e: XMLElement, _ name: String) -> Double { Double(attr(e, name) ?? "") ?? .nan }
+
+    @Test func labelsDoNotOverlapAndLabelledPointsAreNotClamped() throws {
+        let plot = Self.demoLike()
+        let svg = plot.svg()
+        let doc = try XMLDocument(data: Data(svg.utf8))
+        let root = try #require(doc.rootElement())
+        let rects = Self.elements(root, "rect").filter { Self.attr($0, "fill") == "#fafafa" }
+        let r = try #require(rects.first)
+        let frame = LabelLayout.Box(x: Self.number(r, "x"), y: Self.number(r, "y"), w: Self.number(r, "width"), h: Self.number(r, "height"))
+
+        // Labelled markers: r = 4.5 with a dark outline (the legend's white sample excluded).
+        let markers = Self.elements(root, "circle").filter {
+            Self.attr($0, "stroke") == "#333" && Self.attr($0, "fill") != "#fff"
+        }
+        #expect(markers.count == 25)
+        let layout = plot.layout()
+        for (m, i) in zip(markers, layout.marked) {
+            let (cx, cy) = (Self.number(m, "cx"), Self.number(m, "cy"))
+            #expect(cx > frame.x + 1 && cx < frame.maxX - 1 && cy > frame.y + 1 && cy < frame.maxY - 1,
+                    "labelled item \(i) clamped to the border at (\(cx), \(cy))")
+            let real = layout.position(plot.projection.points[i])
+            #expect(abs(real.x - cx) < 0.01 && abs(real.y - cy) < 0.01, "item \(i) drawn at (\(cx), \(cy)), not its position \(real)")
+        }
+
+        // Drawn titles (the texts with a white halo): inside the frame, never overlapping each other or a marker.
+        let labels = Self.elements(root, "text").filter { Self.attr($0, "stroke") == "#fff" }
+        let boxes = labels.map { t in
+            LabelLayout.box(t.stringValue ?? "", x: Self.number(t, "x"), baseline: Self.number(t, "y"),
+                            anchor: Self.attr(t, "text-anchor") ?? "start", size: Self.number(t, "font-size"))
+        }
+        #expect(boxes.count >= 15, "only \(boxes.count) of 25 titles placed")
+        for (a, box) in boxes.enumerated() {
+            #expect(box.isInside(frame), "label '\(labels[a].stringValue ?? "")' leaves the frame")
+            for b in boxes.indices where b > a {
+                #expect(!box.intersects(boxes[b]), "labels '\(labels[a].stringValue ?? "")' and '\(labels[b].stringValue ?? "")' overlap")
+            }
+            for m in markers {
+                let (cx, cy) = (Self.number(m, "cx"), Self.number(m, "cy"))
+                #expect(!box.intersects(LabelLayout.Box(x: cx - 4.5, y: cy - 4.5, w: 9, h: 9)), "label '\(labels[a].stringValue ?? "")' covers a marker")
+            }
+        }
+    }
+
+    @Test func crowdedPointsGetShortenedOrSkippedLabels() {
+        // Forty labels for one point in a frame narrower than a full title: the titles are
+        // shortened, some left out, and whatever is placed does not overlap.
+        let texts = (0..<40).map { "Some Title \($0) With Many Words" }
+        let points = [(x: Double, y: Double)](repeating: (60, 100), count: 40)
+        let frame = LabelLayout.Box(x: 0, y: 0, w: 120, h: 200)
+        #expect(LabelLayout.textWidth(texts[0], size: 11) > frame.w)
+        let placed = LabelLayout.place(texts: texts, points: points, markers: [LabelLayout.Box(x: 54.5, y: 94.5, w: 11, h: 11)], frame: frame)
+        #expect(!placed.isEmpty && placed.count < 40)
+        #expect(placed.allSatisfy { $0.text.hasSuffix("…") && $0.text.count == 16 }, "\(placed.map(\.text))")
+        for (a, p) in placed.enumerated() {
+            #expect(p.box.isInside(frame))
+            for q in placed[(a + 1)...] { #expect(!p.box.intersects(q.box)) }
+        }
+    }
+
+    @Test func boxAndSegmentGeometry() {
+        let b = LabelLayout.Box(x: 0, y: 0, w: 10, h: 10)
+        #expect(b.crosses((-5, 5, 15, 5)) && !b.crosses((-5, 15, 15, 15)) && b.crosses((2, 2, 3, 3)))
+        #expect(!b.intersects(LabelLayout.Box(x: 10, y: 0, w: 5, h: 5)))  // touching edges do not overlap
+        #expect(LabelLayout.cross((0, 0, 10, 10), (0, 10, 10, 0)) && !LabelLayout.cross((0, 0, 10, 0), (0, 1, 10, 1)))
+        // DejaVu Sans advance widths: "W" is wider than "i"; 11 px "Toy Story (1995)" is about 96 px.
+        #expect(LabelLayout.textWidth("W", size: 10) > LabelLayout.textWidth("i", size: 10))
+        #expect(abs(LabelLayout.textWidth("Toy Story (1995)", size: 11) - 96) < 4)
+    }
+}
