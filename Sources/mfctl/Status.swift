@@ -16,7 +16,8 @@ struct Status: AsyncParsableCommand {
                 lines.append("model: none (serving popularity)")
             }
             if let t = s.lastTraining, let met = t.metrics {
-                lines.append("last training: job \(t.job), " + String(format: "train RMSE %.4f, %.1f s", met.trainRMSE, met.durationSeconds))
+                lines.append("last training: job \(t.job), " + String(format: "train RMSE %.4f", met.trainRMSE)
+                    + (met.holdoutRMSE.map { String(format: ", holdout RMSE %.4f", $0) } ?? "") + String(format: ", %.1f s", met.durationSeconds))
             }
             if let r = s.running { lines.append("running: \(r.kind.rawValue) job \(r.job) \(Int(r.progress * 100))%") }
             lines.append("pending changes \(s.pendingChanges), retrain \(s.config.retrain.rawValue), requests \(s.requests.values.reduce(0, +)), errors \(s.errors)")
