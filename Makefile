@@ -1,10 +1,10 @@
 # mfd — build, test, install and demo. `make help` lists the targets.
 #
-#   make                 release build of mfd, mfctl, mfbench
+#   make                 release build of mfd, mfctl, mfbench + man pages and completions
 #   make test            README's test command (swift test)
 #   make demo            start mfd in the background on the synthetic demo catalogue
 #   make demo-stop       stop it
-#   make install         PREFIX=/usr/local DESTDIR= (binaries, units, man pages, completions)
+#   make install         copies what `make` built (never builds): PREFIX=/usr/local DESTDIR=
 #   make uninstall
 #   make check-units     systemd-analyze verify + security score of systemd/
 #   make check-mdwe      does the Swift runtime survive MemoryDenyWriteExecute=yes?
@@ -43,7 +43,8 @@ GEN = .build/gen
 .PHONY: all release build test demo demo-stop install uninstall man completions \
 	check-units check-mdwe ci clean help
 
-all: release
+# Everything `make install` copies.
+all: release man completions
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -87,7 +88,24 @@ ifeq ($(COMPLETIONS),1)
 	done
 endif
 
-install: release man completions
+# What `make` builds and `make install` copies.
+BUILT = $(addprefix $(RELEASE_DIR)/,$(PRODUCTS))
+ifeq ($(MAN),1)
+BUILT += $(GEN)/man/mfd.8 $(GEN)/man/mfctl.1 $(GEN)/man/mfbench.1
+endif
+ifeq ($(COMPLETIONS),1)
+BUILT += $(GEN)/completions/mfctl.bash $(GEN)/completions/mfctl.zsh $(GEN)/completions/mfctl.fish
+endif
+
+# Copies only: under `sudo make install` the toolchain is not on sudo's PATH
+# (secure_path), and a build as root would leave root-owned files in .build.
+install:
+	@missing=; for f in $(BUILT); do [ -e "$$f" ] || missing="$$missing $$f"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make install: not built yet:$$missing" >&2; \
+	  echo "make install: run 'make' first (as yourself, not root), then 'sudo make install'" >&2; \
+	  exit 1; \
+	fi
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
 	  $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(DOCDIR)
 	for p in $(PRODUCTS); do install -m 0755 $(RELEASE_DIR)/$$p $(DESTDIR)$(BINDIR)/$$p; done

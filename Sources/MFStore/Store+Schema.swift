@@ -4,11 +4,12 @@ import GRDB
 /// schema changes go into a new "vN" appended at the end.
 enum StoreSchema {
     /// Identifiers in application order; tests check this list.
-    static let migrationIdentifiers = ["v1"]
+    static let migrationIdentifiers = ["v1", "v2"]
 
     static func makeMigrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
+        migrator.registerMigration("v2", migrate: v2)
         return migrator
     }
 
@@ -42,17 +43,15 @@ enum StoreSchema {
                 CHECK ((num IS NULL) <> (text IS NULL))) WITHOUT ROWID;
 
             -- seq: the change sequence of the transaction that last wrote the row.
-            -- No secondary indexes and no FOREIGN KEY clauses: each costs bulk-import
-            -- throughput (a b-tree insert or two parent lookups per row). RatingUpserter
-            -- creates the users/items rows of every rating and deleteUser removes the
-            -- ratings first; changes(since:) (once per retrain) and ratings(ofItem:) scan.
             CREATE TABLE ratings (
-                user INTEGER NOT NULL,
-                item INTEGER NOT NULL,
+                user INTEGER NOT NULL REFERENCES users(id),
+                item INTEGER NOT NULL REFERENCES items(id),
                 rating REAL NOT NULL,
                 ts INTEGER,
                 seq INTEGER NOT NULL,
                 PRIMARY KEY (user, item)) WITHOUT ROWID;
+            CREATE INDEX ratings_seq ON ratings(seq);
+            CREATE INDEX ratings_item ON ratings(item);
 
             -- Deleted ratings and users, so changes(since:) can report deletions.
             CREATE TABLE rating_tombstones (

@@ -34,7 +34,9 @@ enum CrashChild {
     /// First user ID of the import of `seed` (100 ratings per user).
     static func importBaseUser(seed: Int64) -> Int64 { 1_000_000_000 + seed * 1_000_000 }
 
-    /// Stream-imports `rows` generated ratings, printing progress, then writes forever.
+    /// Stream-imports `rows` generated ratings, printing "progress N" every rows/50 rows
+    /// (and at the end) from inside the import transaction, where the crash test kills
+    /// it; then "ack-import" once it committed; then writes forever.
     static func importThenWrite(db: String, seed: Int64, rows: Int) async throws {
         let store = try Store.open(path: db)
         emit("ready")
@@ -42,7 +44,7 @@ enum CrashChild {
         let generator = CSVGenerator(base: base, rows: rows)
         let chunks = AsyncStream<[UInt8]> { generator.nextChunk() }
         var options = ImportOptions(sourceName: "crash.csv")
-        options.progressInterval = 10_000
+        options.progressInterval = max(1, rows / 50)
         let report = try await store.importData(chunks, options: options) { emit("progress \($0.rows)") }
         emit("ack-import \(report.sequence ?? -1) \(report.rows)")
         try await writeForever(store, seed: seed)

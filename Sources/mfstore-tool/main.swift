@@ -1,7 +1,7 @@
 // mfstore-tool: the MFStore crash-test child and store benchmarks.
 //
 //   mfstore-tool crash-write DB SEED           add ratings forever, one "ack" line per acknowledged write
-//   mfstore-tool crash-import DB SEED ROWS     stream-import ROWS ratings ("progress"/"ack-import" lines), then crash-write
+//   mfstore-tool crash-import DB SEED ROWS     stream-import ROWS ratings (50 "progress" lines, "ack-import"), then crash-write
 //   mfstore-tool bench-import DIR ROWS [CSV…]  import throughput into fresh databases; snapshot read time
 //   mfstore-tool bench-model DIR USERS ITEMS K save/load time of one model
 //   mfstore-tool bench-commit DIR WRITERS N    group-commit throughput of N ratings from WRITERS concurrent tasks

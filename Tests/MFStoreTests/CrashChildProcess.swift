@@ -21,9 +21,40 @@ struct CrashChildProcess {
         return path
     }
 
-    /// Starts the child, waits for `killAfter` stdout lines (or a 60 s deadline),
-    /// SIGKILLs it and returns the lines read. Blocking: call it off the cooperative pool.
-    static func runAndKill(tool: String, arguments: [String], killAfter: Int, stderrPath: String) throws -> [String] {
+    /// When the parent sends SIGKILL, counted in the child's stdout lines.
+    enum KillPoint: Sendable, CustomStringConvertible {
+        /// After this many lines of any kind.
+        case afterLines(Int)
+        /// After this many "progress" lines: inside the import transaction.
+        case afterProgress(Int)
+        /// After this many "ack" lines following "ack-import": the import committed.
+        case afterAcksFollowingImport(Int)
+
+        func reached(_ lines: [String]) -> Bool {
+            switch self {
+            case .afterLines(let n):
+                return lines.count >= n
+            case .afterProgress(let n):
+                return lines.count { $0.hasPrefix("progress ") } >= n
+            case .afterAcksFollowingImport(let n):
+                guard let imported = lines.firstIndex(where: { $0.hasPrefix("ack-import") }) else { return false }
+                return lines[imported...].count { $0.hasPrefix("ack ") } >= n
+            }
+        }
+
+        var description: String {
+            switch self {
+            case .afterLines(let n): "after \(n) lines"
+            case .afterProgress(let n): "after \(n) progress reports"
+            case .afterAcksFollowingImport(let n): "after the import and \(n) acks"
+            }
+        }
+    }
+
+    /// Starts the child, reads its stdout lines until `killAt` is reached (or a 60 s
+    /// deadline), SIGKILLs it and returns the lines read. Blocking: call it off the
+    /// cooperative pool.
+    static func runAndKill(tool: String, arguments: [String], killAt: KillPoint, stderrPath: String) throws -> [String] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = arguments
@@ -41,7 +72,7 @@ struct CrashChildProcess {
         var lines: [String] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         let deadline = Date().addingTimeInterval(60)
-        while lines.count < killAfter {
+        while !killAt.reached(lines) {
             var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             let remaining = Int32(max(0, deadline.timeIntervalSinceNow) * 1000)
             guard poll(&pfd, 1, remaining) > 0 else {

@@ -5,9 +5,13 @@ import Testing
 
 @Suite struct CrashTests {
     /// A child writing (group commit) or stream-importing is SIGKILLed at random
-    /// points, 24 times on one database. After each kill the database opens,
+    /// points, 28 times on one database. After each kill the database opens,
     /// integrity_check is ok, every acknowledged write is present, and every
-    /// import is all-or-nothing.
+    /// import is all-or-nothing. Ten imports are killed after 1–25 of their 50
+    /// progress reports (sent from inside the import transaction), so at least
+    /// half the import is still to come: at least 8 of them must be found
+    /// uncommitted, i.e. killed mid-import. Four more are killed after their
+    /// acknowledged commit, during the writes that follow.
     @Test func survivesSIGKILLAtRandomPoints() async throws {
         let tool = try CrashChildProcess.toolPath()
         let dir = TempDir()
@@ -16,13 +20,18 @@ import Testing
         let importRows = 50_000
         var acked: [(user: Int64, item: Int64, value: Float)] = []
         var importsAcked = 0
-        for round in 1...24 {
+        var midImportKills = 0
+        let rounds = 28
+        for round in 1...rounds {
             let seed = Int64(round)
-            let importing = round % 3 == 0
+            let importing = round % 2 == 0
             let arguments = importing ? ["crash-import", db, "\(seed)", "\(importRows)"] : ["crash-write", db, "\(seed)"]
-            let killAfter = importing ? Int.random(in: 2...10) : Int.random(in: 2...300)
+            let killAt: CrashChildProcess.KillPoint =
+                !importing ? .afterLines(Int.random(in: 2...300))
+                : round % 6 == 0 ? .afterAcksFollowingImport(Int.random(in: 1...200))
+                : .afterProgress(Int.random(in: 1...25))
             let lines = try await offPool {
-                try CrashChildProcess.runAndKill(tool: tool, arguments: arguments, killAfter: killAfter,
+                try CrashChildProcess.runAndKill(tool: tool, arguments: arguments, killAt: killAt,
                                                  stderrPath: dir.file("stderr-\(round).txt"))
             }
             var importAcked = false
@@ -35,6 +44,7 @@ import Testing
                     importsAcked += 1
                 }
             }
+            let progressReports = lines.count { $0.hasPrefix("progress ") }
 
             let store = try Store.open(path: db)
             #expect(try await store.integrityCheck() == ["ok"], "round \(round)")
@@ -58,12 +68,17 @@ import Testing
                                      arguments: [base, base + 1_000_000 - 1]) ?? -1
                 }
                 #expect(count == importRows || (!importAcked && count == 0),
-                        "round \(round): import left \(count) rows (acked: \(importAcked))")
+                        "round \(round) (\(killAt)): import left \(count) rows (acked: \(importAcked))")
+                // Started (a progress report came from inside its transaction) and not committed.
+                if count == 0 && progressReports > 0 && !importAcked { midImportKills += 1 }
+                if case .afterAcksFollowingImport = killAt { #expect(importAcked && count == importRows, "round \(round)") }
             }
             try store.close()
         }
         #expect(acked.count > 0)
-        print("crash test: 24 kills, \(acked.count) acknowledged ratings verified, \(importsAcked) imports acknowledged")
+        #expect(midImportKills >= 8, "only \(midImportKills) of 10 import kills landed before the import committed")
+        print("crash test: \(rounds) kills, \(midImportKills) mid-import, \(acked.count) acknowledged ratings verified, "
+              + "\(importsAcked) imports acknowledged")
     }
 }
 
