@@ -34,8 +34,10 @@ echo "spark-e2e: pyspark $("$py" -c 'import pyspark; print(pyspark.__version__)'
 # --- 0. mfd with the train split ----------------------------------------------
 bin=${MFD_BIN:-}
 if [ -z "$bin" ]; then
-  swift build -c release --product mfd >/dev/null && swift build -c release --product mfctl >/dev/null
-  bin=$(swift build -c release --show-bin-path)
+  # The Makefile's release build (same CPU flags as `make`), so this step neither
+  # rebuilds the tree with other flags nor serves a slower portable binary.
+  make -s release >/dev/null
+  bin=$root/.build/release
 fi
 mfctl() { "$bin/mfctl" "$@"; }
 source "$root/scripts/scratch-mfd.sh"
