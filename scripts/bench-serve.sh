@@ -47,6 +47,7 @@ run --connections 16 --depth 8 --phase recommend
 run --connections 16 --rate "${RECOMMEND_RATE:-30000}" --phase recommend
 run --connections 16 --phase add_rating
 run --connections 16 --depth 8 --phase add_rating
+run --connections 16 --depth 16 --phase add_rating
 run --connections 16 --rate "${ADD_RATE:-20000}" --phase add_rating
 kill -TERM $MFD; wait $MFD; trap - EXIT
 echo "mfd exit $? (load average now: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
