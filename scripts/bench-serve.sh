@@ -37,8 +37,10 @@ import json, sys
 before, after, label = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
 for op, s in json.load(sys.stdin).items():
     n, rate, p50, p99, client = s["requests"], s["per_second"], s["p50_us"], s["p99_us"], s["client_cpu_us"]
+    late = s.get("send_late_p99_us")
     print(f"{op} {label}: {n} requests, {rate:.0f} req/s, p50 {p50:.0f} µs, p99 {p99:.0f} µs, "
-          f"CPU per request: mfd {1e6 * (after - before) / n:.0f} µs, mfbench {client:.0f} µs")
+          + (f"sender late p99 {late:.0f} µs, " if late is not None else "")
+          + f"CPU per request: mfd {1e6 * (after - before) / n:.0f} µs, mfbench {client:.0f} µs")
 ' "$before" "$(cpu)" "$*"
 }
 run --connections 1 --phase recommend

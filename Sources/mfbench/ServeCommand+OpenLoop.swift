@@ -50,11 +50,15 @@ extension ServeCommand {
             }.start()
         }
         var rng = SystemRandomNumberGenerator()
+        var late: [Double] = []
+        late.reserveCapacity(total)
         do {
             for k in 0..<total {
                 let at = start + interval * k
                 let wait = at - clock.now
                 if wait > .microseconds(50) { Thread.sleep(forTimeInterval: Double(wait.components.attoseconds) / 1e18 + Double(wait.components.seconds)) }
+                let behind = (clock.now - at).components
+                late.append(max(0, Double(behind.seconds) * 1e6 + Double(behind.attoseconds) / 1e12))
                 let c = k % connections
                 inFlight[c].times.withLock { $0.append(at) }
                 try conns[c].send(Array((request(&rng) + "\n").utf8))
@@ -76,7 +80,10 @@ extension ServeCommand {
         if let f = failure.withLock({ $0 }) { throw ValidationError("load failed: \(f)") }
         let elapsed = (clock.now - start).components
         let secs = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-        return try stat(latencies.withLock { $0 }, seconds: secs, cpu0: cpu0)
+        var result = try stat(latencies.withLock { $0 }, seconds: secs, cpu0: cpu0)
+        late.sort()
+        result.send_late_p99_us = late.isEmpty ? 0 : late[min(late.count - 1, Int(Double(late.count) * 0.99))]
+        return result
     }
 }
 

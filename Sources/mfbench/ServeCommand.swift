@@ -34,7 +34,10 @@ struct ServeCommand: ParsableCommand {
 
     struct Stat: Encodable { var requests: Int; var per_second, p50_us, p99_us: Double
         /// mfbench's own CPU (user + system) per request, to show the client is not the bottleneck.
-        var client_cpu_us: Double }
+        var client_cpu_us: Double
+        /// Open loop only: p99 of how late the sender wrote a request after its scheduled time
+        /// (client-side delay, which the latency figures include).
+        var send_late_p99_us: Double? = nil }
 
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
@@ -55,6 +58,7 @@ struct ServeCommand: ParsableCommand {
         } else {
             for (op, s) in report.sorted(by: { $0.key < $1.key }) {
                 print("\(op): \(s.requests) requests, \(Int(s.per_second)) req/s, p50 \(Int(s.p50_us)) µs, p99 \(Int(s.p99_us)) µs, "
+                    + (s.send_late_p99_us.map { "sender late p99 \(Int($0)) µs, " } ?? "")
                     + "client CPU \(Int(s.client_cpu_us)) µs/request (\(connections) connections, "
                     + (rate > 0 ? "open loop at \(Int(rate))/s)" : "depth \(depth))"))
             }
