@@ -11,13 +11,13 @@ struct DaemonProcessTests {
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-socket-activate"),
                    "systemd-socket-activate is not installed"))
     func socketActivatedDaemonServesAndLeavesTheSocketFile() throws {
-        let socketPath = uniqueSocketPath("act")
-        defer { unlink(socketPath) }
+        let socketPath = uniqueSocketPath("act"), db = uniqueSocketPath("db") + ".sqlite"
+        defer { unlink(socketPath); removeDatabase(db) }
         let notify = try NotifyReceiver(address: notifyPath())
         let child = try ChildProcess(
             "/usr/bin/systemd-socket-activate",
             ["-l", socketPath, "-E", "NOTIFY_SOCKET=\(notify.address)",
-             mfdBinary, "--socket", uniqueSocketPath("unused"), "--db", uniqueSocketPath("db") + ".sqlite"],
+             mfdBinary, "--socket", uniqueSocketPath("unused"), "--db", db],
             environment: ["PATH": "/usr/bin:/bin"])
         // systemd-socket-activate listens at once but starts mfd on the first connection.
         let client = try TestClient.connect(path: socketPath)
@@ -32,10 +32,11 @@ struct DaemonProcessTests {
     }
 
     @Test func sigtermDuringLoadExitsZeroAndRemovesTheSocket() async throws {
-        let socketPath = uniqueSocketPath("load")
+        let socketPath = uniqueSocketPath("load"), db = uniqueSocketPath("db") + ".sqlite"
+        defer { removeDatabase(db) }
         let notify = try NotifyReceiver(address: notifyPath())
         let child = try ChildProcess(
-            mfdBinary, ["--socket", socketPath, "--db", uniqueSocketPath("db") + ".sqlite"],
+            mfdBinary, ["--socket", socketPath, "--db", db],
             environment: ["PATH": "/usr/bin:/bin", "NOTIFY_SOCKET": notify.address, "MFD_LOG_LEVEL": "warning"])
         _ = try notify.waitFor("READY=1")
         #expect((try FileManager.default.attributesOfItem(atPath: socketPath)[.posixPermissions] as? Int) == 0o660)
@@ -77,4 +78,9 @@ struct DaemonProcessTests {
         #expect(child.waitForExit() == 64)
         #expect(child.stderr.contains("--max-line-bytes"))
     }
+}
+
+/// A test database and its WAL files.
+private func removeDatabase(_ path: String) {
+    for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
 }
