@@ -233,11 +233,7 @@ actor EngineWriter {
                                        logger: Logger) -> ModelBase? {
         var rows: [(id: Int64, vector: ItemVector)] = []
         for (id, list, attrs) in jobs {
-            var idx: [Int32] = [], vals: [Float] = []
-            for (j, u) in list.ids.enumerated() {
-                if let i = base.users.index(of: u) { idx.append(i); vals.append(list.values[j]) }
-            }
-            do { rows.append((id, try base.foldIn.item(users: idx, ratings: vals, attributes: attrs))) } catch {
+            do { rows.append((id, try base.solveItem(list, attributes: attrs))) } catch {
                 logger.error("item fold-in failed", metadata: ["item": "\(id)", "error": "\(error)"])
             }
         }

@@ -43,6 +43,18 @@ final class ModelBase: Sendable {
         return try foldIn.user(items: idx, ratings: vals, attributes: attrs)
     }
 
+    /// An item's fold-in from its ratings by users that have a model row (others
+    /// are skipped) and, with a collective model, its attributes. The writer's item
+    /// passes and the training holdout's completion both call this.
+    func solveItem(_ ratings: RatingList, attributes: [String: SideValue]) throws -> ItemVector {
+        var idx: [Int32] = [], vals: [Float] = []
+        idx.reserveCapacity(ratings.count); vals.reserveCapacity(ratings.count)
+        for (j, user) in ratings.ids.enumerated() {
+            if let u = users.index(of: user) { idx.append(u); vals.append(ratings.values[j]) }
+        }
+        return try foldIn.item(users: idx, ratings: vals, attributes: attributes)
+    }
+
     /// Ratings of items that have a model row, as (item index, value).
     func rows(_ ratings: RatingList) -> (items: [Int32], values: [Float]) {
         var idx: [Int32] = [], vals: [Float] = []

@@ -71,17 +71,11 @@ struct TrainingHoldout: Sendable {
             if replayUsers.contains(u) { userLists[u, default: RatingList()].set(i, snap.values[j]) }
         }
         let trained = ModelBase(model: model, users: users, items: items, id: 0, trainedAt: .now, algorithm: "", sequence: snap.sequence)
-        var m = model
-        for (id, list) in itemLists {
-            guard let row = items.index(of: id) else { continue }
-            var idx: [Int32] = [], vals: [Float] = []
-            for (j, u) in list.ids.enumerated() {
-                if let x = users.index(of: u) { idx.append(x); vals.append(list.values[j]) }
-            }
-            let attrs = model.sideInfo?.items != nil ? entries.items[id]?.sideValues ?? [:] : [:]
-            try m.setItem(row, try trained.foldIn.item(users: idx, ratings: vals, attributes: attrs))
+        let itemRows = try itemLists.map { id, list in
+            (id: id, vector: try trained.solveItem(list, attributes: model.sideInfo?.items != nil ? entries.items[id]?.sideValues ?? [:] : [:]))
         }
-        let withItems = ModelBase(model: m, users: users, items: items, id: 0, trainedAt: .now, algorithm: "", sequence: snap.sequence)
+        let withItems = try trained.replacingItems(itemRows)
+        var m = withItems.model
         for (id, list) in userLists {
             guard let row = users.index(of: id) else { continue }
             var entry = UserEntry()
