@@ -65,7 +65,7 @@ struct DecodeBenchCommand: ParsableCommand {
         var t = [Double](repeating: 0, count: calls)
         for c in 0..<calls {
             let d = clock.measure { if body() != nil { sink += 1 } }
-            t[c] = Double(d.components.attoseconds) * 1e-12 + Double(d.components.seconds) * 1e6
+            t[c] = d.inMicroseconds
         }
         t.sort()
         if sink < 0 { print(sink) }

@@ -56,7 +56,7 @@ struct EvalCommand: ParsableCommand {
                 m = try side.map { try MFTrainer.train(split.train, sideInfo: $0, config: config, onEpoch: progress) }
                     ?? MFTrainer.train(split.train, config: config, onEpoch: progress)
             }
-            times.append(Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+            times.append(d.inSeconds)
             model = m
         }
         let m = model!

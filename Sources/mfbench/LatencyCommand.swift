@@ -78,7 +78,7 @@ struct LatencyCommand: ParsableCommand {
         var t = [Double](repeating: 0, count: calls)
         for c in 0..<calls {
             let d = try clock.measure { try body(c % count) }
-            t[c] = Double(d.components.attoseconds) * 1e-12 + Double(d.components.seconds) * 1e6
+            t[c] = d.inMicroseconds
         }
         t.sort()
         // numpy.percentile(linear) for p99.

@@ -40,8 +40,7 @@ extension ServeCommand {
                         if ServeConnection.isError(line) {
                             throw ServeConnection.Failure(description: String(decoding: line, as: UTF8.self))
                         }
-                        let d = (now - scheduled).components
-                        mine.append(Double(d.seconds) * 1e6 + Double(d.attoseconds) / 1e12)
+                        mine.append((now - scheduled).inMicroseconds)
                     }
                 } catch {
                     failure.withLock { $0 = "\(error)" }
@@ -56,9 +55,8 @@ extension ServeCommand {
             for k in 0..<total {
                 let at = start + interval * k
                 let wait = at - clock.now
-                if wait > .microseconds(50) { Thread.sleep(forTimeInterval: Double(wait.components.attoseconds) / 1e18 + Double(wait.components.seconds)) }
-                let behind = (clock.now - at).components
-                late.append(max(0, Double(behind.seconds) * 1e6 + Double(behind.attoseconds) / 1e12))
+                if wait > .microseconds(50) { Thread.sleep(forTimeInterval: wait.inSeconds) }
+                late.append(max(0, (clock.now - at).inMicroseconds))
                 let c = k % connections
                 inFlight[c].times.withLock { $0.append(at) }
                 try conns[c].send(Array((request(&rng) + "\n").utf8))
@@ -78,8 +76,7 @@ extension ServeCommand {
         }
         group.wait()
         if let f = failure.withLock({ $0 }) { throw ValidationError("load failed: \(f)") }
-        let elapsed = (clock.now - start).components
-        let secs = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        let secs = (clock.now - start).inSeconds
         var result = try stat(latencies.withLock { $0 }, seconds: secs, cpu0: cpu0)
         late.sort()
         result.send_late_p99_us = late.isEmpty ? 0 : late[min(late.count - 1, Int(Double(late.count) * 0.99))]

@@ -100,8 +100,7 @@ struct ServeCommand: ParsableCommand {
                         if ServeConnection.isError(line) {
                             throw ServeConnection.Failure(description: String(decoding: line, as: UTF8.self))
                         }
-                        let d = (now - t0).components
-                        mine.append(Double(d.seconds) * 1e6 + Double(d.attoseconds) / 1e12)
+                        mine.append((now - t0).inMicroseconds)
                         if now < end { sent.append(clock.now); try conn.send(Array((request(&rng) + "\n").utf8)) }
                     }
                 } catch {
@@ -112,8 +111,7 @@ struct ServeCommand: ParsableCommand {
         }
         group.wait()
         if let f = failure.withLock({ $0 }) { throw ValidationError("load failed: \(f)") }
-        let elapsed = (clock.now - start).components
-        let secs = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        let secs = (clock.now - start).inSeconds
         return try stat(latencies.withLock { $0 }, seconds: secs, cpu0: cpu0)
     }
 
