@@ -14,18 +14,18 @@ extension RecommendResult: FastResultJSON {
         guard items.allSatisfy({ $0.because == nil && $0.score.isFinite }) else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(160 + items.count * 96)
-        out.append(contentsOf: #"{"id":"#.utf8)
+        out.appendLiteral(#"{"id":"#)
         id.write(to: &out)
-        out.append(contentsOf: #","ok":true,"result":{"user":"#.utf8)
-        out.append(contentsOf: String(user).utf8)
-        out.append(contentsOf: #","items":["#.utf8)
+        out.appendLiteral(#","ok":true,"result":{"user":"#)
+        out.appendText(String(user))
+        out.appendLiteral(#","items":["#)
         for (n, item) in items.enumerated() {
             if n > 0 { out.append(UInt8(ascii: ",")) }
             item.writeJSON(to: &out)
         }
-        out.append(contentsOf: #"],"source":"#.utf8)
+        out.appendLiteral(#"],"source":"#)
         JSONText.appendString(source.rawValue, to: &out)
-        out.append(contentsOf: "}}\n".utf8)
+        out.appendLiteral("}}\n")
         return out
     }
 }
@@ -33,16 +33,16 @@ extension RecommendResult: FastResultJSON {
 extension ScoredItem {
     /// `{"item":…,"score":…[,"title":…][,"genres":[…]]}` — Codable's key order, nil keys omitted.
     func writeJSON(to out: inout [UInt8]) {
-        out.append(contentsOf: #"{"item":"#.utf8)
-        out.append(contentsOf: String(item).utf8)
-        out.append(contentsOf: #","score":"#.utf8)
-        out.append(contentsOf: score.description.utf8)
+        out.appendLiteral(#"{"item":"#)
+        out.appendText(String(item))
+        out.appendLiteral(#","score":"#)
+        out.appendText(score.description)
         if let title {
-            out.append(contentsOf: #","title":"#.utf8)
+            out.appendLiteral(#","title":"#)
             JSONText.appendString(title, to: &out)
         }
         if let genres {
-            out.append(contentsOf: #","genres":["#.utf8)
+            out.appendLiteral(#","genres":["#)
             for (n, g) in genres.enumerated() {
                 if n > 0 { out.append(UInt8(ascii: ",")) }
                 JSONText.appendString(g, to: &out)
@@ -50,5 +50,18 @@ extension ScoredItem {
             out.append(UInt8(ascii: "]"))
         }
         out.append(UInt8(ascii: "}"))
+    }
+}
+
+extension [UInt8] {
+    /// Appends a literal's bytes in one copy (appending a `String.UTF8View` goes byte by byte).
+    @inline(__always) mutating func appendLiteral(_ s: StaticString) {
+        s.withUTF8Buffer { append(contentsOf: $0) }
+    }
+
+    /// Appends a string's UTF-8 bytes in one copy.
+    @inline(__always) mutating func appendText(_ s: String) {
+        var s = s
+        s.withUTF8 { append(contentsOf: $0) }
     }
 }
