@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MFCore
 import Synchronization
 
 /// `mfbench serve`: closed-loop load against a running mfd over its socket.
@@ -12,7 +13,7 @@ struct ServeCommand: ParsableCommand {
         Phase 1 sends recommend for random users 1...--users; phase 2 sends add_rating \
         (each acknowledged only after its commit) for random users and items taken \
         from the catalogue. Latency is from writing a request to reading its reply. \
-        With --rate the load is open-loop instead (see ServeCommand+OpenLoop).
+        With --rate the load is open-loop instead, from one thread (see ServeCommand+OpenLoop).
         """)
 
     @Option(help: "mfd's socket.")
@@ -23,6 +24,8 @@ struct ServeCommand: ParsableCommand {
     var depth = 1
     @Option(help: "Open loop: send this many requests per second in total, round-robin over the connections, whatever the replies do; latency counts from each request's scheduled time. 0 = closed loop.")
     var rate = 0.0
+    @Option(help: "Open loop only: write each request's scheduled time and latency (µs) to this CSV file, to see when stalls happen.")
+    var traceFile: String?
     @Option(help: "Seconds per phase.")
     var seconds = 5.0
     @Option(help: "Users are drawn from 1...users.")
@@ -75,7 +78,7 @@ struct ServeCommand: ParsableCommand {
     }
 
     /// Runs `connections` threads for `seconds`; latencies in µs.
-    func load(_ request: @escaping @Sendable (inout SystemRandomNumberGenerator) -> String) throws -> Stat {
+    func load(_ request: @escaping @Sendable (inout SeededRNG) -> String) throws -> Stat {
         if rate > 0 { return try openLoad(rate: rate, request) }
         let latencies = Mutex<[Double]>([])
         let failure = Mutex<String?>(nil)
@@ -89,7 +92,7 @@ struct ServeCommand: ParsableCommand {
             group.enter()
             Thread {
                 defer { group.leave() }
-                var rng = SystemRandomNumberGenerator()
+                var rng = SeededRNG(seed: UInt64.random(in: 0...UInt64.max))
                 var mine: [Double] = []
                 var sent: [ContinuousClock.Instant] = []
                 do {

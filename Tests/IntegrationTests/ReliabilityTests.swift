@@ -61,10 +61,11 @@ struct BenchRun: CustomStringConvertible {
     var description: String { "exit \(exitStatus)\n\(stdout)\n\(stderr.suffix(3000))" }
 }
 
-func runBench(_ arguments: [String]) throws -> BenchRun {
+/// `withDaemon`: the subcommand starts its own mfd (`--mfd`); otherwise it is given a socket.
+func runBench(_ arguments: [String], withDaemon: Bool = true) throws -> BenchRun {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: mfbenchBinary)
-    p.arguments = arguments + ["--mfd", mfdBinary]
+    p.arguments = arguments + (withDaemon ? ["--mfd", mfdBinary] : [])
     let out = Pipe(), err = Pipe()
     p.standardOutput = out
     p.standardError = err
