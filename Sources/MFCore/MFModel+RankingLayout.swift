@@ -1,15 +1,15 @@
 /// Building and updating the derived ranking layout that `topN` scans.
 extension MFModel {
-    /// Where the scan stops to bound the rest: 16, 32, 64, … below k, then k.
-    /// (k ≤ 16: one stage, no partial bound.)
+    /// Where the scan stops to bound the rest: 8, 16, 32, … below k, then k.
+    /// (k ≤ 8: one stage, no partial bound.)
     static func rankingStageEnds(k: Int) -> [Int] {
-        var ends: [Int] = [], d = 16
+        var ends: [Int] = [], d = 8
         while d < k { ends.append(d); d *= 2 }
         return ends + [k]
     }
 
     /// Refits the rotation and recomputes the ranking blocks, the slot order and
-    /// `itemNorms` for every item. `stageEnds` (ascending, even, last = k)
+    /// `itemNorms` for every item. `stageEnds` (ascending multiples of 4, then k)
     /// overrides the default stages (tests use it to exercise many stages).
     mutating func rebuildDerived(stageEnds: [Int]? = nil) {
         let n = itemCount, k = factors
@@ -24,27 +24,29 @@ extension MFModel {
         rankingItemOfSlot = order.map { Int32($0) }
         rankingSlotOfItem = [Int32](repeating: 0, count: n)
         for (s, i) in order.enumerated() { rankingSlotOfItem[i] = Int32(s) }
-        rankingRotation = RankingRotation.fit(k: k, count: n, row: rankingRow)
+        let model = self  // the closures below must not capture a mutating self
+        rankingRotation = RankingRotation.fit(k: k, sources: [
+            (n, model.rankingRow),
+            (userCount, { Array(model.userFactors[($0 * k)..<(($0 + 1) * k)]) }),
+        ])
         rankingStageEnds = stageEnds ?? Self.rankingStageEnds(k: k)
-        precondition(rankingStageEnds.last == k && rankingStageEnds.dropLast().allSatisfy { $0 > 0 && $0 % 2 == 0 },
-                     "stage ends must be even and end at k")
+        precondition(rankingStageEnds.last == k && zip([0] + rankingStageEnds, rankingStageEnds.dropLast()).allSatisfy { $1 > $0 && $1 % 4 == 0 },
+                     "stage ends must be ascending multiples of 4 and end at k")
         let blocks = (n + 7) / 8
         rankingBlocks = [Float16](repeating: 0, count: blocks * k * 8)
         rankingTailNorms = [Float](repeating: 0, count: blocks * (rankingStageEnds.count - 1) * 8)
         rankingBias = [Float](repeating: -.infinity, count: blocks * 8)
         rankingNorms = [Float](repeating: 0, count: blocks * 8)
-        // Per-block arrays are padded to a multiple of 8 blocks (one SIMD compare each).
-        let padded = (blocks + 7) / 8 * 8
-        blockMaxNorm = [Float](repeating: 0, count: padded)
-        blockMaxBias = [Float](repeating: -.infinity, count: padded)
-        blockMaxAbsBias = [Float](repeating: 0, count: padded)
+        rankingBounds = RankingBlockBounds(blocks: blocks)
         itemNorms = [Float](repeating: 0, count: n)
-        for i in 0..<n { updateDerived(item: i) }
+        for i in 0..<n { updateDerived(item: i, suffix: false) }
+        rankingBounds.refreshSuffix(from: rankingBounds.capacity - 1, full: true)
     }
 
-    /// Recomputes the derived rows of item `i` and its block's bound (O(k²) for the
-    /// rotation). An item beyond the slot table (just appended) takes the next slot.
-    mutating func updateDerived(item i: Int) {
+    /// Recomputes the derived rows of item `i` and its block's bounds (O(k²) for the
+    /// rotation, O(blocks) at worst for the suffix maxima unless `suffix` is false).
+    /// An item beyond the slot table (just appended) takes the next slot.
+    mutating func updateDerived(item i: Int, suffix: Bool = true) {
         let k = factors, tails = rankingStageEnds.count - 1
         if i >= rankingSlotOfItem.count {
             let s = rankingItemOfSlot.count
@@ -55,11 +57,7 @@ extension MFModel {
                 rankingBias.append(contentsOf: [Float](repeating: -.infinity, count: 8))
                 rankingNorms.append(contentsOf: [Float](repeating: 0, count: 8))
             }
-            if blockMaxNorm.count <= s / 8 {
-                blockMaxNorm.append(contentsOf: [Float](repeating: 0, count: 8))
-                blockMaxBias.append(contentsOf: [Float](repeating: -.infinity, count: 8))
-                blockMaxAbsBias.append(contentsOf: [Float](repeating: 0, count: 8))
-            }
+            rankingBounds.reserve(blocks: s / 8 + 1)
         }
         let s = Int(rankingSlotOfItem[i]), b = s / 8, blk = b * k * 8, lane = s % 8
         var r = rankingRow(i), h = [Float](repeating: 0, count: rankingRotation.stride)
@@ -78,9 +76,7 @@ extension MFModel {
         rankingBias[s] = ranking.itemBiasWeight * itemBias[i]
         rankingNorms[s] = sq[0].squareRoot()
         // The bound must cover every lane, so a changed item recomputes its block's maxima.
-        blockMaxNorm[b] = rankingNorms[(b * 8)..<(b * 8 + 8)].max()!
-        blockMaxBias[b] = rankingBias[(b * 8)..<(b * 8 + 8)].max()!
-        blockMaxAbsBias[b] = rankingBias[(b * 8)..<(b * 8 + 8)].filter(\.isFinite).map(abs).max()!
+        rankingBounds.set(block: b, norms: rankingNorms[(b * 8)..<(b * 8 + 8)], biases: rankingBias[(b * 8)..<(b * 8 + 8)], suffix: suffix)
         itemNorms[i] = norm(itemFactors[(i * k)..<((i + 1) * k)])
     }
 

@@ -4,19 +4,13 @@
 extension MFModel {
     /// Ranking score of the item in `slot` for a user already rotated (p' = R·p_u)
     /// with base = μ + b_u, in the scan's exact operation order:
-    ///   even = Σ_{c even} p'[c]·h[c],  odd = Σ_{c odd} p'[c]·h[c]   (FMAs, ascending c)
-    ///   s = ((even + odd) + base) + β·b_i
+    ///   a_m = Σ_{c ≡ m (mod 4)} p'[c]·h[c]   (FMAs, ascending c)
+    ///   s = (((a_0 + a_1) + (a_2 + a_3)) + base) + β·b_i
     func rankingScore(rotated p: [Float], base: Float, slot: Int) -> Float {
         let k = factors, blk = (slot / 8) * k * 8, lane = slot % 8
-        func h(_ c: Int) -> Float { Float(rankingBlocks[blk + c * 8 + lane]) }
-        var even: Float = 0, odd: Float = 0, c = 0
-        while c + 2 <= k {
-            even = even.addingProduct(p[c], h(c))
-            odd = odd.addingProduct(p[c + 1], h(c + 1))
-            c += 2
-        }
-        if c < k { even = even.addingProduct(p[c], h(c)) }
-        return ((even + odd) + base) + rankingBias[slot]
+        var a: [Float] = [0, 0, 0, 0]
+        for c in 0..<k { a[c % 4] = a[c % 4].addingProduct(p[c], Float(rankingBlocks[blk + c * 8 + lane])) }
+        return (((a[0] + a[1]) + (a[2] + a[3])) + base) + rankingBias[slot]
     }
 
     /// Ranking score of one item (rotates the user first; for tests and single items).

@@ -1,8 +1,8 @@
 /// An orthogonal k×k matrix R for the ranking space. Dot products are invariant,
 /// (R·p)·(R·r) = p·r, so `topN` stores h_i = R·r_i and rotates p_u once per call.
-/// Fitted as the eigenvectors of Σ_i r_i·r_iᵀ, rows ordered by eigenvalue
-/// (descending): the leading dimensions then carry most of every item's energy
-/// and the tail bound ‖p_tail‖·‖h_tail‖ is small after a few dimensions.
+/// Fitted as the eigenvectors of Σ_i r_i·r_iᵀ + Σ_u p_u·p_uᵀ (each normalized by its
+/// trace), rows ordered by eigenvalue (descending): the leading dimensions then carry
+/// most of the energy and the tail bound ‖p_tail‖·‖h_tail‖ is small after a few of them.
 struct RankingRotation: Sendable, Equatable {
     let k: Int
     /// k rounded up to a multiple of 8.
@@ -17,10 +17,34 @@ struct RankingRotation: Sendable, Equatable {
         return RankingRotation(k: k, stride: s, columns: m)
     }
 
-    /// Eigenvectors of G = Σ_i r_i·r_iᵀ over `count` rows (Float32 Gram, Float64 Jacobi).
-    /// Deterministic: fixed sweep order, ties in eigenvalue by index, each vector's
-    /// largest component positive. Zero rows (or none) give the identity.
-    static func fit(k: Int, count n: Int, row: (Int) -> [Float]) -> RankingRotation {
+    /// Eigenvectors of G = Σ_sources G_s / tr(G_s), G_s = Σ_rows x·xᵀ (Float32 Grams,
+    /// Float64 Jacobi). Items and users both: the tail bound ‖p'_tail‖·‖h_tail‖ is small
+    /// only when *both* sides keep their energy in the leading dimensions. Deterministic:
+    /// fixed sweep order, ties in eigenvalue by index, each vector's largest component
+    /// positive. All-zero input gives the identity.
+    static func fit(k: Int, sources: [(count: Int, row: (Int) -> [Float])]) -> RankingRotation {
+        var a = [Double](repeating: 0, count: k * k)
+        for (n, row) in sources {
+            let g = gram(k: k, count: n, row: row)
+            let trace = (0..<k).reduce(0.0) { $0 + g[$1 * k + $1] }
+            if trace > 0 { for j in 0..<(k * k) { a[j] += g[j] / trace } }
+        }
+        guard a.contains(where: { $0 != 0 }) else { return identity(k) }
+        let (values, vectors) = SymmetricEigen.jacobi(a, k)
+        let order = (0..<k).sorted { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }
+        let s = (k + 7) / 8 * 8
+        var m = [Float](repeating: 0, count: k * s)
+        for (j, e) in order.enumerated() {
+            var big = 0
+            for c in 0..<k where abs(vectors[c * k + e]) > abs(vectors[big * k + e]) { big = c }
+            let sign: Double = vectors[big * k + e] < 0 ? -1 : 1
+            for c in 0..<k { m[c * s + j] = Float(sign * vectors[c * k + e]) }
+        }
+        return RankingRotation(k: k, stride: s, columns: m)
+    }
+
+    /// Σ_rows x·xᵀ (full symmetric k×k, Float64), accumulated by `Kernels.syrkUpper` in chunks.
+    static func gram(k: Int, count n: Int, row: (Int) -> [Float]) -> [Double] {
         let s = (k + 7) / 8 * 8, chunk = 256
         var g = [Float](repeating: 0, count: s * s)
         var x = [Float](repeating: 0, count: chunk * s)
@@ -38,17 +62,7 @@ struct RankingRotation: Sendable, Equatable {
         }
         var a = [Double](repeating: 0, count: k * k)
         for i in 0..<k { for j in i..<k { a[i * k + j] = Double(g[i * s + j]); a[j * k + i] = a[i * k + j] } }
-        guard a.contains(where: { $0 != 0 }) else { return identity(k) }
-        let (values, vectors) = SymmetricEigen.jacobi(a, k)
-        let order = (0..<k).sorted { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }
-        var m = [Float](repeating: 0, count: k * s)
-        for (j, e) in order.enumerated() {
-            var big = 0
-            for c in 0..<k where abs(vectors[c * k + e]) > abs(vectors[big * k + e]) { big = c }
-            let sign: Double = vectors[big * k + e] < 0 ? -1 : 1
-            for c in 0..<k { m[c * s + j] = Float(sign * vectors[c * k + e]) }
-        }
-        return RankingRotation(k: k, stride: s, columns: m)
+        return a
     }
 
     /// out[j] = Σ_c R[j][c]·v[c], accumulated with FMAs in ascending c from 0

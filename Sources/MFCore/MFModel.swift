@@ -98,7 +98,7 @@ public struct MFModel: Sendable {
     /// h_i = R·r_i (R orthogonal, so p·r = (R·p)·h), stored as Float16 in blocks of
     /// 8 *slots*: component c of the item in slot s is at `((s/8)*k + c)*8 + s%8`,
     /// so one SIMD8 FMA scores 8 items. Padding lanes are 0. R orders dimensions
-    /// by energy, so `topN` can bound a block after its first dimensions
+    /// by item and user energy, so `topN` can bound a block after its first dimensions
     /// (docs in MFModel+RankingScan.swift). Float16 (≈3 significant digits):
     /// 10k items × k=64 then fit in L2; ranking, not rating accuracy, depends on it.
     var rankingBlocks: [Float16]
@@ -119,15 +119,10 @@ public struct MFModel: Sendable {
     var rankingItemOfSlot: [Int32]
     /// Derived: item index → slot (inverse of `rankingItemOfSlot`).
     var rankingSlotOfItem: [Int32]
-    /// Derived per slot: ‖h_i‖ of the Float16-rounded vector (0 for padding).
+    /// Derived per slot: ‖h_i‖ of the Float16-rounded vector (0 for padding), for the block maxima.
     var rankingNorms: [Float]
-    /// Derived per block of 8 slots: max ‖h_i‖ and max β·b_i, the block's
-    /// Cauchy–Schwarz bound: s(u,i) ≤ μ + b_u + maxBias + ‖p_u‖·maxNorm;
-    /// max |β·b_i| sizes the bounds' rounding slack. Padded to a multiple of 8
-    /// blocks (norm 0, bias −∞) so `topN` compares 8 blocks at once.
-    var blockMaxNorm: [Float]
-    var blockMaxBias: [Float]
-    var blockMaxAbsBias: [Float]
+    /// Derived per block of 8 slots: the whole-block bound's maxima and their suffix maxima.
+    var rankingBounds: RankingBlockBounds
     /// Derived: ‖q_i‖ for cosine similarity.
     public internal(set) var itemNorms: [Float]
     /// Collective MF: attribute encoders and factors for cold start; nil without side information.
@@ -166,7 +161,7 @@ public struct MFModel: Sendable {
         self.itemPopularity = pop; self.solver = solver; self.ranking = ranking
         rankingBlocks = []; rankingBias = []; itemNorms = []
         rankingRotation = .identity(k); rankingStageEnds = [k]; rankingTailNorms = []
-        rankingItemOfSlot = []; rankingSlotOfItem = []; rankingNorms = []; blockMaxNorm = []; blockMaxBias = []; blockMaxAbsBias = []
+        rankingItemOfSlot = []; rankingSlotOfItem = []; rankingNorms = []; rankingBounds = RankingBlockBounds()
         rebuildDerived()
     }
 

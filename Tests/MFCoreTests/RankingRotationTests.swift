@@ -32,9 +32,13 @@ import Testing
                 #expect(abs(d - (i == j ? 1 : 0)) < 1e-5)
             }
         }
-        var energy = [Float](repeating: 0, count: k)
-        for i in 0..<m.itemCount { for (c, h) in m.storedRankingVector(Int32(i)).enumerated() { energy[c] += h * h } }
-        for c in 1..<max(k, 1) { #expect(energy[c] <= energy[c - 1] * 1.01 + 1e-6) }
+        // Item and user energy per rotated dimension, each normalized to sum 1: their sum decreases.
+        var items = [Float](repeating: 0, count: k), users = items
+        for i in 0..<m.itemCount { for (c, h) in m.rankingRotation.applyReference(m.rankingVector(Int32(i))).enumerated() { items[c] += h * h } }
+        for u in 0..<m.userCount { for (c, h) in m.rankingRotation.applyReference(m.user(Int32(u)).factors).enumerated() { users[c] += h * h } }
+        let ti = items.reduce(0, +), tu = users.reduce(0, +)
+        let energy = (0..<k).map { items[$0] / ti + users[$0] / tu }
+        for c in 1..<max(k, 1) { #expect(energy[c] <= energy[c - 1] + 1e-4) }
         let again = try RankingPruningTests.model(.clustered, items: 400, users: 3, k: k, seed: UInt64(k))
         #expect(again.rankingRotation == r && again.rankingBlocks == m.rankingBlocks)
     }
@@ -57,17 +61,40 @@ import Testing
     @Test func storedBoundsCoverEveryLane() throws {
         let m = try RankingPruningTests.model(.skewed, items: 517, users: 3, k: 40, seed: 9)
         let ends = m.rankingStageEnds, tails = ends.count - 1
-        #expect(ends == [16, 32, 40])
+        #expect(ends == [8, 16, 32, 40])
         #expect(Set(m.rankingItemOfSlot) == Set((0..<517).map { Int32($0) }))
         for (s, i) in m.rankingItemOfSlot.enumerated() { #expect(m.rankingSlotOfItem[Int(i)] == Int32(s)) }
         for s in 0..<m.itemCount {
             let i = m.rankingItemOfSlot[s], h = m.storedRankingVector(i), b = s / 8
             func norm(_ x: ArraySlice<Float>) -> Float { x.reduce(0) { $0 + $1 * $1 }.squareRoot() }
-            #expect(norm(h[...]) <= m.blockMaxNorm[b] * 1.0001)
-            #expect(m.ranking.itemBiasWeight * m.itemBias[Int(i)] <= m.blockMaxBias[b])
+            #expect(norm(h[...]) <= m.rankingBounds[.maxNorm, b] * 1.0001)
+            #expect(m.ranking.itemBiasWeight * m.itemBias[Int(i)] <= m.rankingBounds[.maxBias, b])
             for j in 0..<tails { #expect(norm(h[ends[j]...]) <= m.rankingTailNorms[(b * tails + j) * 8 + s % 8] * 1.0001) }
             #expect(maxAbsDiff(m.rankingRotation.inverse(h), m.rankingVector(i)) < 1e-2 * (1 + norm(h[...])))
         }
+    }
+
+    /// Suffix maxima really are the maxima over blocks ≥ b, also after items change and grow.
+    @Test func suffixMaximaFollowUpdates() throws {
+        var m = try RankingPruningTests.model(.skewed, items: 150, users: 3, k: 8, seed: 2)
+        func check() {
+            let x = m.rankingBounds
+            for b in 0..<x.capacity {
+                for (own, suf) in [(RankingBlockBounds.Plane.maxNorm, RankingBlockBounds.Plane.suffixNorm),
+                                   (.maxBias, .suffixBias), (.maxAbsBias, .suffixAbsBias)] {
+                    #expect(x[suf, b] == (b..<x.capacity).map { x[own, $0] }.max()!, "block \(b) \(suf)")
+                }
+            }
+        }
+        check()
+        let last = m.rankingItemOfSlot[m.itemCount - 1]
+        try m.setItem(last, ItemVector(factors: [Float](repeating: 9, count: 8), bias: 5, implicitFactors: [Float](repeating: 0, count: 8)))
+        check()
+        try m.setItem(last, ItemVector(factors: [Float](repeating: 0, count: 8), bias: -5, implicitFactors: [Float](repeating: 0, count: 8)))
+        check()
+        for j in 0..<20 { try m.appendItem(ItemVector(factors: [Float](repeating: Float(j % 3), count: 8), bias: Float(j) - 10)) }
+        check()
+        #expect(m.rankingBounds.capacity == 24)
     }
 
     /// A model trained on the real split (skips without ../shared): every 5th user's
