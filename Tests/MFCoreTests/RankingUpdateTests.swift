@@ -78,6 +78,20 @@ import Testing
         for n in [1, 2, 5, 6] { try P.expectExact(m, u, n: n); try P.expectExact(m, u, n: n, exclude: [120]) }
     }
 
+    /// Negative, zero and tied scores come back in the reference's order (the result is sorted
+    /// through integer keys made from the score bits).
+    @Test func signedAndTiedScoresSortLikeTheReference() throws {
+        let k = 4, items = 30
+        var q = [Float](repeating: 0, count: items * k), b = [Float](repeating: 0, count: items)
+        for i in 0..<items { q[i * k] = Float(i % 7) - 3; b[i] = Float(i % 3) - 1 }
+        let m = try MFModel(factors: k, globalMean: -0.5, minRating: -5, maxRating: 5, userBias: [0], userFactors: [1, 0, 0, 0],
+                            itemBias: b, itemFactors: q, solver: SolverParams(lambda: 1, biasLambda: 1, weightedLambda: false, implicitWeight: 0),
+                            ranking: RankingConfig(implicitWeight: 0, itemBiasWeight: 1))
+        let top = try m.topN(user: m.user(0), n: items)
+        #expect(top == m.topNReference(user: m.user(0), n: items))
+        #expect(top.contains { $0.score < 0 } && top.contains { $0.score > 0 } && Set(top.map(\.score)).count < items)
+    }
+
     /// A rebuilt layout refits the rotation (and stays deterministic).
     @Test func rebuildRefitsDeterministically() throws {
         var m = try P.model(.clustered, items: 300, users: 4, k: 24, seed: 12)
