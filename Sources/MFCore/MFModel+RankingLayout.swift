@@ -81,21 +81,24 @@ extension MFModel {
         itemNorms[i] = norm(itemFactors[(i * k)..<((i + 1) * k)])
     }
 
-    /// Index in `rankingBlocks` of component c of the item in slot s (stage-major layout).
+    /// The two regions of `rankingBlocks`: the first stage's dimensions, then the rest.
+    var rankingRegionEnds: [Int] { rankingStageEnds.count > 1 ? [rankingStageEnds[0], factors] : [factors] }
+
+    /// Index in `rankingBlocks` of component c of the item in slot s.
     func rankingIndex(slot s: Int, dim c: Int) -> Int {
         var lo = 0
-        for e in rankingStageEnds {
+        for e in rankingRegionEnds {
             if c < e { return 8 * (rankingCapacity * lo + (s / 8) * (e - lo) + (c - lo)) + s % 8 }
             lo = e
         }
         preconditionFailure("dimension \(c) beyond k")
     }
 
-    /// Re-lays `rankingBlocks` out for room for `capacity` blocks (each stage's region grows).
+    /// Re-lays `rankingBlocks` out for room for `capacity` blocks (each region grows).
     private mutating func growRankingBlocks(to capacity: Int) {
         var grown = [Float16](repeating: 0, count: capacity * factors * 8)
         var lo = 0
-        for e in rankingStageEnds {
+        for e in rankingRegionEnds {
             let old = 8 * rankingCapacity * lo, new = 8 * capacity * lo, count = 8 * rankingCapacity * (e - lo)
             grown.replaceSubrange(new..<(new + count), with: rankingBlocks[old..<(old + count)])
             lo = e

@@ -79,15 +79,16 @@ struct RankingScanner {
 
     /// Scores block b stage by stage, a_m += p'[c]·h[c] for c ≡ m (mod 4), stopping after the
     /// first stage where no lane can reach the threshold (filter 2); offers at the end.
-    /// Stage j of block b is the w_j·8 halves at 8·(capacity·e_{j−1} + b·w_j).
+    /// Block b's first stage is at 8·b·e_0, its other dimensions c at 8·(capacity·e_0 + b·(k − e_0) + c − e_0).
     @inline(__always) mutating func score(_ b: Int, heap: inout TopKHeap) {
         scored &+= 1
         let bl = Kernels.load(bias + b &* 8)
         var a0 = V(), a1 = V(), a2 = V(), a3 = V()
         var lo = 0
+        let e0 = ends[0]
         for j in 0..<stages {
             let hi = ends[j], w = hi &- lo
-            let h = r + (capacity &* lo &+ b &* w) &* 8, q = p + lo
+            let h = r + (j == 0 ? b &* w : capacity &* e0 &+ b &* (k &- e0) &+ (lo &- e0)) &* 8, q = p + lo
             var c = 0
             while c &+ 4 <= w {
                 let o = c &* 8

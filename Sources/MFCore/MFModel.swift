@@ -96,11 +96,11 @@ public struct MFModel: Sendable {
     public internal(set) var ranking: RankingConfig
     /// Derived: the ranking vectors r_i = q_i + γ·y_i rotated by `rankingRotation`,
     /// h_i = R·r_i (R orthogonal, so p·r = (R·p)·h), stored as Float16 in blocks of 8
-    /// *slots* and split by stage (dimensions [e_{j−1}, e_j) of `rankingStageEnds`):
-    /// stage j of every block comes before stage j+1 of any block, so the first stage
-    /// of consecutive blocks is one contiguous run, which `topN` reads for nearly every
-    /// block it scores. Component c (stage j, width w_j = e_j − e_{j−1}) of slot s is at
-    ///   8·(capacity·e_{j−1} + (s/8)·w_j + (c − e_{j−1})) + s%8   (`rankingIndex`),
+    /// *slots*, in two regions: the first stage's e_0 dimensions of every block, then the
+    /// other k − e_0 of every block. `topN` reads the first stage of nearly every block it
+    /// scores (one contiguous run for consecutive blocks) and the rest of few (one run per
+    /// block). Component c of slot s, in region [lo, hi), is at
+    ///   8·(capacity·lo + (s/8)·(hi − lo) + (c − lo)) + s%8   (`rankingIndex`),
     /// so one SIMD8 FMA scores 8 items. Padding lanes are 0. R orders dimensions by
     /// item and user energy, so `topN` can bound a block after its first dimensions
     /// (docs in MFModel+RankingScan.swift). Float16 (≈3 significant digits):
