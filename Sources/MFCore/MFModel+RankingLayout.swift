@@ -33,6 +33,7 @@ extension MFModel {
         precondition(rankingStageEnds.last == k && zip([0] + rankingStageEnds, rankingStageEnds.dropLast()).allSatisfy { $1 > $0 && $1 % 4 == 0 },
                      "stage ends must be ascending multiples of 4 and end at k")
         let blocks = (n + 7) / 8
+        rankingCapacity = blocks
         rankingBlocks = [Float16](repeating: 0, count: blocks * k * 8)
         rankingTailNorms = [Float](repeating: 0, count: blocks * (rankingStageEnds.count - 1) * 8)
         rankingBias = [Float](repeating: -.infinity, count: blocks * 8)
@@ -52,14 +53,14 @@ extension MFModel {
             let s = rankingItemOfSlot.count
             rankingItemOfSlot.append(Int32(i)); rankingSlotOfItem.append(Int32(s))
             if rankingBias.count < (s / 8 + 1) * 8 {
-                rankingBlocks.append(contentsOf: [Float16](repeating: 0, count: k * 8))
+                if s / 8 >= rankingCapacity { growRankingBlocks(to: max(8, s / 8 + 1, rankingCapacity + rankingCapacity / 4)) }
                 rankingTailNorms.append(contentsOf: [Float](repeating: 0, count: tails * 8))
                 rankingBias.append(contentsOf: [Float](repeating: -.infinity, count: 8))
                 rankingNorms.append(contentsOf: [Float](repeating: 0, count: 8))
             }
             rankingBounds.reserve(blocks: s / 8 + 1)
         }
-        let s = Int(rankingSlotOfItem[i]), b = s / 8, blk = b * k * 8, lane = s % 8
+        let s = Int(rankingSlotOfItem[i]), b = s / 8, lane = s % 8
         var r = rankingRow(i), h = [Float](repeating: 0, count: rankingRotation.stride)
         r.withUnsafeMutableBufferPointer { rb in
             h.withUnsafeMutableBufferPointer { rankingRotation.apply(rb.baseAddress!, into: $0.baseAddress!) }
@@ -68,7 +69,7 @@ extension MFModel {
         var sq = [Float](repeating: 0, count: k + 1)
         for c in 0..<k {
             let v = Float16(h[c])
-            rankingBlocks[blk + c * 8 + lane] = v
+            rankingBlocks[rankingIndex(slot: s, dim: c)] = v
             sq[c] = Float(v) * Float(v)
         }
         for c in stride(from: k - 1, through: 0, by: -1) { sq[c] += sq[c + 1] }
@@ -78,6 +79,32 @@ extension MFModel {
         // The bound must cover every lane, so a changed item recomputes its block's maxima.
         rankingBounds.set(block: b, norms: rankingNorms[(b * 8)..<(b * 8 + 8)], biases: rankingBias[(b * 8)..<(b * 8 + 8)], suffix: suffix)
         itemNorms[i] = norm(itemFactors[(i * k)..<((i + 1) * k)])
+    }
+
+    /// The two regions of `rankingBlocks`: the first stage's dimensions, then the rest.
+    var rankingRegionEnds: [Int] { rankingStageEnds.count > 1 ? [rankingStageEnds[0], factors] : [factors] }
+
+    /// Index in `rankingBlocks` of component c of the item in slot s.
+    func rankingIndex(slot s: Int, dim c: Int) -> Int {
+        var lo = 0
+        for e in rankingRegionEnds {
+            if c < e { return 8 * (rankingCapacity * lo + (s / 8) * (e - lo) + (c - lo)) + s % 8 }
+            lo = e
+        }
+        preconditionFailure("dimension \(c) beyond k")
+    }
+
+    /// Re-lays `rankingBlocks` out for room for `capacity` blocks (each region grows).
+    private mutating func growRankingBlocks(to capacity: Int) {
+        var grown = [Float16](repeating: 0, count: capacity * factors * 8)
+        var lo = 0
+        for e in rankingRegionEnds {
+            let old = 8 * rankingCapacity * lo, new = 8 * capacity * lo, count = 8 * rankingCapacity * (e - lo)
+            grown.replaceSubrange(new..<(new + count), with: rankingBlocks[old..<(old + count)])
+            lo = e
+        }
+        rankingBlocks = grown
+        rankingCapacity = capacity
     }
 
     /// r_i = q_i + γ·y_i in Float32 (before rotation and Float16 rounding).
@@ -99,7 +126,7 @@ extension MFModel {
 
     /// h_i = R·r_i as stored (Float16-rounded): exactly what `topN` scores item `i` with.
     func storedRankingVector(_ i: Int32) -> [Float] {
-        let k = factors, s = Int(rankingSlotOfItem[Int(i)]), blk = (s / 8) * k * 8, lane = s % 8
-        return (0..<k).map { Float(rankingBlocks[blk + $0 * 8 + lane]) }
+        let s = Int(rankingSlotOfItem[Int(i)])
+        return (0..<factors).map { Float(rankingBlocks[rankingIndex(slot: s, dim: $0)]) }
     }
 }

@@ -7,9 +7,8 @@ extension MFModel {
     ///   a_m = Σ_{c ≡ m (mod 4)} p'[c]·h[c]   (FMAs, ascending c)
     ///   s = (((a_0 + a_1) + (a_2 + a_3)) + base) + β·b_i
     func rankingScore(rotated p: [Float], base: Float, slot: Int) -> Float {
-        let k = factors, blk = (slot / 8) * k * 8, lane = slot % 8
         var a: [Float] = [0, 0, 0, 0]
-        for c in 0..<k { a[c % 4] = a[c % 4].addingProduct(p[c], Float(rankingBlocks[blk + c * 8 + lane])) }
+        for c in 0..<factors { a[c % 4] = a[c % 4].addingProduct(p[c], Float(rankingBlocks[rankingIndex(slot: slot, dim: c)])) }
         return (((a[0] + a[1]) + (a[2] + a[3])) + base) + rankingBias[slot]
     }
 

@@ -45,7 +45,7 @@ extension MFModel {
         exclude.withUnsafeBufferPointer { exb in
             for j in 0..<stages { eb[j] = rankingStageEnds[j] }
             var scanner = RankingScanner(
-                p: p, base: base, k: factors, items: itemCount, stageEnds: eb.baseAddress!, stages: stages,
+                p: p, base: base, k: factors, items: itemCount, capacity: rankingCapacity, stageEnds: eb.baseAddress!, stages: stages,
                 pt: ptb.baseAddress!, blocks: rb.baseAddress!, bias: bb.baseAddress!, tailNorms: tb.baseAddress,
                 bounds: xb.baseAddress!, itemOfSlot: sb.baseAddress!, exclude: exb)
             scanner.scan(heap: &heap)

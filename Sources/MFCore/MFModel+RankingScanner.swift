@@ -12,7 +12,7 @@ struct RankingScanner {
 
     let p: UnsafePointer<Float>
     let base0: Float, base: V
-    let k: Int, items: Int, blockCount: Int, stages: Int, tails: Int
+    let k: Int, items: Int, blockCount: Int, stages: Int, tails: Int, capacity: Int
     let ends: UnsafePointer<Int>
     /// pt[j] = ‖p'[c ≥ ends[j−1]]‖; pt[0] = ‖p'‖.
     let pt: UnsafePointer<Float>
@@ -25,12 +25,12 @@ struct RankingScanner {
     var thr: Float = -.infinity
     var scored = 0, completed = 0, dims = 0
 
-    init(p: UnsafePointer<Float>, base: Float, k: Int, items: Int, stageEnds: UnsafePointer<Int>, stages: Int,
+    init(p: UnsafePointer<Float>, base: Float, k: Int, items: Int, capacity: Int, stageEnds: UnsafePointer<Int>, stages: Int,
          pt: UnsafeMutablePointer<Float>, blocks: UnsafePointer<Float16>, bias: UnsafePointer<Float>,
          tailNorms: UnsafePointer<Float>?, bounds: UnsafePointer<Float>,
          itemOfSlot: UnsafePointer<Int32>, exclude: UnsafeBufferPointer<Int32>) {
         self.p = p; self.base0 = base; self.base = V(repeating: base)
-        self.k = k; self.items = items; self.blockCount = (items + 7) / 8
+        self.k = k; self.items = items; self.blockCount = (items + 7) / 8; self.capacity = capacity
         self.stages = stages; self.tails = stages - 1; self.ends = stageEnds
         self.r = blocks; self.bias = bias; self.tailNorms = tailNorms; self.bounds = bounds
         self.itemOfSlot = itemOfSlot; self.exclude = exclude
@@ -79,26 +79,29 @@ struct RankingScanner {
 
     /// Scores block b stage by stage, a_m += p'[c]·h[c] for c ≡ m (mod 4), stopping after the
     /// first stage where no lane can reach the threshold (filter 2); offers at the end.
+    /// Block b's first stage is at 8·b·e_0, its other dimensions c at 8·(capacity·e_0 + b·(k − e_0) + c − e_0).
     @inline(__always) mutating func score(_ b: Int, heap: inout TopKHeap) {
         scored &+= 1
-        let h = r + b &* k &* 8, bl = Kernels.load(bias + b &* 8)
+        let bl = Kernels.load(bias + b &* 8)
         var a0 = V(), a1 = V(), a2 = V(), a3 = V()
-        var c = 0
+        var lo = 0
+        let e0 = ends[0]
         for j in 0..<stages {
-            let hi = ends[j]
-            while c &+ 4 <= hi {
+            let hi = ends[j], w = hi &- lo
+            let h = r + (j == 0 ? b &* w : capacity &* e0 &+ b &* (k &- e0) &+ (lo &- e0)) &* 8, q = p + lo
+            var c = 0
+            while c &+ 4 <= w {
                 let o = c &* 8
-                a0 = a0.addingProduct(V(repeating: p[c]), load(h + o))
-                a1 = a1.addingProduct(V(repeating: p[c &+ 1]), load(h + (o &+ 8)))
-                a2 = a2.addingProduct(V(repeating: p[c &+ 2]), load(h + (o &+ 16)))
-                a3 = a3.addingProduct(V(repeating: p[c &+ 3]), load(h + (o &+ 24)))
+                a0 = a0.addingProduct(V(repeating: q[c]), load(h + o))
+                a1 = a1.addingProduct(V(repeating: q[c &+ 1]), load(h + (o &+ 8)))
+                a2 = a2.addingProduct(V(repeating: q[c &+ 2]), load(h + (o &+ 16)))
+                a3 = a3.addingProduct(V(repeating: q[c &+ 3]), load(h + (o &+ 24)))
                 c &+= 4
             }
-            if c < hi {  // k not a multiple of 4: the last 1–3 dimensions go to chains 0–2
-                a0 = a0.addingProduct(V(repeating: p[c]), load(h + c &* 8))
-                if c &+ 1 < hi { a1 = a1.addingProduct(V(repeating: p[c &+ 1]), load(h + (c &+ 1) &* 8)) }
-                if c &+ 2 < hi { a2 = a2.addingProduct(V(repeating: p[c &+ 2]), load(h + (c &+ 2) &* 8)) }
-                c = hi
+            if c < w {  // k not a multiple of 4: the last 1–3 dimensions go to chains 0–2
+                a0 = a0.addingProduct(V(repeating: q[c]), load(h + c &* 8))
+                if c &+ 1 < w { a1 = a1.addingProduct(V(repeating: q[c &+ 1]), load(h + (c &+ 1) &* 8)) }
+                if c &+ 2 < w { a2 = a2.addingProduct(V(repeating: q[c &+ 2]), load(h + (c &+ 2) &* 8)) }
             }
             let s = (((a0 + a1) + (a2 + a3)) + base) + bl
             if j == tails {
@@ -107,6 +110,7 @@ struct RankingScanner {
                 return
             }
             if !mayReach(b, s, j) { dims &+= hi; return }
+            lo = hi
         }
     }
 

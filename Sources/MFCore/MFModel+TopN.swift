@@ -62,8 +62,8 @@ extension MFModel {
             let ordered = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
             return UInt64(ordered) << 32 | UInt64(UInt32.max - UInt32(bitPattern: x.item))
         }
-        keys.sort(by: >)
-        return keys.map { k in
+        keys.sort()
+        return keys.reversed().map { k in
             let ordered = UInt32(truncatingIfNeeded: k >> 32)
             let bits = ordered & 0x8000_0000 != 0 ? ordered & 0x7FFF_FFFF : ~ordered
             return ScoredItem(item: Int32(bitPattern: UInt32.max - UInt32(truncatingIfNeeded: k)), score: Float(bitPattern: bits))

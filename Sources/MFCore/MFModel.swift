@@ -95,13 +95,19 @@ public struct MFModel: Sendable {
     public internal(set) var solver: SolverParams
     public internal(set) var ranking: RankingConfig
     /// Derived: the ranking vectors r_i = q_i + γ·y_i rotated by `rankingRotation`,
-    /// h_i = R·r_i (R orthogonal, so p·r = (R·p)·h), stored as Float16 in blocks of
-    /// 8 *slots*: component c of the item in slot s is at `((s/8)*k + c)*8 + s%8`,
-    /// so one SIMD8 FMA scores 8 items. Padding lanes are 0. R orders dimensions
-    /// by item and user energy, so `topN` can bound a block after its first dimensions
+    /// h_i = R·r_i (R orthogonal, so p·r = (R·p)·h), stored as Float16 in blocks of 8
+    /// *slots*, in two regions: the first stage's e_0 dimensions of every block, then the
+    /// other k − e_0 of every block. `topN` reads the first stage of nearly every block it
+    /// scores (one contiguous run for consecutive blocks) and the rest of few (one run per
+    /// block). Component c of slot s, in region [lo, hi), is at
+    ///   8·(capacity·lo + (s/8)·(hi − lo) + (c − lo)) + s%8   (`rankingIndex`),
+    /// so one SIMD8 FMA scores 8 items. Padding lanes are 0. R orders dimensions by
+    /// item and user energy, so `topN` can bound a block after its first dimensions
     /// (docs in MFModel+RankingScan.swift). Float16 (≈3 significant digits):
     /// 10k items × k=64 then fit in L2; ranking, not rating accuracy, depends on it.
     var rankingBlocks: [Float16]
+    /// Derived: blocks `rankingBlocks` has room for (≥ the block count; grows by 1/4).
+    var rankingCapacity: Int
     /// Derived: the orthogonal R, fitted when the layout is rebuilt and kept by
     /// `setItem`/`appendItem` (exactness never depends on how well it fits).
     var rankingRotation: RankingRotation
@@ -160,7 +166,7 @@ public struct MFModel: Sendable {
         self.implicitUserFactors = implicitUserFactors
         self.itemPopularity = pop; self.solver = solver; self.ranking = ranking
         rankingBlocks = []; rankingBias = []; itemNorms = []
-        rankingRotation = .identity(k); rankingStageEnds = [k]; rankingTailNorms = []
+        rankingRotation = .identity(k); rankingStageEnds = [k]; rankingTailNorms = []; rankingCapacity = 0
         rankingItemOfSlot = []; rankingSlotOfItem = []; rankingNorms = []; rankingBounds = RankingBlockBounds()
         rebuildDerived()
     }

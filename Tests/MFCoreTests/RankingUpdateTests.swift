@@ -78,6 +78,21 @@ import Testing
         for n in [1, 2, 5, 6] { try P.expectExact(m, u, n: n); try P.expectExact(m, u, n: n, exclude: [120]) }
     }
 
+    /// Growing from 3 items to 300 by appends (the block storage is re-laid out several times,
+    /// the rotation stays the one fitted on 3 items) keeps every call exact.
+    @Test func manyAppendsFromATinyCatalogue() throws {
+        var m = try P.model(.clustered, items: 3, users: 5, k: 20, seed: 21)
+        let rotation = m.rankingRotation
+        var rng = SeededRNG(seed: 22)
+        for j in 0..<297 {
+            let f = (0..<20).map { _ in rng.nextGaussian() * Float(1 + j % 5) * 0.3 }
+            try m.appendItem(ItemVector(factors: f, bias: rng.nextGaussian() * 0.3))
+            if j % 60 == 0 { try P.expectExactForAllUsers(m, n: 10) }
+        }
+        #expect(m.itemCount == 300 && m.rankingCapacity >= 38 && m.rankingRotation == rotation)
+        for n in [1, 10, 50] { try P.expectExactForAllUsers(m, n: n) }
+    }
+
     /// Negative, zero and tied scores come back in the reference's order (the result is sorted
     /// through integer keys made from the score bits).
     @Test func signedAndTiedScoresSortLikeTheReference() throws {
