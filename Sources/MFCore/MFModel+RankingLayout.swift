@@ -85,13 +85,12 @@ extension MFModel {
     var rankingRegionEnds: [Int] { rankingStageEnds.count > 1 ? [rankingStageEnds[0], factors] : [factors] }
 
     /// Index in `rankingBlocks` of component c of the item in slot s.
+    /// (No array: it runs k times per item update.)
     func rankingIndex(slot s: Int, dim c: Int) -> Int {
-        var lo = 0
-        for e in rankingRegionEnds {
-            if c < e { return 8 * (rankingCapacity * lo + (s / 8) * (e - lo) + (c - lo)) + s % 8 }
-            lo = e
-        }
-        preconditionFailure("dimension \(c) beyond k")
+        precondition(c < factors, "dimension \(c) beyond k")
+        let first = rankingStageEnds.count > 1 ? rankingStageEnds[0] : factors
+        let (lo, e) = c < first ? (0, first) : (first, factors)
+        return 8 * (rankingCapacity * lo + (s / 8) * (e - lo) + (c - lo)) + s % 8
     }
 
     /// Re-lays `rankingBlocks` out for room for `capacity` blocks (each region grows).

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Old code against new on the same machine, alternately, since this machine's
+# speed drifts between runs: for each checkout given (each with release
+# binaries built, e.g. `make -s release` in a `git worktree` of the old
+# revision), a fresh mfd gets ml-latest-small-2016 imported and trained, then
+# `mfbench serve` runs 16 connections of durable add_rating (depth 16 and 8)
+# and recommend (depth 1), 5 s each. Figures: docs/benchmarks.md (session 4).
+#   scripts/bench-ab.sh OLD_CHECKOUT NEW_CHECKOUT [ROUNDS]      (default 2 rounds)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ML=../shared/data/ml-latest-small-2016
+[ -f "$ML/ratings.csv" ] || { echo "missing $ML (see docs/benchmarks.md)" >&2; exit 2; }
+CTL=$PWD/.build/release/mfctl BENCH=$PWD/.build/release/mfbench
+ROOT=${BENCH_DIR:-/tmp/mfd-ab-bench}
+one() {
+  local checkout=$1 dir=$ROOT/$(basename "$1") pid
+  rm -rf "$dir"; mkdir -p "$dir"
+  "$checkout/.build/release/mfd" --db "$dir/db.sqlite" --socket "$dir/s.sock" --retrain manual 2>"$dir/mfd.log" & pid=$!
+  for _ in $(seq 100); do [ -S "$dir/s.sock" ] && break; sleep 0.1; done
+  "$CTL" import items "$ML/movies.csv" --socket "$dir/s.sock" >/dev/null 2>&1
+  "$CTL" import ratings "$ML/ratings.csv" --socket "$dir/s.sock" >/dev/null 2>&1
+  "$CTL" train --wait --socket "$dir/s.sock" >/dev/null 2>&1
+  cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' /proc/$pid/stat; }
+  for args in "--depth 16 --phase add_rating" "--depth 8 --phase add_rating" "--phase recommend"; do
+    local before out n
+    before=$(cpu)
+    # shellcheck disable=SC2086
+    out=$("$BENCH" serve --socket "$dir/s.sock" --users 668 --seconds 5 --connections 16 $args)
+    n=$(echo "$out" | sed -E 's/^[a-z_]+: ([0-9]+) requests.*/\1/')
+    echo "$checkout $args:$(echo "$out" | cut -d, -f2-4), mfd $(python3 -c "print(round(($(cpu) - $before) * 1e6 / $n))") µs/request"
+  done
+  kill -TERM $pid; wait $pid || true
+}
+for _ in $(seq "${3:-2}"); do one "$1"; one "$2"; done
+echo "(load average now: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
