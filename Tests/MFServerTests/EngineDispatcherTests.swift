@@ -22,7 +22,7 @@ import Testing
 
     @Test func blankLinesGetNoReplyAndBadBytesGetTheirCodes() async throws {
         let f = try await EngineFixture.make()
-        defer { Task { await f.close() } }
+        defer { f.discard() }
         let d = Dispatcher(engine: f.engine, policy: .standard(daemonUID: 0), logger: Logger(label: "t"))
         #expect(try await reply(d, Array(" \t\r".utf8)) == nil)
         #expect(try await reply(d, [0xFF, 0xFE])?.contains(#""code":"invalid_utf8""#) == true)
@@ -32,7 +32,7 @@ import Testing
 
     @Test func deniedClassesRunNothing() async throws {
         let f = try await EngineFixture.make()
-        defer { Task { await f.close() } }
+        defer { f.discard() }
         let d = Dispatcher(engine: f.engine, policy: .standard(daemonUID: 0), logger: Logger(label: "t"))
         let denied = try await reply(d, Array(#"{"id":"w","op":"add_rating","user":1,"item":2,"rating":4}"#.utf8), uid: 12345)
         #expect(denied?.hasPrefix(#"{"id":"w","ok":false,"error":{"code":"permission_denied""#) == true, "\(denied ?? "")")

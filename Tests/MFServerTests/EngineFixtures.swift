@@ -47,4 +47,15 @@ struct EngineFixture {
         try? store.close()
         try? FileManager.default.removeItem(atPath: dir)
     }
+
+    /// For `defer` (which cannot await): removes the directory now, so it is
+    /// gone even if the test process exits first, and shuts the engine down in
+    /// the background. Open files stay valid after their names are removed.
+    func discard() {
+        try? FileManager.default.removeItem(atPath: dir)
+        Task { [engine, store] in
+            await engine.shutdown()
+            try? store.close()
+        }
+    }
 }

@@ -6,7 +6,7 @@ import Testing
 @Suite struct EngineTests {
     @Test func trainedModelRecommendsUnseenItemsOfTheUsersTaste() async throws {
         let f = try await EngineFixture.make(ratings: EngineFixture.tasteRatings)
-        defer { Task { await f.close() } }
+        defer { f.discard() }
         let rec = try f.engine.recommend(RecommendRequest(user: 2, n: 5))
         #expect(rec.source == .model)
         let seen = Set(EngineFixture.tasteRatings.filter { $0.user == 2 }.map(\.item))
@@ -16,7 +16,7 @@ import Testing
 
     @Test func aWriteIsFoldedInBeforeItsReply() async throws {
         let f = try await EngineFixture.make(ratings: EngineFixture.tasteRatings)
-        defer { Task { await f.close() } }
+        defer { f.discard() }
         let before = try f.engine.recommend(RecommendRequest(user: 2, n: 3))
         let top = try #require(before.items.first?.item)
         let ack = try await f.engine.addRating(AddRatingRequest(user: 2, item: top, rating: 0.5))
@@ -28,7 +28,7 @@ import Testing
 
     @Test func newUsersAndItemsAreCreatedOnFirstSight() async throws {
         let f = try await EngineFixture.make(ratings: EngineFixture.tasteRatings)
-        defer { Task { await f.close() } }
+        defer { f.discard() }
         let ack = try await f.engine.addRatings(AddRatingsRequest(ratings: [
             RatingTuple(user: 500, item: 2, rating: 5), RatingTuple(user: 500, item: 4, rating: 5),
             RatingTuple(user: 500, item: 900, rating: 4),
@@ -42,7 +42,7 @@ import Testing
 
     @Test func deletesUpdateTheListsAndTheModel() async throws {
         let f = try await EngineFixture.make(ratings: EngineFixture.tasteRatings)
-        defer { Task { await f.close() } }
+        defer { f.discard() }
         let count = try f.engine.user(UserRequest(user: 3)).ratings
         _ = try await f.engine.deleteRating(DeleteRatingRequest(user: 3, item: 1))
         #expect(try f.engine.user(UserRequest(user: 3)).ratings == count - 1)
@@ -56,7 +56,7 @@ import Testing
 
     @Test func invalidWritesStoreNothing() async throws {
         let f = try await EngineFixture.make(maxBatch: 2)
-        defer { Task { await f.close() } }
+        defer { f.discard() }
         _ = try await f.engine.addRating(AddRatingRequest(user: 1, item: 1, rating: 4))
         let before = try await f.store.counts().ratings
         #expect(before == 1)
@@ -79,7 +79,7 @@ import Testing
 
     @Test func emptyEngineServesPopularityAndFailsTrainingCleanly() async throws {
         let f = try await EngineFixture.make()
-        defer { Task { await f.close() } }
+        defer { f.discard() }
         let rec = try f.engine.recommend(RecommendRequest(user: 1))
         #expect(rec.source == .popular && rec.items.isEmpty)
         let job = try await f.engine.train(wait: true)
@@ -89,7 +89,7 @@ import Testing
 
     @Test func anonymousFoldInStoresNothing() async throws {
         let f = try await EngineFixture.make(ratings: EngineFixture.tasteRatings)
-        defer { Task { await f.close() } }
+        defer { f.discard() }
         let before = try await f.store.counts().ratings
         let r = try await f.engine.foldIn(FoldInRequest(user: nil, ratings: [ItemRating(item: 1, rating: 5), ItemRating(item: 2, rating: 5)],
                                                        persist: false, n: 5))
@@ -100,7 +100,7 @@ import Testing
 
     @Test func configIsValidatedAndPersisted() async throws {
         let f = try await EngineFixture.make()
-        defer { Task { await f.close() } }
+        defer { f.discard() }
         await #expect(throws: WireError.self) { try await f.engine.setConfig(SetConfigRequest(factors: 0)) }
         let c = try await f.engine.setConfig(SetConfigRequest(retrain: .external))
         #expect(c.retrain == .external && f.engine.getConfig().retrain == .external)

@@ -35,7 +35,7 @@ import Testing
 
     @Test func everyEpochReportsHoldoutRMSEAndHeldOutRowsAreFoldedBackIn() async throws {
         let f = try await EngineFixture.make(ratings: Self.ratings, maxBatch: 5000)
-        defer { Task { await f.close() } }
+        defer { f.discard() }
         let job = try f.engine.trainStatus(nil)
         #expect(job.epochs.count == 3 && job.epochs.allSatisfy { ($0.holdoutRMSE ?? .nan) < 1.5 }, "\(job.epochs)")
         let m = try #require(job.metrics)
@@ -68,7 +68,7 @@ import Testing
 
     @Test func zeroFractionHoldsNothingOut() async throws {
         let f = try await EngineFixture.make(ratings: Self.ratings, maxBatch: 5000, train: false)
-        defer { Task { await f.close() } }
+        defer { f.discard() }
         _ = try await f.engine.setConfig(SetConfigRequest(holdoutFraction: 0))
         let job = try await f.engine.train(wait: true)
         #expect(job.state == .succeeded && job.epochs.allSatisfy { $0.holdoutRMSE == nil } && job.metrics?.holdoutFraction == nil)

@@ -10,7 +10,7 @@ import Testing
 @Suite struct WritePathTests {
     @Test func aStaleUserReadsTheVectorTheFoldPassLaterStores() async throws {
         let f = try await EngineFixture.make(ratings: EngineFixture.tasteRatings)
-        defer { Task { await f.close() } }
+        defer { f.discard() }
         await f.engine.writer.setFoldPassDelay(.seconds(3600))  // only the explicit pass below
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         _ = try await f.engine.addRating(AddRatingRequest(user: 3, item: 1, rating: 5), on: loop).get()
@@ -30,7 +30,7 @@ import Testing
 
     @Test func concurrentRequestsShareACommitAndEachIsAcknowledged() async throws {
         let f = try await EngineFixture.make(ratings: EngineFixture.tasteRatings)
-        defer { Task { await f.close() } }
+        defer { f.discard() }
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         let futures = try (0..<50).map { n in
             try f.engine.addRating(AddRatingRequest(user: 1000 + Int64(n % 5), item: Int64(n / 5 + 1), rating: 4), on: loop)
@@ -44,7 +44,7 @@ import Testing
 
     @Test func aRequestTheStoreRejectsFailsAloneInItsBatch() async throws {
         let f = try await EngineFixture.make(ratings: EngineFixture.tasteRatings)
-        defer { Task { await f.close() } }
+        defer { f.discard() }
         // 99 is outside the store's scale; the engine's own check is bypassed here on purpose.
         let results = await f.engine.writer.addRatingBatch([
             [MFStore.Rating(user: 2000, item: 1, value: 4, timestamp: 1)],
