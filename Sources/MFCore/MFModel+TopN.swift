@@ -5,76 +5,134 @@ extension MFModel {
     ///   s(u,i) = μ + b_u + p_u·(q_i + γ·y_i) + β·b_i
     /// It differs from `predict` (γ = 0, β = 1) because rating-accurate scores
     /// rank obscure, few-rated items first. `user` nil ranks by popularity
-    /// (count of ratings ≥ μ). The dot product is taken in the rotated space the
-    /// ranking blocks are stored in (R·p_u)·(R·r_i), Float16 item side; results are
-    /// exactly those of `topNReference` (brute force over the same stored vectors).
+    /// (count of ratings ≥ μ).
     /// - Parameters:
     ///   - excludeSorted: item indices never returned (e.g. the user's rated items),
     ///     ascending; unsorted input is sorted first.
-    ///   - include: when given, only these items are candidates (duplicates count once).
+    ///   - include: when given, only these items are candidates.
     /// - Throws: `dimension_mismatch` when the user vector has the wrong length.
     public func topN(user: UserVector?, n: Int, excludeSorted: [Int32] = [], include: [Int32]? = nil) throws -> [ScoredItem] {
-        var stats = RankingScanStats()
-        return try topN(user: user, n: n, excludeSorted: excludeSorted, include: include, stats: &stats)
-    }
-
-    /// `topN`, adding the scan's work to `stats` (for benchmarks).
-    public func topN(user: UserVector?, n: Int, excludeSorted: [Int32] = [], include: [Int32]? = nil,
-                     stats: inout RankingScanStats) throws -> [ScoredItem] {
         if let user, user.factors.count != factors {
             throw MFCoreError.dimensionMismatch(field: "user.factors", expected: factors, actual: user.factors.count)
         }
         guard n > 0, itemCount > 0 else { return [] }
         let exclude = isAscending(excludeSorted) ? excludeSorted : excludeSorted.sorted()
         var heap = TopKHeap(capacity: n)
-        guard let user else {
+        if let include {
+            for i in include where i >= 0 && Int(i) < itemCount && !contains(exclude, i) {
+                heap.offer(ScoredItem(item: i, score: user.map { rankingScore($0, Int(i)) } ?? itemPopularity[Int(i)]))
+            }
+            return heap.sorted()
+        }
+        if let user {
+            scanBlocks(user, exclude: exclude, heap: &heap)
+        } else {
             var e = 0
-            let wanted = include.map(uniqueCandidates) ?? Array(0..<Int32(itemCount))
-            for i in wanted {
-                while e < exclude.count && exclude[e] < i { e += 1 }
-                if e < exclude.count && exclude[e] == i { continue }
-                if itemPopularity[Int(i)] >= heap.threshold { heap.offer(ScoredItem(item: i, score: itemPopularity[Int(i)])) }
+            for i in 0..<itemCount {
+                while e < exclude.count && Int(exclude[e]) < i { e += 1 }
+                if e < exclude.count && Int(exclude[e]) == i { continue }
+                if itemPopularity[i] > heap.threshold { heap.offer(ScoredItem(item: Int32(i), score: itemPopularity[i])) }
             }
-            return ranked(heap)
         }
-        let base = globalMean + user.bias
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: rankingRotation.stride) { pb in
-            let p = pb.baseAddress!
-            user.factors.withUnsafeBufferPointer { rankingRotation.apply($0.baseAddress!, into: p) }
-            if let include {
-                let rotated = Array(pb.prefix(factors))
-                for i in uniqueCandidates(include) where !contains(exclude, i) {
-                    heap.offer(ScoredItem(item: i, score: rankingScore(rotated: rotated, base: base, slot: Int(rankingSlotOfItem[Int(i)]))))
+        return heap.sorted()
+    }
+
+    /// Ranking score of one item (scalar path, for `include`).
+    func rankingScore(_ user: UserVector, _ i: Int) -> Float {
+        let k = factors, slot = Int(rankingSlotOfItem[i]), blk = (slot / 8) * k * 8, lane = slot % 8
+        var s: Float = 0
+        for c in 0..<k { s += user.factors[c] * Float(rankingBlocks[blk + c * 8 + lane]) }
+        return globalMean + user.bias + s + rankingBias[slot]
+    }
+
+    /// Scores 8 slots per step from the blocked layout:
+    ///   s[l] = μ + b_u + Σ_c p_u[c]·R[block][c][l] + βb[l]
+    /// Blocks whose Cauchy–Schwarz bound
+    ///   μ + b_u + maxβb + ‖p_u‖·max‖r‖  (+ slack for float rounding)
+    /// is below the heap's threshold cannot contribute and are skipped; slots
+    /// are ordered by that bound, so after the first blocks most are skipped.
+    /// Lanes are visited only when some lane reaches the threshold; ties are
+    /// offered and the heap keeps the lower item index.
+    private func scanBlocks(_ user: UserVector, exclude: [Int32], heap: inout TopKHeap) {
+        typealias V = SIMD8<Float>
+        @inline(__always) func load(_ p: UnsafePointer<Float16>) -> V {
+            V(UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float16>.self))  // vcvtph2ps
+        }
+        let k = factors, blocks = (itemCount + 7) / 8, n = itemCount
+        let base0 = globalMean + user.bias
+        let base = V(repeating: base0)
+        // ‖p‖ inflated by 1e-3 (relative) and an absolute 1e-5·(1+|base|): far above the
+        // rounding of a k-term Float32 dot and of the sums, so a skipped block's computed
+        // scores are always below the threshold.
+        let pNorm = user.factors.reduce(0) { $0 + $1 * $1 }.squareRoot() * 1.001
+        let absSlack = 1e-5 * (1 + abs(base0))
+        rankingBlocks.withUnsafeBufferPointer { rb in
+            rankingBias.withUnsafeBufferPointer { bb in
+                user.factors.withUnsafeBufferPointer { pb in
+                    let r = rb.baseAddress!, p = pb.baseAddress!, bias = bb.baseAddress!
+                    // Offers the lanes of block b that reach the threshold (rare once the heap is full).
+                    @inline(__always) func visit(_ b: Int, _ acc: V) {
+                        let s = acc + base + Kernels.load(bias + b &* 8)
+                        guard any(s .>= V(repeating: heap.threshold)) else { return }
+                        for l in 0..<8 {
+                            let slot = b &* 8 &+ l
+                            guard slot < n, s[l] >= heap.threshold else { continue }
+                            let item = rankingItemOfSlot[slot]
+                            if !exclude.isEmpty && contains(exclude, item) { continue }
+                            heap.offer(ScoredItem(item: item, score: s[l]))
+                        }
+                    }
+                    @inline(__always) func promising(_ b: Int) -> Bool {
+                        base0 + blockMaxBias[b] + pNorm * blockMaxNorm[b] + absSlack >= heap.threshold
+                    }
+                    let stride = k &* 8
+                    // 4 surviving blocks (32 items) per pass share each broadcast of p[c]; 8 FMA chains.
+                    var pending = (0, 0, 0, 0), count = 0
+                    @inline(__always) func score4() {
+                        let (b0, b1, b2, b3) = pending
+                        let q0 = r + b0 &* stride, q1 = r + b1 &* stride, q2 = r + b2 &* stride, q3 = r + b3 &* stride
+                        var a0 = V(), a1 = V(), a2 = V(), a3 = V(), c0 = V(), c1 = V(), c2 = V(), c3 = V()
+                        var c = 0
+                        while c &+ 2 <= k {
+                            let o = c &* 8, pa = V(repeating: p[c]), pb = V(repeating: p[c &+ 1])
+                            a0 = a0.addingProduct(pa, load(q0 + o)); c0 = c0.addingProduct(pb, load(q0 + (o &+ 8)))
+                            a1 = a1.addingProduct(pa, load(q1 + o)); c1 = c1.addingProduct(pb, load(q1 + (o &+ 8)))
+                            a2 = a2.addingProduct(pa, load(q2 + o)); c2 = c2.addingProduct(pb, load(q2 + (o &+ 8)))
+                            a3 = a3.addingProduct(pa, load(q3 + o)); c3 = c3.addingProduct(pb, load(q3 + (o &+ 8)))
+                            c &+= 2
+                        }
+                        if c < k {
+                            let o = c &* 8, pa = V(repeating: p[c])
+                            a0 = a0.addingProduct(pa, load(q0 + o)); a1 = a1.addingProduct(pa, load(q1 + o))
+                            a2 = a2.addingProduct(pa, load(q2 + o)); a3 = a3.addingProduct(pa, load(q3 + o))
+                        }
+                        visit(b0, a0 + c0); visit(b1, a1 + c1); visit(b2, a2 + c2); visit(b3, a3 + c3)
+                    }
+                    for b in 0..<blocks where promising(b) {
+                        switch count {
+                        case 0: pending.0 = b
+                        case 1: pending.1 = b
+                        case 2: pending.2 = b
+                        default: pending.3 = b
+                        }
+                        count &+= 1
+                        if count == 4 { score4(); count = 0 }
+                    }
+                    // Fewer than 4 left: one block at a time.
+                    for b in [pending.0, pending.1, pending.2].prefix(count) {
+                        let q0 = r + b &* stride
+                        var a0 = V(), c0 = V(), c = 0
+                        while c &+ 2 <= k {
+                            a0 = a0.addingProduct(V(repeating: p[c]), load(q0 + c &* 8))
+                            c0 = c0.addingProduct(V(repeating: p[c &+ 1]), load(q0 + (c &+ 1) &* 8))
+                            c &+= 2
+                        }
+                        if c < k { a0 = a0.addingProduct(V(repeating: p[c]), load(q0 + c &* 8)) }
+                        visit(b, a0 + c0)
+                    }
                 }
-            } else {
-                scanBlocks(UnsafePointer(p), base: base, exclude: exclude, heap: &heap, stats: &stats)
             }
         }
-        return ranked(heap)
-    }
-
-    /// The heap's items best first (higher score, then lower index), sorted as integer keys
-    /// (score bits mapped to an order-preserving UInt32 above the complemented index): a plain
-    /// integer sort instead of a comparator call per comparison, a tenth of a top-50 call.
-    private func ranked(_ heap: TopKHeap) -> [ScoredItem] {
-        var keys = heap.items.map { x -> UInt64 in
-            let bits = (x.score + 0).bitPattern  // + 0 turns −0 into +0 (equal scores, equal keys; −0 returns as +0)
-            let ordered = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
-            return UInt64(ordered) << 32 | UInt64(UInt32.max - UInt32(bitPattern: x.item))
-        }
-        keys.sort()
-        return keys.reversed().map { k in
-            let ordered = UInt32(truncatingIfNeeded: k >> 32)
-            let bits = ordered & 0x8000_0000 != 0 ? ordered & 0x7FFF_FFFF : ~ordered
-            return ScoredItem(item: Int32(bitPattern: UInt32.max - UInt32(truncatingIfNeeded: k)), score: Float(bitPattern: bits))
-        }
-    }
-
-    /// Valid indices of `include`, ascending, each once.
-    private func uniqueCandidates(_ include: [Int32]) -> [Int32] {
-        var out: [Int32] = []
-        for i in include.sorted() where i >= 0 && Int(i) < itemCount && out.last != i { out.append(i) }
-        return out
     }
 
     /// The `n` items most similar to `item` by cosine of item factors q, best
@@ -105,7 +163,7 @@ extension MFModel {
     }
 
     /// Binary search in an ascending array.
-    func contains(_ a: [Int32], _ x: Int32) -> Bool {
+    private func contains(_ a: [Int32], _ x: Int32) -> Bool {
         var lo = 0, hi = a.count
         while lo < hi {
             let mid = (lo + hi) / 2

@@ -94,28 +94,13 @@ public struct MFModel: Sendable {
     public internal(set) var itemPopularity: [Float]
     public internal(set) var solver: SolverParams
     public internal(set) var ranking: RankingConfig
-    /// Derived: the ranking vectors r_i = q_i + γ·y_i rotated by `rankingRotation`,
-    /// h_i = R·r_i (R orthogonal, so p·r = (R·p)·h), stored as Float16 in blocks of 8
-    /// *slots*, in two regions: the first stage's e_0 dimensions of every block, then the
-    /// other k − e_0 of every block. `topN` reads the first stage of nearly every block it
-    /// scores (one contiguous run for consecutive blocks) and the rest of few (one run per
-    /// block). Component c of slot s, in region [lo, hi), is at
-    ///   8·(capacity·lo + (s/8)·(hi − lo) + (c − lo)) + s%8   (`rankingIndex`),
-    /// so one SIMD8 FMA scores 8 items. Padding lanes are 0. R orders dimensions by
-    /// item and user energy, so `topN` can bound a block after its first dimensions
-    /// (docs in MFModel+RankingScan.swift). Float16 (≈3 significant digits):
-    /// 10k items × k=64 then fit in L2; ranking, not rating accuracy, depends on it.
+    /// Derived: r_i = q_i + γ·y_i, the vectors `topN` scores with, stored in
+    /// blocks of 8 *slots*: component c of the item in slot s is at
+    /// `((s/8)*k + c)*8 + s%8`, so one SIMD8 FMA scores 8 items. Padding lanes
+    /// are 0. Stored as Float16 (≈3 significant digits): 10k items × k=64 then
+    /// fit in L2, which halves top-N latency; ranking, not rating accuracy,
+    /// depends on it.
     var rankingBlocks: [Float16]
-    /// Derived: blocks `rankingBlocks` has room for (≥ the block count; grows by 1/4).
-    var rankingCapacity: Int
-    /// Derived: the orthogonal R, fitted when the layout is rebuilt and kept by
-    /// `setItem`/`appendItem` (exactness never depends on how well it fits).
-    var rankingRotation: RankingRotation
-    /// Derived: where `topN` stops to bound the rest, ascending, last = k.
-    var rankingStageEnds: [Int]
-    /// Derived per slot and stage boundary j < stages−1: ‖h_i[c ≥ stageEnds[j]]‖,
-    /// stored `[block][j][lane]` (0 for padding).
-    var rankingTailNorms: [Float]
     /// Derived: β·b_i per slot in the same 8-lane blocks; padding lanes −∞.
     var rankingBias: [Float]
     /// Derived: slot → item index. Slots are ordered by a score bound
@@ -125,10 +110,12 @@ public struct MFModel: Sendable {
     var rankingItemOfSlot: [Int32]
     /// Derived: item index → slot (inverse of `rankingItemOfSlot`).
     var rankingSlotOfItem: [Int32]
-    /// Derived per slot: ‖h_i‖ of the Float16-rounded vector (0 for padding), for the block maxima.
+    /// Derived per slot: ‖r_i‖ of the Float16-rounded vector (0 for padding).
     var rankingNorms: [Float]
-    /// Derived per block of 8 slots: the whole-block bound's maxima and their suffix maxima.
-    var rankingBounds: RankingBlockBounds
+    /// Derived per block of 8 slots: max ‖r_i‖ and max β·b_i, the block's
+    /// Cauchy–Schwarz bound: s(u,i) ≤ μ + b_u + maxBias + ‖p_u‖·maxNorm.
+    var blockMaxNorm: [Float]
+    var blockMaxBias: [Float]
     /// Derived: ‖q_i‖ for cosine similarity.
     public internal(set) var itemNorms: [Float]
     /// Collective MF: attribute encoders and factors for cold start; nil without side information.
@@ -166,9 +153,81 @@ public struct MFModel: Sendable {
         self.implicitUserFactors = implicitUserFactors
         self.itemPopularity = pop; self.solver = solver; self.ranking = ranking
         rankingBlocks = []; rankingBias = []; itemNorms = []
-        rankingRotation = .identity(k); rankingStageEnds = [k]; rankingTailNorms = []; rankingCapacity = 0
-        rankingItemOfSlot = []; rankingSlotOfItem = []; rankingNorms = []; rankingBounds = RankingBlockBounds()
+        rankingItemOfSlot = []; rankingSlotOfItem = []; rankingNorms = []; blockMaxNorm = []; blockMaxBias = []
         rebuildDerived()
+    }
+
+    /// Recomputes the ranking blocks, the slot order and `itemNorms` for every item.
+    mutating func rebuildDerived() {
+        let n = itemCount, k = factors
+        // Order slots by each item's bound at the mean user norm; ties by index (deterministic).
+        var meanUserNorm: Float = 0
+        if userCount > 0 {
+            for u in 0..<userCount { meanUserNorm += norm(userFactors[(u * k)..<((u + 1) * k)]) }
+            meanUserNorm /= Float(userCount)
+        }
+        let key = (0..<n).map { ranking.itemBiasWeight * itemBias[$0] + meanUserNorm * norm(rankingRow($0)) }
+        let order = (0..<n).sorted { key[$0] > key[$1] || (key[$0] == key[$1] && $0 < $1) }
+        rankingItemOfSlot = order.map { Int32($0) }
+        rankingSlotOfItem = [Int32](repeating: 0, count: n)
+        for (s, i) in order.enumerated() { rankingSlotOfItem[i] = Int32(s) }
+        let blocks = (n + 7) / 8
+        rankingBlocks = [Float16](repeating: 0, count: blocks * k * 8)
+        rankingBias = [Float](repeating: -.infinity, count: blocks * 8)
+        rankingNorms = [Float](repeating: 0, count: blocks * 8)
+        blockMaxNorm = [Float](repeating: 0, count: blocks)
+        blockMaxBias = [Float](repeating: -.infinity, count: blocks)
+        itemNorms = [Float](repeating: 0, count: n)
+        for i in 0..<n { updateDerived(item: i) }
+    }
+
+    /// Recomputes the derived rows of item `i` and its block's bound (O(k)).
+    /// An item beyond the slot table (just appended) takes the next slot.
+    mutating func updateDerived(item i: Int) {
+        let k = factors
+        if i >= rankingSlotOfItem.count {
+            let s = rankingItemOfSlot.count
+            rankingItemOfSlot.append(Int32(i)); rankingSlotOfItem.append(Int32(s))
+            if rankingBias.count < (s / 8 + 1) * 8 {
+                rankingBlocks.append(contentsOf: [Float16](repeating: 0, count: k * 8))
+                rankingBias.append(contentsOf: [Float](repeating: -.infinity, count: 8))
+                rankingNorms.append(contentsOf: [Float](repeating: 0, count: 8))
+                blockMaxNorm.append(0); blockMaxBias.append(-.infinity)
+            }
+        }
+        let s = Int(rankingSlotOfItem[i]), b = s / 8, blk = b * k * 8, lane = s % 8
+        let r = rankingRow(i)
+        var rn2: Float = 0
+        for c in 0..<k {
+            let h = Float16(r[c])
+            rankingBlocks[blk + c * 8 + lane] = h
+            rn2 += Float(h) * Float(h)
+        }
+        rankingBias[s] = ranking.itemBiasWeight * itemBias[i]
+        rankingNorms[s] = rn2.squareRoot()
+        // The bound must cover every lane, so a changed item recomputes its block's maxima.
+        blockMaxNorm[b] = rankingNorms[(b * 8)..<(b * 8 + 8)].max()!
+        blockMaxBias[b] = rankingBias[(b * 8)..<(b * 8 + 8)].max()!
+        itemNorms[i] = norm(itemFactors[(i * k)..<((i + 1) * k)])
+    }
+
+    /// r_i = q_i + γ·y_i in Float32 (before Float16 rounding).
+    private func rankingRow(_ i: Int) -> [Float] {
+        let k = factors, g = ranking.implicitWeight
+        return (0..<k).map { c in
+            let q = itemFactors[i * k + c]
+            return hasImplicitFactors ? q + g * implicitItemFactors[i * k + c] : q
+        }
+    }
+
+    private func norm<C: Collection>(_ v: C) -> Float where C.Element == Float {
+        v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+    }
+
+    /// r_i = q_i + γ·y_i (Float16-rounded), the vector `topN` scores item `i` with.
+    public func rankingVector(_ i: Int32) -> [Float] {
+        let k = factors, s = Int(rankingSlotOfItem[Int(i)]), blk = (s / 8) * k * 8, lane = s % 8
+        return (0..<k).map { Float(rankingBlocks[blk + $0 * 8 + lane]) }
     }
 
     /// Changes the ranking weights (e.g. after tuning) and re-derives vectors.

@@ -7,15 +7,12 @@ import MFCore
 struct LatencyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "latency",
-        abstract: "Measure fold-in and top-N latency (median, p99 in µs) and the top-N scan's work.",
+        abstract: "Measure fold-in and top-10 latency (median, p99 in µs).",
         discussion: """
         Without --train the model is synthetic: --items items and --users users with \
         random factors (implicit factors too), so the catalogue size is exact. With \
         --train the model is trained on that CSV with the given training flags, and \
-        fold-in uses the first --ratings ratings of users who have that many. \
-        "scan" is the top-N scan's work per call: blocks of 8 items in the catalogue, \
-        blocks it started scoring (whole-block bound passed), blocks it scored over all \
-        k dimensions, and block-dimensions scored (one 8-wide FMA each; a full scan is blocks·k).
+        fold-in uses the first --ratings ratings of users who have that many.
         """)
 
     @Option(help: "Train on this CSV instead of a synthetic model.")
@@ -35,14 +32,9 @@ struct LatencyCommand: ParsableCommand {
     var json = false
 
     struct Stat: Encodable { var median_us, p99_us: Double }
-    /// Per top-N call, averaged over one pass of `calls` calls.
-    struct Scan: Encodable {
-        var blocks, blocks_scored, blocks_completed, block_dims, full_scan_fraction: Double
-    }
     struct Report: Encodable {
-        var items, users, factors, ratings_per_user, calls, n: Int
+        var items, users, factors, ratings_per_user, calls: Int
         var fold_in, top_n, fold_in_plus_top_n: Stat
-        var scan: Scan
     }
 
     func run() throws {
@@ -62,17 +54,8 @@ struct LatencyCommand: ParsableCommand {
             let v = try foldIn.user(items: sortedCases[j].items, ratings: sortedCases[j].ratings)
             sink += try model.topN(user: v, n: n, excludeSorted: sortedCases[j].exclude).first?.score ?? 0
         }
-        var stats = RankingScanStats()
-        for c in 0..<calls {
-            let j = c % sortedCases.count
-            sink += try model.topN(user: vectors[j], n: n, excludeSorted: sortedCases[j].exclude, stats: &stats).first?.score ?? 0
-        }
-        let per = { (x: Int) in Double(x) / Double(max(stats.scans, 1)) }
-        let scan = Scan(blocks: per(stats.blocks), blocks_scored: per(stats.blocksScored), blocks_completed: per(stats.blocksCompleted),
-                        block_dims: per(stats.blockDims),
-                        full_scan_fraction: Double(stats.blockDims) / Double(max(stats.blocks * model.factors, 1)))
         let rep = Report(items: model.itemCount, users: model.userCount, factors: model.factors, ratings_per_user: ratings,
-                         calls: calls, n: n, fold_in: fold, top_n: top, fold_in_plus_top_n: both, scan: scan)
+                         calls: calls, fold_in: fold, top_n: top, fold_in_plus_top_n: both)
         if json {
             let e = JSONEncoder(); e.outputFormatting = [.sortedKeys]
             print(String(decoding: try e.encode(rep), as: UTF8.self))
@@ -82,8 +65,6 @@ struct LatencyCommand: ParsableCommand {
             print("fold-in:       \(f(fold))")
             print("top-\(n):        \(f(top))")
             print("fold-in+top-\(n): \(f(both))")
-            print(String(format: "scan per top-%d: %.0f blocks, %.1f scored, %.1f completed, %.0f block-dims (%.2f%% of a full scan)",
-                         n, scan.blocks, scan.blocks_scored, scan.blocks_completed, scan.block_dims, 100 * scan.full_scan_fraction))
         }
         if sink.isNaN { print("") }  // keeps the work observable
     }
