@@ -52,7 +52,11 @@ import Testing
     @Test func shutdownFinishesInFlightRequestsThenCloses() async throws {
         let handler = GatedHandler()
         let path = uniqueSocketPath()
-        let server = try await SocketServer.start(source: .path(path), handler: handler, logger: testLogger)
+        // The default 2 s grace period could run out before this test completes the
+        // slow request when the whole suite loads both cores; ordering is the point here.
+        var config = ServerConfiguration()
+        config.shutdownGracePeriod = .seconds(120)
+        let server = try await SocketServer.start(source: .path(path), configuration: config, handler: handler, logger: testLogger)
         let client = try TestClient(path: path)
         try client.send("later:slow\nnow:after\n")
         try handler.waitForPending(1)
