@@ -69,6 +69,6 @@ struct DecodeBenchCommand: ParsableCommand {
         }
         t.sort()
         if sink < 0 { print(sink) }
-        return (t[calls / 2], t[min(calls - 1, Int(0.99 * Double(calls)))])
+        return (t.percentile(0.5), t.percentile(0.99))
     }
 }

@@ -34,17 +34,7 @@ final class OpenLoopConnection {
 
     /// Writes queued bytes until done or the socket would block.
     func flush() throws {
-        var written = 0
-        defer { outbox.removeFirst(written) }
-        while written < outbox.count {
-            let n = outbox[written...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, CInt(MSG_NOSIGNAL)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                if errno == EAGAIN || errno == EWOULDBLOCK { return }
-                throw UnixSocket.Failure(description: "send: \(String(cString: strerror(errno)))")
-            }
-            written += n
-        }
+        outbox.removeFirst(try UnixSocket.write(fd, outbox[...]))
     }
 
     /// Reads what is there and hands each complete reply line to `reply` with

@@ -57,8 +57,9 @@ extension ServeCommand {
                     if ServeConnection.isError(line) {
                         throw ValidationError("load failed: \(String(decoding: line, as: UTF8.self))")
                     }
-                    latencies.append((got - at).inMicroseconds)
-                    if traceFile != nil { traced.append(((at - start).inMicroseconds, (got - at).inMicroseconds, c)) }
+                    let latency = (got - at).inMicroseconds
+                    latencies.append(latency)
+                    if traceFile != nil { traced.append(((at - start).inMicroseconds, latency, c)) }
                 }
             }
         }
@@ -69,7 +70,7 @@ extension ServeCommand {
         }
         var result = try stat(latencies, seconds: secs, cpu0: cpu0)
         late.sort()
-        result.send_late_p99_us = late.isEmpty ? 0 : late[min(late.count - 1, Int(Double(late.count) * 0.99))]
+        result.send_late_p99_us = late.isEmpty ? 0 : late.percentile(0.99)
         return result
     }
 }

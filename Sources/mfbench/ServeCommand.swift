@@ -122,8 +122,7 @@ struct ServeCommand: ParsableCommand {
     func stat(_ latencies: [Double], seconds secs: Double, cpu0: Double) throws -> Stat {
         let all = latencies.sorted()
         guard !all.isEmpty else { throw ValidationError("no replies") }
-        func pct(_ p: Double) -> Double { all[min(all.count - 1, Int(Double(all.count) * p))] }
-        return Stat(requests: all.count, per_second: Double(all.count) / secs, p50_us: pct(0.5), p99_us: pct(0.99),
+        return Stat(requests: all.count, per_second: Double(all.count) / secs, p50_us: all.percentile(0.5), p99_us: all.percentile(0.99),
                     client_cpu_us: (Self.cpuSeconds() - cpu0) * 1e6 / Double(all.count))
     }
 
