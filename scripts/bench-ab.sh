@@ -12,24 +12,19 @@ ML=../shared/data/ml-latest-small-2016
 [ -f "$ML/ratings.csv" ] || { echo "missing $ML (see docs/benchmarks.md)" >&2; exit 2; }
 CTL=$PWD/.build/release/mfctl BENCH=$PWD/.build/release/mfbench
 ROOT=${BENCH_DIR:-/tmp/mfd-ab-bench}
+. scripts/lib/trained-mfd.sh
 one() {
-  local checkout=$1 dir=$ROOT/$(basename "$1") pid
-  rm -rf "$dir"; mkdir -p "$dir"
-  "$checkout/.build/release/mfd" --db "$dir/db.sqlite" --socket "$dir/s.sock" --retrain manual 2>"$dir/mfd.log" & pid=$!
-  for _ in $(seq 100); do [ -S "$dir/s.sock" ] && break; sleep 0.1; done
-  "$CTL" import items "$ML/movies.csv" --socket "$dir/s.sock" >/dev/null 2>&1
-  "$CTL" import ratings "$ML/ratings.csv" --socket "$dir/s.sock" >/dev/null 2>&1
-  "$CTL" train --wait --socket "$dir/s.sock" >/dev/null 2>&1
-  cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' /proc/$pid/stat; }
+  local checkout=$1 dir=$ROOT/$(basename "$1")
+  start_trained_mfd "$checkout/.build/release/mfd" "$dir"
   for args in "--depth 16 --phase add_rating" "--depth 8 --phase add_rating" "--phase recommend"; do
     local before out n
-    before=$(cpu)
+    before=$(mfd_cpu)
     # shellcheck disable=SC2086
     out=$("$BENCH" serve --socket "$dir/s.sock" --users 668 --seconds 5 --connections 16 $args)
     n=$(echo "$out" | sed -E 's/^[a-z_]+: ([0-9]+) requests.*/\1/')
-    echo "$checkout $args:$(echo "$out" | cut -d, -f2-4), mfd $(python3 -c "print(round(($(cpu) - $before) * 1e6 / $n))") µs/request"
+    echo "$checkout $args:$(echo "$out" | cut -d, -f2-4), mfd $(python3 -c "print(round(($(mfd_cpu) - $before) * 1e6 / $n))") µs/request"
   done
-  kill -TERM $pid; wait $pid || true
+  kill -TERM "$MFD"; wait "$MFD" || true
 }
 for _ in $(seq "${3:-2}"); do one "$1"; one "$2"; done
 echo "(load average now: $(cut -d' ' -f1-3 /proc/loadavg))" >&2

@@ -15,22 +15,15 @@ ML=../shared/data/ml-latest-small-2016
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   for p in mfd mfctl mfbench; do swift build -c release -Xswiftc -target-cpu -Xswiftc haswell --product $p >&2; done
 fi
-BIN=.build/release
-rm -rf "$DIR"; mkdir -p "$DIR"
+BIN=.build/release CTL=.build/release/mfctl
 SOCK=$DIR/s.sock
-"$BIN/mfd" --db "$DIR/db.sqlite" --socket "$SOCK" --retrain manual 2>"$DIR/mfd.log" &
-MFD=$!
-trap 'kill -TERM $MFD 2>/dev/null; wait $MFD 2>/dev/null || true' EXIT
-for _ in $(seq 100); do [ -S "$SOCK" ] && break; sleep 0.1; done
-"$BIN/mfctl" import items "$ML/movies.csv" --socket "$SOCK" >/dev/null
-"$BIN/mfctl" import ratings "$ML/ratings.csv" --socket "$SOCK" >/dev/null
-"$BIN/mfctl" train --wait --socket "$SOCK" >/dev/null
-# CPU seconds (user+system) mfd has used so far.
-cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' /proc/$MFD/stat; }
+. scripts/lib/trained-mfd.sh
+trap '[ -n "${MFD:-}" ] && kill -TERM $MFD 2>/dev/null; wait ${MFD:-} 2>/dev/null || true' EXIT
+start_trained_mfd "$BIN/mfd" "$DIR"
 run() {
   echo "# mfbench serve $*" >&2
   local before out
-  before=$(cpu)
+  before=$(mfd_cpu)
   out=$("$BIN/mfbench" serve --socket "$SOCK" --users 668 --seconds "$SECS" --json "$@")
   echo "$out" | python3 -c '
 import json, sys
@@ -41,7 +34,7 @@ for op, s in json.load(sys.stdin).items():
     print(f"{op} {label}: {n} requests, {rate:.0f} req/s, p50 {p50:.0f} µs, p99 {p99:.0f} µs, "
           + (f"sender late p99 {late:.0f} µs, " if late is not None else "")
           + f"CPU per request: mfd {1e6 * (after - before) / n:.0f} µs, mfbench {client:.0f} µs")
-' "$before" "$(cpu)" "$*"
+' "$before" "$(mfd_cpu)" "$*"
 }
 run --connections 1 --phase recommend
 run --connections 16 --phase recommend

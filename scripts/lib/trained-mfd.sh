@@ -1,0 +1,17 @@
+# Sourced by the serving benchmarks (bench-serve.sh, bench-ab.sh).
+# start_trained_mfd MFD_BINARY DIR: starts that mfd on DIR/db.sqlite and
+# DIR/s.sock (manual retrain), imports ml-latest-small-2016 ($ML) through
+# $CTL, trains, and sets MFD to its pid.
+start_trained_mfd() {
+  local bin=$1 dir=$2
+  rm -rf "$dir"; mkdir -p "$dir"
+  "$bin" --db "$dir/db.sqlite" --socket "$dir/s.sock" --retrain manual 2>"$dir/mfd.log" &
+  MFD=$!
+  for _ in $(seq 100); do [ -S "$dir/s.sock" ] && break; sleep 0.1; done
+  "$CTL" import items "$ML/movies.csv" --socket "$dir/s.sock" >/dev/null
+  "$CTL" import ratings "$ML/ratings.csv" --socket "$dir/s.sock" >/dev/null
+  "$CTL" train --wait --socket "$dir/s.sock" >/dev/null
+}
+
+# mfd_cpu: CPU seconds (user + system) the mfd in $MFD has used so far.
+mfd_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$MFD/stat"; }
