@@ -25,6 +25,40 @@ struct FastResultJSONTests {
         }
     }
 
+    @Test(arguments: ids) func replyWithCatalogueJSONMatchesCodable(id: RequestID) throws {
+        for r in Self.results {
+            let reply = RecommendReply(result: r, catalogueJSON: r.items.map { ScoredItem.catalogueJSON(title: $0.title, genres: $0.genres) })
+            let fast = try #require(reply.successLine(id: id))
+            #expect(String(decoding: fast, as: UTF8.self) == String(decoding: ResponseEncoder().success(id: id, r), as: UTF8.self))
+        }
+    }
+
+    /// The engine's reply uses catalogue JSON kept per item: it must follow
+    /// title and genre changes and cover items without a catalogue entry.
+    @Test func engineReplyFollowsCatalogueChanges() async throws {
+        let f = try await EngineFixture.make(ratings: EngineFixture.tasteRatings)
+        defer { f.discard() }
+        let request = RecommendRequest(user: 2, n: 40, excludeSeen: false)
+        func check() throws -> RecommendReply {
+            let reply = try f.engine.recommendReply(request)
+            let fast = try #require(reply.successLine(id: .int(3)))
+            let codable = ResponseEncoder().success(id: .int(3), try f.engine.recommend(request))
+            #expect(String(decoding: fast, as: UTF8.self) == String(decoding: codable, as: UTF8.self))
+            return reply
+        }
+        let plain = try check()
+        #expect(plain.result.items.count == 40)
+        #expect(plain.result.items.allSatisfy { $0.title == nil })
+        _ = try await f.engine.addItem(AddItemRequest(item: 7, title: "Quote \"and\" tab\t", genres: ["Drama", "é"]))
+        _ = try await f.engine.addItem(AddItemRequest(item: 8, genres: []))
+        let titled = try check()
+        #expect(titled.result.items.first { $0.item == 7 }?.title == "Quote \"and\" tab\t")
+        _ = try await f.engine.addItem(AddItemRequest(item: 7, title: "Renamed"))
+        let renamed = try check()
+        #expect(renamed.result.items.first { $0.item == 7 }?.title == "Renamed")
+        #expect(renamed.result.items.first { $0.item == 7 }?.genres == ["Drama", "é"])
+    }
+
     @Test func explanationsAndNonFiniteScoresFallBackToCodable() {
         let because = [Because(item: 1, title: "x", share: 0.5)]
         #expect(RecommendResult(user: 1, items: [ScoredItem(item: 1, score: 1, because: because)], source: .model)

@@ -11,6 +11,11 @@ protocol FastResultJSON {
 
 extension RecommendResult: FastResultJSON {
     func successLine(id: RequestID) -> [UInt8]? {
+        successLine(id: id) { n, out in items[n].writeJSON(to: &out) }
+    }
+
+    /// The success line, with `writeItem(n, &out)` writing item n's object.
+    func successLine(id: RequestID, writeItem: (Int, inout [UInt8]) -> Void) -> [UInt8]? {
         guard items.allSatisfy({ $0.because == nil && $0.score.isFinite }) else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(160 + items.count * 96)
@@ -19,9 +24,9 @@ extension RecommendResult: FastResultJSON {
         out.appendLiteral(#","ok":true,"result":{"user":"#)
         out.appendText(String(user))
         out.appendLiteral(#","items":["#)
-        for (n, item) in items.enumerated() {
+        for n in items.indices {
             if n > 0 { out.append(UInt8(ascii: ",")) }
-            item.writeJSON(to: &out)
+            writeItem(n, &out)
         }
         out.appendLiteral(#"],"source":"#)
         JSONText.appendString(source.rawValue, to: &out)
@@ -30,13 +35,45 @@ extension RecommendResult: FastResultJSON {
     }
 }
 
+/// A recommend result with each item's catalogue JSON already encoded (kept
+/// per catalogue entry, see `ItemEntry`), so the reply copies titles and genres
+/// instead of escaping them per request. Encodes exactly like `result`.
+struct RecommendReply: Encodable, FastResultJSON {
+    let result: RecommendResult
+    /// Per item, `ScoredItem.catalogueJSON(title:genres:)` of that item's title and genres.
+    let catalogueJSON: [[UInt8]]
+    /// The catalogue JSON of an item without an entry (no title, no genres).
+    static let noCatalogueJSON = ScoredItem.catalogueJSON(title: nil, genres: nil)
+
+    func encode(to encoder: any Encoder) throws { try result.encode(to: encoder) }
+
+    func successLine(id: RequestID) -> [UInt8]? {
+        result.successLine(id: id) { n, out in
+            result.items[n].writeHead(to: &out)
+            out.append(contentsOf: catalogueJSON[n])
+        }
+    }
+}
+
 extension ScoredItem {
     /// `{"item":…,"score":…[,"title":…][,"genres":[…]]}` — Codable's key order, nil keys omitted.
     func writeJSON(to out: inout [UInt8]) {
+        writeHead(to: &out)
+        out.append(contentsOf: Self.catalogueJSON(title: title, genres: genres))
+    }
+
+    /// `{"item":…,"score":…` — the part that changes per request.
+    func writeHead(to out: inout [UInt8]) {
         out.appendLiteral(#"{"item":"#)
         out.appendText(String(item))
         out.appendLiteral(#","score":"#)
         out.appendText(score.description)
+    }
+
+    /// `[,"title":…][,"genres":[…]]}` — the rest of an item's object, which
+    /// depends only on the catalogue.
+    static func catalogueJSON(title: String?, genres: [String]?) -> [UInt8] {
+        var out: [UInt8] = []
         if let title {
             out.appendLiteral(#","title":"#)
             JSONText.appendString(title, to: &out)
@@ -50,6 +87,7 @@ extension ScoredItem {
             out.append(UInt8(ascii: "]"))
         }
         out.append(UInt8(ascii: "}"))
+        return out
     }
 }
 

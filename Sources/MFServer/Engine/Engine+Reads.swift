@@ -5,7 +5,19 @@ import MFProtocol
 extension Engine {
     /// `recommend`: model or folded-in factors, else popularity.
     public func recommend(_ r: RecommendRequest) throws -> RecommendResult {
+        try recommendReply(r).result
+    }
+
+    /// `recommend` with each item's catalogue JSON from the same snapshot (the reply's fast path).
+    func recommendReply(_ r: RecommendRequest) throws -> RecommendReply {
         let s = snapshot
+        let result = try recommend(r, in: s)
+        return RecommendReply(result: result, catalogueJSON: result.items.map {
+            s.items[$0.item]?.catalogueJSON ?? RecommendReply.noCatalogueJSON
+        })
+    }
+
+    private func recommend(_ r: RecommendRequest, in s: EngineSnapshot) throws -> RecommendResult {
         let entry = s.users[r.user]
         guard let base = s.base else {
             return RecommendResult(user: r.user, items: s.popular(n: r.n, excluding: Set(r.exclude).union(

@@ -67,11 +67,17 @@ struct ItemEntry: Sendable {
         let title: String?
         let genres: [String]
         let attributes: [String: MFProtocol.AttributeValue]
+        /// Title and genres as they end the item's object in a recommend reply.
+        let json: [UInt8]
         init(title: String?, genres: [String], attributes: [String: MFProtocol.AttributeValue]) {
             self.title = title; self.genres = genres; self.attributes = attributes
+            json = ScoredItem.catalogueJSON(title: title, genres: genres)
         }
     }
     private var catalogue = Catalogue.empty
+
+    /// `ScoredItem.catalogueJSON(title:genres:)` of this entry, encoded once per catalogue change.
+    var catalogueJSON: [UInt8] { catalogue.json }
 
     var title: String? {
         get { catalogue.title }
