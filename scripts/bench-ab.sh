@@ -6,6 +6,8 @@
 # `mfbench serve` runs 16 connections of durable add_rating (depth 16 and 8)
 # and recommend (depth 1), 5 s each. Figures: docs/benchmarks.md (session 4).
 #   scripts/bench-ab.sh OLD_CHECKOUT NEW_CHECKOUT [ROUNDS]      (default 2 rounds)
+# PHASES replaces the phase list: `mfbench serve` arguments, one phase per line, e.g.
+#   PHASES=$'--phase recommend\n--phase recommend --rate 20000' scripts/bench-ab.sh …
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ML=../shared/data/ml-latest-small-2016
@@ -16,14 +18,15 @@ ROOT=${BENCH_DIR:-/tmp/mfd-ab-bench}
 one() {
   local checkout=$1 dir=$ROOT/$(basename "$1")
   start_trained_mfd "$checkout/.build/release/mfd" "$dir"
-  for args in "--depth 16 --phase add_rating" "--depth 8 --phase add_rating" "--phase recommend"; do
+  local phases=${PHASES:-$'--depth 16 --phase add_rating\n--depth 8 --phase add_rating\n--phase recommend'}
+  while IFS= read -r args; do
     local before out n
     before=$(mfd_cpu)
     # shellcheck disable=SC2086
-    out=$("$BENCH" serve --socket "$dir/s.sock" --users 668 --seconds 5 --connections 16 $args)
+    out=$("$BENCH" serve --socket "$dir/s.sock" --users 668 --seconds 5 --connections 16 $args </dev/null)
     n=$(echo "$out" | sed -E 's/^[a-z_]+: ([0-9]+) requests.*/\1/')
     echo "$checkout $args:$(echo "$out" | cut -d, -f2-4), mfd $(python3 -c "print(round(($(mfd_cpu) - $before) * 1e6 / $n))") µs/request"
-  done
+  done <<< "$phases"
   kill -TERM "$MFD"; wait "$MFD" || true
 }
 for _ in $(seq "${3:-2}"); do one "$1"; one "$2"; done

@@ -23,7 +23,9 @@ trap '[ -n "$SERVER" ] && kill $SERVER 2>/dev/null; true' EXIT
 for items in 0 2000; do
   "$DIR/echo-scan" "$SOCK" "$items" & SERVER=$!
   for _ in $(seq 100); do [ -S "$SOCK" ] && break; sleep 0.05; done
-  for args in "--connections 1" "--connections 16" "--connections 16 --rate 5000" "--connections 16 --rate ${RECOMMEND_RATE:-30000}"; do
+  phases=("--connections 1" "--connections 16")
+  for rate in ${RECOMMEND_RATES:-5000 10000 20000 30000}; do phases+=("--connections 16 --rate $rate"); done
+  for args in "${phases[@]}"; do
     echo -n "echo-scan $items items, $args: "
     # shellcheck disable=SC2086
     .build/release/mfbench serve --socket "$SOCK" --users 668 --seconds "$SECS" --phase recommend $args | sed 's/^recommend: //' || true

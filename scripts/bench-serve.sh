@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `mfbench serve` against a fresh mfd holding ml-latest-small-2016 (imported, trained):
 # recommend and durable add_rating, 16 connections at depth 1 and pipelined, plus 1 connection,
-# and 16 connections open-loop at a fixed offered rate (RECOMMEND_RATE, ADD_RATE).
+# and 16 connections open-loop at fixed offered rates (RECOMMEND_RATES, ADD_RATE).
 # Figures: docs/benchmarks.md ("mfd over the socket").
 #   scripts/bench-serve.sh [SECONDS]      (default 5 s per phase)
 # Scratch files go to ${BENCH_DIR:-/tmp/mfd-serve-bench}; MovieLens files are read from ../shared.
@@ -39,7 +39,9 @@ for op, s in json.load(sys.stdin).items():
 run --connections 1 --phase recommend
 run --connections 16 --phase recommend
 run --connections 16 --depth 8 --phase recommend
-run --connections 16 --rate "${RECOMMEND_RATE:-30000}" --phase recommend
+for rate in ${RECOMMEND_RATES:-5000 10000 20000 30000}; do
+  run --connections 16 --rate "$rate" --phase recommend
+done
 run --connections 16 --phase add_rating
 run --connections 16 --depth 8 --phase add_rating
 run --connections 16 --depth 16 --phase add_rating
