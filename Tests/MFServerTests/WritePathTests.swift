@@ -2,6 +2,7 @@ import Foundation
 import MFCore
 import MFProtocol
 import MFStore
+import NIOCore
 import NIOPosix
 import Testing
 @testable import MFServer
@@ -41,6 +42,39 @@ import Testing
         #expect(try f.engine.user(UserRequest(user: 1000)).ratings == 10)
         #expect(try f.engine.recommend(RecommendRequest(user: 1004)).source == .foldedIn)
     }
+
+    /// Batches overlap (one commits while the one before is applied): memory
+    /// must still end with the value of each pair's last request, as the store does.
+    @Test func overlappingBatchesApplyInCommitOrder() async throws {
+        let f = try await EngineFixture.make(ratings: EngineFixture.tasteRatings)
+        defer { f.discard() }
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        var futures: [EventLoopFuture<AddRatingResult>] = []
+        var last: [Pair: Double] = [:]
+        var seqs: Set<Int64> = []
+        for n in 0..<600 {
+            let pair = Pair(user: 500 + Int64(n % 4), item: 1 + Int64(n % 7))
+            let rating = 0.5 + Double(n * 7 % 10) * 0.5
+            futures.append(try f.engine.addRating(AddRatingRequest(user: pair.user, item: pair.item, rating: rating), on: loop))
+            last[pair] = rating
+            // Wait now and then for an earlier write, so new batches queue while others commit.
+            if n % 30 == 29 { seqs.insert(try await futures[n - 15].get().seq) }
+        }
+        for future in futures { seqs.insert(try await future.get().seq) }
+        #expect(seqs.count > 2, "only \(seqs.count) commits: no batches overlapped")
+        for user in 500...503 {
+            let stored = try await f.store.ratings(ofUser: Int64(user))
+            let memory = try #require(f.engine.snapshot.users[Int64(user)]).ratings
+            #expect(stored.count == memory.count)
+            for r in stored {
+                #expect(Double(r.value) == last[Pair(user: r.user, item: r.item)], "store: user \(r.user) item \(r.item)")
+                let j = try #require(memory.ids.firstIndex(of: r.item))
+                #expect(memory.values[j] == r.value, "memory: user \(r.user) item \(r.item)")
+            }
+        }
+    }
+
+    private struct Pair: Hashable { let user: Int64, item: Int64 }
 
     @Test func aRequestTheStoreRejectsFailsAloneInItsBatch() async throws {
         let f = try await EngineFixture.make(ratings: EngineFixture.tasteRatings)

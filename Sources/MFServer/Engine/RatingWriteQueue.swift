@@ -12,6 +12,11 @@ import Synchronization
 /// Each request stays atomic (its ratings share one transaction with the
 /// rest of the batch) and is acknowledged only after that commit. While one
 /// batch commits, the next one queues, so batches grow with load.
+///
+/// Two stages overlap: once a batch has committed, the next one commits
+/// (on the store's thread) while the writer applies and publishes the first.
+/// Applies run in commit order, each after the one before; a batch whose
+/// commit failed is retried request by request before the next batch commits.
 final class RatingWriteQueue: Sendable {
     private struct Pending: Sendable {
         let ratings: [MFStore.Rating]
@@ -21,6 +26,8 @@ final class RatingWriteQueue: Sendable {
     private struct State {
         var queue: [Pending] = []
         var draining = false
+        /// The last committed batch's apply; the next batch's apply waits for it.
+        var lastApply: Task<Void, Never>?
     }
 
     private let state = Mutex(State())
@@ -44,9 +51,26 @@ final class RatingWriteQueue: Sendable {
         while true {
             let batch = take()
             if batch.isEmpty { return }
-            let results = await writer.addRatingBatch(batch.map(\.ratings))
-            for (pending, result) in zip(batch, results) { pending.promise.completeWith(result) }
+            let requests = batch.map(\.ratings)
+            let committed = await writer.commitBatch(requests)
+            if case .failure = committed {
+                // Retried alone, in order: no later batch may commit before these requests.
+                await state.withLock { $0.lastApply }?.value
+                complete(batch, await writer.applyBatch(requests, committed: committed))
+                continue
+            }
+            state.withLock { s in
+                let previous = s.lastApply
+                s.lastApply = Task { [writer] in
+                    await previous?.value
+                    self.complete(batch, await writer.applyBatch(requests, committed: committed))
+                }
+            }
         }
+    }
+
+    private func complete(_ batch: [Pending], _ results: [Result<AddRatingsResult, any Error>]) {
+        for (pending, result) in zip(batch, results) { pending.promise.completeWith(result) }
     }
 
     /// Everything queued (bounded by connections × in-flight cap); clears `draining` when none is left.
@@ -65,11 +89,28 @@ extension EngineWriter {
     /// request order and publishes once. If the combined commit fails, each
     /// request is committed alone, so one bad request fails only itself.
     func addRatingBatch(_ requests: [[MFStore.Rating]]) async -> [Result<AddRatingsResult, any Error>] {
-        let seq: Int64
+        await applyBatch(requests, committed: await commitBatch(requests))
+    }
+
+    /// The durable half of `addRatingBatch`: one transaction for every request,
+    /// queued in the store in call order. Touches no writer state.
+    nonisolated func commitBatch(_ requests: [[MFStore.Rating]]) async -> Result<Int64, any Error> {
         do {
             let all = requests.count == 1 ? requests[0] : requests.flatMap { $0 }
-            seq = all.count == 1 ? try await store.addRating(all[0]) : try await store.addRatings(all)
+            return .success(all.count == 1 ? try await store.addRating(all[0]) : try await store.addRatings(all))
         } catch {
+            return .failure(error)
+        }
+    }
+
+    /// The in-memory half: applies a committed batch and publishes; after a
+    /// failed commit, commits and applies each request alone instead.
+    func applyBatch(_ requests: [[MFStore.Rating]], committed: Result<Int64, any Error>) async
+        -> [Result<AddRatingsResult, any Error>] {
+        let seq: Int64
+        switch committed {
+        case .success(let s): seq = s
+        case .failure(let error):
             if requests.count == 1 { return [.failure(error)] }
             var out: [Result<AddRatingsResult, any Error>] = []
             for r in requests {
