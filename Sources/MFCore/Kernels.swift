@@ -35,40 +35,115 @@ enum Kernels {
         while c < n { y[c] += alpha * x[c]; c += 1 }
     }
 
+    /// Σ_j α_j·R_j added to `out` (`width` columns), where row j is
+    /// R_j = base + r_j·stride with r_j = rows[j] (or j when `rows` is nil)
+    /// and α_j = coefficients[j] (or `scale` when nil):
+    ///   out[c] += Σ_j α_j · R_j[c]
+    /// Exactly `axpy(α_j, R_j, out, width)` for j in order — fused in the
+    /// 8-wide part, `out[c] += α·R_j[c]` in the tail — but the 8-wide part
+    /// stays in registers 32 columns at a time instead of going through
+    /// memory once per row.
+    static func axpyRows(_ base: UnsafePointer<Float>, stride: Int, rows: UnsafePointer<Int32>?, count n: Int,
+                         coefficients: UnsafePointer<Float>?, scale: Float = 0, width: Int,
+                         into out: UnsafeMutablePointer<Float>) {
+        @inline(__always) func row(_ j: Int) -> UnsafePointer<Float> {
+            base + (rows.map { Int($0[j]) } ?? j) &* stride
+        }
+        @inline(__always) func alpha(_ j: Int) -> Float { coefficients?[j] ?? scale }
+        var c = 0
+        while c + 32 <= width {
+            var a0 = load(out + c), a1 = load(out + c + 8), a2 = load(out + c + 16), a3 = load(out + c + 24)
+            for j in 0..<n {
+                let r = row(j) + c, s = V(repeating: alpha(j))
+                a0 = a0.addingProduct(s, load(r)); a1 = a1.addingProduct(s, load(r + 8))
+                a2 = a2.addingProduct(s, load(r + 16)); a3 = a3.addingProduct(s, load(r + 24))
+            }
+            store(a0, out + c); store(a1, out + c + 8); store(a2, out + c + 16); store(a3, out + c + 24)
+            c += 32
+        }
+        while c + 8 <= width {
+            var a0 = load(out + c)
+            for j in 0..<n { a0 = a0.addingProduct(V(repeating: alpha(j)), load(row(j) + c)) }
+            store(a0, out + c)
+            c += 8
+        }
+        guard c < width else { return }
+        for j in 0..<n {
+            let r = row(j), s = alpha(j)
+            for t in c..<width { out[t] += s * r[t] }
+        }
+    }
+
     /// Upper triangle of G += XᵀX, where X is `n × ds` (row stride `ds`,
     /// a multiple of 8, columns `d..<ds` zero) and G is `ds × ds`.
     /// Row a of G is updated from column `a & ~7`, so a few entries left of
     /// the diagonal are touched too (never read by the Cholesky).
-    ///   G[a][c] += Σ_j X[j][a] · X[j][c]
+    ///   G[a][c] += Σ_j X[j][a] · X[j][c]   (one fused multiply-add per j, j ascending)
+    /// Rows are done in pairs (a even, a + 1): each load of X[j][c…c+31] feeds
+    /// both rows' 4 accumulators, and 8 independent FMA chains keep both FMA
+    /// units busy where 4 chains waited on FMA latency. Every entry gets the
+    /// same operations in the same order as one row at a time.
     static func syrkUpper(_ x: UnsafePointer<Float>, rows n: Int, dim d: Int, stride ds: Int,
                           into g: UnsafeMutablePointer<Float>) {
         guard n > 0 else { return }
-        for a in 0..<d {
-            let grow = g + a * ds
-            var c = a & ~7
-            // 4 column chunks at a time: 4 accumulators held in registers over all rows.
-            while c + 32 <= ds {
-                var g0 = load(grow + c), g1 = load(grow + c + 8), g2 = load(grow + c + 16), g3 = load(grow + c + 24)
-                var xr = x
-                for _ in 0..<n {
-                    let s = V(repeating: xr[a])
-                    g0 = g0.addingProduct(s, load(xr + c)); g1 = g1.addingProduct(s, load(xr + c + 8))
-                    g2 = g2.addingProduct(s, load(xr + c + 16)); g3 = g3.addingProduct(s, load(xr + c + 24))
-                    xr += ds
-                }
-                store(g0, grow + c); store(g1, grow + c + 8); store(g2, grow + c + 16); store(g3, grow + c + 24)
-                c += 32
+        var a = 0
+        while a + 1 < d {
+            syrkRowPair(x, rows: n, row: a, stride: ds, into: g)
+            a += 2
+        }
+        if a < d { syrkRow(x, rows: n, row: a, stride: ds, into: g) }
+    }
+
+    /// Rows a and a + 1 (a even, so both start at column `a & ~7`) of `syrkUpper`.
+    @inline(__always)
+    private static func syrkRowPair(_ x: UnsafePointer<Float>, rows n: Int, row a: Int, stride ds: Int,
+                                    into g: UnsafeMutablePointer<Float>) {
+        let r0 = g + a * ds, r1 = r0 + ds
+        var c = a & ~7
+        while c + 32 <= ds {
+            var p0 = load(r0 + c), p1 = load(r0 + c + 8), p2 = load(r0 + c + 16), p3 = load(r0 + c + 24)
+            var q0 = load(r1 + c), q1 = load(r1 + c + 8), q2 = load(r1 + c + 16), q3 = load(r1 + c + 24)
+            var xr = x
+            for _ in 0..<n {
+                let s = V(repeating: xr[a]), t = V(repeating: xr[a + 1])
+                let v0 = load(xr + c), v1 = load(xr + c + 8), v2 = load(xr + c + 16), v3 = load(xr + c + 24)
+                p0 = p0.addingProduct(s, v0); q0 = q0.addingProduct(t, v0)
+                p1 = p1.addingProduct(s, v1); q1 = q1.addingProduct(t, v1)
+                p2 = p2.addingProduct(s, v2); q2 = q2.addingProduct(t, v2)
+                p3 = p3.addingProduct(s, v3); q3 = q3.addingProduct(t, v3)
+                xr += ds
             }
-            while c < ds {
-                var g0 = load(grow + c)
-                var xr = x
-                for _ in 0..<n {
-                    g0 = g0.addingProduct(V(repeating: xr[a]), load(xr + c))
-                    xr += ds
-                }
-                store(g0, grow + c)
-                c += 8
+            store(p0, r0 + c); store(p1, r0 + c + 8); store(p2, r0 + c + 16); store(p3, r0 + c + 24)
+            store(q0, r1 + c); store(q1, r1 + c + 8); store(q2, r1 + c + 16); store(q3, r1 + c + 24)
+            c += 32
+        }
+        while c < ds {
+            var p0 = load(r0 + c), q0 = load(r1 + c)
+            var xr = x
+            for _ in 0..<n {
+                let v0 = load(xr + c)
+                p0 = p0.addingProduct(V(repeating: xr[a]), v0); q0 = q0.addingProduct(V(repeating: xr[a + 1]), v0)
+                xr += ds
             }
+            store(p0, r0 + c); store(q0, r1 + c)
+            c += 8
+        }
+    }
+
+    /// One row a of `syrkUpper` (the last one when d is odd).
+    private static func syrkRow(_ x: UnsafePointer<Float>, rows n: Int, row a: Int, stride ds: Int,
+                                into g: UnsafeMutablePointer<Float>) {
+        let grow = g + a * ds
+        var c = a & ~7
+        while c < ds {
+            var g0 = load(grow + c)
+            var xr = x
+            for _ in 0..<n {
+                g0 = g0.addingProduct(V(repeating: xr[a]), load(xr + c))
+                xr += ds
+            }
+            store(g0, grow + c)
+            c += 8
         }
     }
 

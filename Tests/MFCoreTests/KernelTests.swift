@@ -24,6 +24,66 @@ import Testing
         }
     }
 
+    /// Bitwise against the formula in the kernel's order: each entry from
+    /// `a & ~7` on gets one fused multiply-add per row, rows ascending, onto
+    /// what G held; entries left of `a & ~7` are left alone.
+    @Test(arguments: [1, 2, 7, 8, 13, 33, 64, 65, 129])
+    func syrkIsTheSameOrderFusedSum(d: Int) {
+        let ds = (d + 7) & ~7
+        for n in [1, 9, 40] {
+            var x = randomArray(n * ds, seed: UInt64(100 + d + n))
+            for j in 0..<n { for c in d..<ds { x[j * ds + c] = 0 } }
+            let g0 = randomArray(ds * ds, seed: UInt64(200 + d + n))
+            var g = g0
+            x.withUnsafeBufferPointer { xb in g.withUnsafeMutableBufferPointer {
+                Kernels.syrkUpper(xb.baseAddress!, rows: n, dim: d, stride: ds, into: $0.baseAddress!) } }
+            for a in 0..<ds {
+                for c in 0..<ds {
+                    var want = g0[a * ds + c]
+                    if a < d && c >= a & ~7 {
+                        for j in 0..<n { want = want.addingProduct(x[j * ds + a], x[j * ds + c]) }
+                    }
+                    #expect(g[a * ds + c].bitPattern == want.bitPattern, "n \(n): G[\(a)][\(c)]")
+                }
+            }
+        }
+    }
+
+    /// Bitwise the same as one `axpy` per row, in row order, for gathered and
+    /// contiguous rows, per-row coefficients or one scale, and widths with a tail.
+    @Test(arguments: [1, 7, 8, 13, 32, 40, 64, 65, 72])
+    func axpyRowsIsAxpyPerRow(width: Int) {
+        let stride = width + 3, tableRows = 30
+        let table = randomArray(tableRows * stride, seed: UInt64(width))
+        let coefficients = randomArray(tableRows, seed: 7)
+        let start = randomArray(width, seed: 8)
+        let picks: [Int32] = [4, 0, 29, 4, 17, 3, 3, 22, 9]
+        for gathered in [false, true] {
+            for perRow in [false, true] {
+                let n = gathered ? picks.count : 11
+                var want = start, got = start
+                table.withUnsafeBufferPointer { t in
+                    coefficients.withUnsafeBufferPointer { a in
+                        picks.withUnsafeBufferPointer { p in
+                            for j in 0..<n {
+                                let r = gathered ? Int(p[j]) : j
+                                want.withUnsafeMutableBufferPointer {
+                                    Kernels.axpy(perRow ? a[j] : 0.75, t.baseAddress! + r * stride, $0.baseAddress!, width)
+                                }
+                            }
+                            got.withUnsafeMutableBufferPointer {
+                                Kernels.axpyRows(t.baseAddress!, stride: stride, rows: gathered ? p.baseAddress : nil, count: n,
+                                                 coefficients: perRow ? a.baseAddress : nil, scale: 0.75, width: width,
+                                                 into: $0.baseAddress!)
+                            }
+                        }
+                    }
+                }
+                #expect(got.map(\.bitPattern) == want.map(\.bitPattern), "gathered \(gathered), per-row \(perRow)")
+            }
+        }
+    }
+
     @Test(arguments: [1, 5, 16, 65])
     func choleskySolveMatchesNaive(d: Int) {
         let ds = (d + 7) & ~7
