@@ -26,7 +26,10 @@ extension ALSTrainer {
                 for r in range {
                     let o = out + r * k
                     o.update(repeating: 0, count: k)
-                    for j in offsets[r]..<offsets[r + 1] { Kernels.axpy(w, f + Int(nb[j]) * k, o, k) }
+                    if let rows = nb.baseAddress, offsets[r + 1] > offsets[r] {
+                        Kernels.axpyRows(f, stride: k, rows: rows + offsets[r], count: offsets[r + 1] - offsets[r],
+                                         coefficients: nil, scale: w, width: k, into: o)
+                    }
                     Kernels.choleskySolve(g, dim: k, stride: ds, o)
                 }
             }

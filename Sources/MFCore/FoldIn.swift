@@ -135,7 +135,14 @@ public struct FoldIn: Sendable {
         guard !factor.isEmpty else { return [] }
         let k = model.factors
         var rhs = [Float](repeating: 0, count: ds)
-        for r in rows { for c in 0..<k { rhs[c] += w * table[Int(r) * k + c] } }
+        table.withUnsafeBufferPointer { t in
+            rows.withUnsafeBufferPointer { r in
+                rhs.withUnsafeMutableBufferPointer {
+                    Kernels.axpyRows(t.baseAddress!, stride: k, rows: r.baseAddress, count: r.count, coefficients: nil,
+                                     scale: w, width: k, into: $0.baseAddress!)
+                }
+            }
+        }
         factor.withUnsafeBufferPointer { f in
             rhs.withUnsafeMutableBufferPointer { Kernels.choleskySolve(f.baseAddress!, dim: k, stride: ds, $0.baseAddress!) }
         }

@@ -127,9 +127,10 @@ final class RowSolver {
     private func buildRHS(n: Int, neighbors: UnsafeBufferPointer<Int32>, side: RowSide) {
         let rhs = self.rhs, x = self.x, y = self.y, k = self.k, ds = self.ds
         rhs.update(repeating: 0, count: ds)
-        for j in 0..<n { Kernels.axpy(y[j], x + j * ds, rhs, ds) }
+        Kernels.axpyRows(x, stride: ds, rows: nil, count: n, coefficients: y, width: ds, into: rhs)
         if let imp = side.implicitFactors, side.implicitWeight != 0 {
-            for j in 0..<neighbors.count { Kernels.axpy(side.implicitWeight, imp + Int(neighbors[j]) * k, rhs, k) }
+            Kernels.axpyRows(imp, stride: k, rows: neighbors.baseAddress, count: neighbors.count, coefficients: nil,
+                             scale: side.implicitWeight, width: k, into: rhs)
         }
     }
 
@@ -168,7 +169,7 @@ final class RowSolver {
         _ = Kernels.choleskyUpper(kd, dim: n, stride: ns)  // SPD: λ > 0
         Kernels.choleskySolve(kd, dim: n, stride: ns, y)
         rhs.update(repeating: 0, count: ds)
-        for j in 0..<n { Kernels.axpy(y[j], x + j * ds, rhs, ds) }
+        Kernels.axpyRows(x, stride: ds, rows: nil, count: n, coefficients: y, width: ds, into: rhs)
         outFactors.update(from: rhs, count: k)
         return s * rhs[k]
     }
@@ -180,7 +181,7 @@ final class RowSolver {
         let t = self.t, x = self.x, k = self.k, ds = self.ds
         for j in 0..<n { t[j] = Kernels.dot(x + j * ds, v, ds) }
         out.update(repeating: 0, count: ds)
-        for j in 0..<n { Kernels.axpy(t[j], x + j * ds, out, ds) }
+        Kernels.axpyRows(x, stride: ds, rows: nil, count: n, coefficients: t, width: ds, into: out)
         if let g = side.baseGramFull {
             for c in 0..<k { out[c] += Kernels.dot(g + c * ds, v, k) }
         }
