@@ -28,16 +28,20 @@ struct RatingUpserter {
     init(_ db: Database, sequence: Int64) throws {
         self.db = db
         self.sequence = sequence
-        upsertBatch = try RawStatement(db, Self.upsertSQL(rows: Self.batchRows), cached: true)
+        upsertBatch = try RawStatement(db, Self.upsertSQL[Self.batchRows], cached: true)
         addUser = try RawStatement(db, "INSERT OR IGNORE INTO users (id) VALUES (?1)", cached: true)
         addItem = try RawStatement(db, "INSERT OR IGNORE INTO items (id) VALUES (?1)", cached: true)
-        let hasTombstones = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM rating_tombstones)") ?? false
-        clearTombstone = hasTombstones
+        // Cached: preparing a statement (GRDB's authorizer runs per column) cost a
+        // one-rating commit more than the rest of its SQL.
+        let anyTombstone = try RawStatement(db, "SELECT EXISTS (SELECT 1 FROM rating_tombstones)", cached: true)
+        defer { anyTombstone.reset() }
+        clearTombstone = try anyTombstone.step() && anyTombstone.int64(0) != 0
             ? try RawStatement(db, "DELETE FROM rating_tombstones WHERE user = ?1 AND item = ?2", cached: true) : nil
         pending.reserveCapacity(Self.batchRows)
     }
 
-    private static func upsertSQL(rows: Int) -> String {
+    /// The upsert of n rows, for n in 1...batchRows (index 0 unused).
+    private static let upsertSQL: [String] = (0...batchRows).map { rows in
         "INSERT INTO ratings (user, item, rating, ts, seq) VALUES "
             + Array(repeating: "(?, ?, ?, ?, ?)", count: rows).joined(separator: ", ") + upsertTail
     }
@@ -63,8 +67,9 @@ struct RatingUpserter {
     /// Writes buffered rows; must run before the transaction commits.
     mutating func flush() throws {
         guard !pending.isEmpty else { return }
+        // Every size is cached: small group commits (few clients) repeat them.
         let statement = pending.count == Self.batchRows
-            ? upsertBatch : try RawStatement(db, Self.upsertSQL(rows: pending.count), cached: pending.count == 1)
+            ? upsertBatch : try RawStatement(db, Self.upsertSQL[pending.count], cached: true)
         for (i, row) in pending.enumerated() {
             let base = Int32(i * 5)
             statement.bind(base + 1, row.user)
@@ -81,11 +86,13 @@ struct RatingUpserter {
 enum ChangeSequence {
     /// Increments the change sequence inside the current write transaction.
     static func next(_ db: Database) throws -> Int64 {
-        try db.execute(sql: "UPDATE change_sequence SET value = value + 1 WHERE id = 0")
+        try RawStatement(db, "UPDATE change_sequence SET value = value + 1 WHERE id = 0", cached: true).execute()
         return try current(db)
     }
 
     static func current(_ db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT value FROM change_sequence WHERE id = 0") ?? 0
+        let select = try RawStatement(db, "SELECT value FROM change_sequence WHERE id = 0", cached: true)
+        defer { select.reset() }
+        return try select.step() ? select.int64(0) : 0
     }
 }
