@@ -137,9 +137,10 @@ public struct FoldIn: Sendable {
         var rhs = [Float](repeating: 0, count: ds)
         table.withUnsafeBufferPointer { t in
             rows.withUnsafeBufferPointer { r in
+                guard let tb = t.baseAddress, let rb = r.baseAddress else { return }  // no rows: rhs stays 0
                 rhs.withUnsafeMutableBufferPointer {
-                    Kernels.axpyRows(t.baseAddress!, stride: k, rows: r.baseAddress, count: r.count, coefficients: nil,
-                                     scale: w, width: k, into: $0.baseAddress!)
+                    Kernels.axpyRows(tb, stride: k, rows: rb, count: r.count, coefficients: nil, scale: w, width: k,
+                                     into: $0.baseAddress!)
                 }
             }
         }
