@@ -15,6 +15,8 @@ final class ImplicitRowSolver {
     private var capacity: Int
     private let a: UnsafeMutablePointer<Float>      // ks × ks
     private let work: UnsafeMutablePointer<Float>   // 5 × ks: rhs, z, r, p, Ap
+    private var coefficients: UnsafeMutablePointer<Float>  // n per-row factors for Kernels.axpyRows
+    private var coefficientCapacity: Int
 
     init(k: Int) {
         self.k = k; ks = (k + 7) & ~7
@@ -23,9 +25,11 @@ final class ImplicitRowSolver {
         a = .allocate(capacity: ks * ks)
         work = .allocate(capacity: 5 * ks)
         work.update(repeating: 0, count: 5 * ks)
+        coefficientCapacity = 64
+        coefficients = .allocate(capacity: coefficientCapacity)
     }
 
-    deinit { rows.deallocate(); a.deallocate(); work.deallocate() }
+    deinit { rows.deallocate(); a.deallocate(); work.deallocate(); coefficients.deallocate() }
 
     /// Solves one row into `out` (k floats; also the CG warm start).
     /// - Parameters:
@@ -39,7 +43,12 @@ final class ImplicitRowSolver {
         guard n > 0 else { out.update(repeating: 0, count: k); return }  // b = 0 ⇒ x = 0 exactly
         let rhs = work
         rhs.update(repeating: 0, count: ks)
-        for j in 0..<n { Kernels.axpy(1 + alpha * strengths[j], factors + Int(neighbors[j]) * k, rhs, k) }
+        if n > coefficientCapacity {
+            coefficients.deallocate(); coefficientCapacity = max(n, coefficientCapacity * 2)
+            coefficients = .allocate(capacity: coefficientCapacity)
+        }
+        for j in 0..<n { coefficients[j] = 1 + alpha * strengths[j] }
+        Kernels.axpyRows(factors, stride: k, rows: neighbors.baseAddress, count: n, coefficients: coefficients, width: k, into: rhs)
         if cgSteps > 0 {
             solveCG(neighbors, strengths, factors, gram, alpha, out, cgSteps)
         } else {
@@ -72,10 +81,9 @@ final class ImplicitRowSolver {
                         _ g: UnsafePointer<Float>, _ alpha: Float, _ v: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
         let k = self.k, ks = self.ks
         for c in 0..<k { out[c] = Kernels.dot(g + c * ks, v, k) }
-        for j in 0..<nb.count {
-            let yj = y + Int(nb[j]) * k
-            Kernels.axpy(alpha * st[j] * Kernels.dot(yj, v, k), yj, out, k)
-        }
+        let t = coefficients  // sized by `solve`
+        for j in 0..<nb.count { t[j] = alpha * st[j] * Kernels.dot(y + Int(nb[j]) * k, v, k) }
+        Kernels.axpyRows(y, stride: k, rows: nb.baseAddress, count: nb.count, coefficients: t, width: k, into: out)
     }
 
     /// Conjugate gradient from the warm start `out`; each step minimizes the
