@@ -54,14 +54,13 @@ extension EngineWriter {
         try checkAttributes(r.attributes ?? [:], block: base?.model.sideInfo?.items)
         let existing = items[r.item]
         var e = existing ?? ItemEntry()
-        if let t = r.title { e.title = t }
-        if let g = r.genres { e.genres = g }
-        if let a = r.attributes { e.attributes.merge(a) { _, new in new } }
+        e.setCatalogue(title: r.title ?? e.title, genres: r.genres ?? e.genres,
+                       attributes: e.attributes.merging(r.attributes ?? [:]) { _, new in new })
         try await store.upsertItems([ItemRecord(id: r.item, title: e.title, genres: e.genres,
                                                 attributes: (r.attributes ?? [:]).mapValues(\.store))])
         // Re-read: a rating may have created the entry while the store worked.
         var now = items[r.item] ?? e
-        now.title = e.title; now.genres = e.genres; now.attributes = e.attributes
+        now.copyCatalogue(from: e)
         items[r.item] = now
         // Collective models give the item a row from its genres/attributes at once.
         if let base, base.model.sideInfo?.items != nil { dirtyItems.insert(r.item); await flushed() } else { publish() }
@@ -108,7 +107,7 @@ extension EngineWriter {
         for r in userRecords { u[r.id, default: UserEntry()].attributes = r.attributes.mapValues(MFProtocol.AttributeValue.init) }
         for r in itemRecords {
             var e = ItemEntry()
-            e.title = r.title; e.genres = r.genres; e.attributes = r.attributes.mapValues(MFProtocol.AttributeValue.init)
+            e.setCatalogue(title: r.title, genres: r.genres, attributes: r.attributes.mapValues(MFProtocol.AttributeValue.init))
             i[r.id] = e
         }
         for j in 0..<snap.count {

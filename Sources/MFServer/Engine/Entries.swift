@@ -78,19 +78,18 @@ struct ItemEntry: Sendable {
 
     /// `ScoredItem.catalogueJSON(title:genres:)` of this entry, encoded once per catalogue change.
     var catalogueJSON: [UInt8] { catalogue.json }
+    var title: String? { catalogue.title }
+    var genres: [String] { catalogue.genres }
+    var attributes: [String: MFProtocol.AttributeValue] { catalogue.attributes }
 
-    var title: String? {
-        get { catalogue.title }
-        set { catalogue = Catalogue(title: newValue, genres: genres, attributes: attributes) }
+    /// Replaces the catalogue fields together: one box and one JSON encoding.
+    mutating func setCatalogue(title: String?, genres: [String], attributes: [String: MFProtocol.AttributeValue]) {
+        catalogue = Catalogue(title: title, genres: genres, attributes: attributes)
     }
-    var genres: [String] {
-        get { catalogue.genres }
-        set { catalogue = Catalogue(title: title, genres: newValue, attributes: attributes) }
-    }
-    var attributes: [String: MFProtocol.AttributeValue] {
-        get { catalogue.attributes }
-        set { catalogue = Catalogue(title: title, genres: genres, attributes: newValue) }
-    }
+
+    /// Takes `other`'s catalogue fields as they are (the same box).
+    mutating func copyCatalogue(from other: ItemEntry) { catalogue = other.catalogue }
+
     var ratingCount = 0
     var ratingSum: Double = 0
     var lastSequence: Int64 = 0
