@@ -17,19 +17,16 @@ struct FastResultJSONTests {
         RecommendResult(user: 0, items: [ScoredItem(item: 2, score: 3, genres: ["A"])], source: .foldedIn),
     ]
 
-    @Test(arguments: ids) func matchesCodable(id: RequestID) throws {
-        for r in Self.results {
-            let fast = try #require(r.successLine(id: id))
-            let codable = ResponseEncoder().success(id: id, r)
-            #expect(String(decoding: fast, as: UTF8.self) == String(decoding: codable, as: UTF8.self))
-        }
+    /// The reply with each item's catalogue JSON encoded from its own title and genres.
+    static func reply(_ r: RecommendResult) -> RecommendReply {
+        RecommendReply(result: r, catalogueJSON: r.items.map { ScoredItem.catalogueJSON(title: $0.title, genres: $0.genres) })
     }
 
-    @Test(arguments: ids) func replyWithCatalogueJSONMatchesCodable(id: RequestID) throws {
+    @Test(arguments: ids) func matchesCodable(id: RequestID) throws {
         for r in Self.results {
-            let reply = RecommendReply(result: r, catalogueJSON: r.items.map { ScoredItem.catalogueJSON(title: $0.title, genres: $0.genres) })
-            let fast = try #require(reply.successLine(id: id))
-            #expect(String(decoding: fast, as: UTF8.self) == String(decoding: ResponseEncoder().success(id: id, r), as: UTF8.self))
+            let fast = try #require(Self.reply(r).successLine(id: id))
+            let codable = ResponseEncoder().success(id: id, r)
+            #expect(String(decoding: fast, as: UTF8.self) == String(decoding: codable, as: UTF8.self))
         }
     }
 
@@ -61,8 +58,9 @@ struct FastResultJSONTests {
 
     @Test func explanationsAndNonFiniteScoresFallBackToCodable() {
         let because = [Because(item: 1, title: "x", share: 0.5)]
-        #expect(RecommendResult(user: 1, items: [ScoredItem(item: 1, score: 1, because: because)], source: .model)
+        #expect(Self.reply(RecommendResult(user: 1, items: [ScoredItem(item: 1, score: 1, because: because)], source: .model))
             .successLine(id: .null) == nil)
-        #expect(RecommendResult(user: 1, items: [ScoredItem(item: 1, score: .nan)], source: .model).successLine(id: .null) == nil)
+        #expect(Self.reply(RecommendResult(user: 1, items: [ScoredItem(item: 1, score: .nan)], source: .model))
+            .successLine(id: .null) == nil)
     }
 }

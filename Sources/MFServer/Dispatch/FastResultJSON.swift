@@ -9,32 +9,6 @@ protocol FastResultJSON {
     func successLine(id: RequestID) -> [UInt8]?
 }
 
-extension RecommendResult: FastResultJSON {
-    func successLine(id: RequestID) -> [UInt8]? {
-        successLine(id: id) { n, out in items[n].writeJSON(to: &out) }
-    }
-
-    /// The success line, with `writeItem(n, &out)` writing item n's object.
-    func successLine(id: RequestID, writeItem: (Int, inout [UInt8]) -> Void) -> [UInt8]? {
-        guard items.allSatisfy({ $0.because == nil && $0.score.isFinite }) else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(160 + items.count * 96)
-        out.appendLiteral(#"{"id":"#)
-        id.write(to: &out)
-        out.appendLiteral(#","ok":true,"result":{"user":"#)
-        out.appendText(String(user))
-        out.appendLiteral(#","items":["#)
-        for n in items.indices {
-            if n > 0 { out.append(UInt8(ascii: ",")) }
-            writeItem(n, &out)
-        }
-        out.appendLiteral(#"],"source":"#)
-        JSONText.appendString(source.rawValue, to: &out)
-        out.appendLiteral("}}\n")
-        return out
-    }
-}
-
 /// A recommend result with each item's catalogue JSON already encoded (kept
 /// per catalogue entry, see `ItemEntry`), so the reply copies titles and genres
 /// instead of escaping them per request. Encodes exactly like `result`.
@@ -48,21 +22,29 @@ struct RecommendReply: Encodable, FastResultJSON {
     func encode(to encoder: any Encoder) throws { try result.encode(to: encoder) }
 
     func successLine(id: RequestID) -> [UInt8]? {
-        result.successLine(id: id) { n, out in
-            result.items[n].writeHead(to: &out)
+        let items = result.items
+        guard items.allSatisfy({ $0.because == nil && $0.score.isFinite }) else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(160 + items.count * 96)
+        out.appendLiteral(#"{"id":"#)
+        id.write(to: &out)
+        out.appendLiteral(#","ok":true,"result":{"user":"#)
+        out.appendText(String(result.user))
+        out.appendLiteral(#","items":["#)
+        for n in items.indices {
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            items[n].writeHead(to: &out)
             out.append(contentsOf: catalogueJSON[n])
         }
+        out.appendLiteral(#"],"source":"#)
+        JSONText.appendString(result.source.rawValue, to: &out)
+        out.appendLiteral("}}\n")
+        return out
     }
 }
 
 extension ScoredItem {
-    /// `{"item":…,"score":…[,"title":…][,"genres":[…]]}` — Codable's key order, nil keys omitted.
-    func writeJSON(to out: inout [UInt8]) {
-        writeHead(to: &out)
-        out.append(contentsOf: Self.catalogueJSON(title: title, genres: genres))
-    }
-
-    /// `{"item":…,"score":…` — the part that changes per request.
+    /// `{"item":…,"score":…` — the part of an item's object that changes per request.
     func writeHead(to out: inout [UInt8]) {
         out.appendLiteral(#"{"item":"#)
         out.appendText(String(item))
@@ -70,8 +52,8 @@ extension ScoredItem {
         out.appendText(score.description)
     }
 
-    /// `[,"title":…][,"genres":[…]]}` — the rest of an item's object, which
-    /// depends only on the catalogue.
+    /// `[,"title":…][,"genres":[…]]}` — the rest of an item's object (Codable's
+    /// key order, nil keys omitted), which depends only on the catalogue.
     static func catalogueJSON(title: String?, genres: [String]?) -> [UInt8] {
         var out: [UInt8] = []
         if let title {
