@@ -55,6 +55,10 @@ public final class Store: Sendable {
                 // GRDB sets NORMAL for WAL; an acknowledged write must survive power loss.
                 try db.execute(sql: "PRAGMA synchronous = FULL")
                 try db.execute(sql: "PRAGMA cache_size = \(-max(2048, cacheKiB))")
+                // Statement journals in memory: each multi-row upsert of a group commit
+                // opens one, and from 64 KiB on SQLite spilled it to a temp file, a
+                // second write of every page the commit touched.
+                try db.execute(sql: "PRAGMA temp_store = MEMORY")
                 // A big import grows the WAL to its size; truncate it back after checkpoints.
                 try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
                 let check = try String.fetchAll(db, sql: "PRAGMA quick_check")

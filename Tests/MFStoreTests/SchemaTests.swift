@@ -17,11 +17,12 @@ import Testing
         #expect(try await store.appliedMigrations() == Store.knownMigrations)
         let pragmas = try await store.pool.write { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"),
-             try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
+             try Int.fetchOne(db, sql: "PRAGMA foreign_keys"), try Int.fetchOne(db, sql: "PRAGMA temp_store"))
         }
         #expect(pragmas.0 == "wal")
         #expect(pragmas.1 == 2)  // FULL
         #expect(pragmas.2 == 1)
+        #expect(pragmas.3 == 2)  // MEMORY: group commits' statement journals never reach a temp file
         #expect(try await store.currentSequence() == 0)
     }
 
