@@ -69,8 +69,18 @@ final class RatingWriteQueue: Sendable {
         }
     }
 
+    /// Completes each request on its connection's event loop, with one task per
+    /// loop for the whole batch: a promise completed off its loop would queue a
+    /// task (and often a wakeup) of its own.
     private func complete(_ batch: [Pending], _ results: [Result<AddRatingsResult, any Error>]) {
-        for (pending, result) in zip(batch, results) { pending.promise.completeWith(result) }
+        var byLoop: [ObjectIdentifier: (loop: any EventLoop, replies: [(EventLoopPromise<AddRatingsResult>, Result<AddRatingsResult, any Error>)])] = [:]
+        for (pending, result) in zip(batch, results) {
+            let loop = pending.promise.futureResult.eventLoop
+            byLoop[ObjectIdentifier(loop), default: (loop, [])].replies.append((pending.promise, result))
+        }
+        for (loop, replies) in byLoop.values {
+            loop.execute { for (promise, result) in replies { promise.completeWith(result) } }
+        }
     }
 
     /// Everything queued (bounded by connections × in-flight cap); clears `draining` when none is left.
