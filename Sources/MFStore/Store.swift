@@ -43,13 +43,14 @@ public final class Store: Sendable {
         } catch {
             throw MFStoreError.openFailed(path: path, detail: "\(error)")
         }
-        let cacheKiB = options.writerCacheKiB
-        try prepareWriter(pool, path: path, cacheKiB: cacheKiB)
+        try prepareWriter(pool, path: path, cacheKiB: options.writerCacheKiB,
+                          walCheckpointPages: options.walCheckpointPages)
         return Store(path: path, options: options, pool: pool)
     }
 
     /// Durability pragmas, integrity check, schema version check, migrations.
-    private static func prepareWriter(_ pool: DatabasePool, path: String, cacheKiB: Int) throws {
+    private static func prepareWriter(_ pool: DatabasePool, path: String, cacheKiB: Int,
+                                      walCheckpointPages: Int) throws {
         do {
             try pool.writeWithoutTransaction { db in
                 // GRDB sets NORMAL for WAL; an acknowledged write must survive power loss.
@@ -59,6 +60,7 @@ public final class Store: Sendable {
                 // opens one, and from 64 KiB on SQLite spilled it to a temp file, a
                 // second write of every page the commit touched.
                 try db.execute(sql: "PRAGMA temp_store = MEMORY")
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(max(1, walCheckpointPages))")
                 // A big import grows the WAL to its size; truncate it back after checkpoints.
                 try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
                 let check = try String.fetchAll(db, sql: "PRAGMA quick_check")

@@ -17,12 +17,14 @@ import Testing
         #expect(try await store.appliedMigrations() == Store.knownMigrations)
         let pragmas = try await store.pool.write { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"),
-             try Int.fetchOne(db, sql: "PRAGMA foreign_keys"), try Int.fetchOne(db, sql: "PRAGMA temp_store"))
+             try Int.fetchOne(db, sql: "PRAGMA foreign_keys"), try Int.fetchOne(db, sql: "PRAGMA temp_store"),
+             try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint"))
         }
         #expect(pragmas.0 == "wal")
         #expect(pragmas.1 == 2)  // FULL
         #expect(pragmas.2 == 1)
         #expect(pragmas.3 == 2)  // MEMORY: group commits' statement journals never reach a temp file
+        #expect(pragmas.4 == StoreOptions().walCheckpointPages)
         #expect(try await store.currentSequence() == 0)
     }
 
