@@ -29,6 +29,22 @@ import Testing
         #expect(try f.engine.recommend(RecommendRequest(user: 3, n: 5)) == before)
     }
 
+    /// A rating write's flush looks for new rows only among items rated without one
+    /// (`ratedItemsWithoutRow`), not in every dirty item: a new item still gets its row
+    /// at once behind other dirty items, and one whose row a discarded item pass
+    /// would have added is found by the next flush.
+    @Test func aNewItemGetsItsRowAtOnceBehindOtherDirtyItems() async throws {
+        let f = try await EngineFixture.make(ratings: EngineFixture.tasteRatings)
+        defer { f.discard() }
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        for item in Int64(1)...6 { _ = try await f.engine.addRating(AddRatingRequest(user: 7, item: item, rating: 3), on: loop).get() }
+        #expect(await !f.engine.writer.dirtyItems.isEmpty)
+        _ = try await f.engine.addRating(AddRatingRequest(user: 7, item: 901, rating: 5), on: loop).get()
+        #expect(f.engine.snapshot.base?.items.index(of: 901) != nil, "the new item has a row before the reply")
+        #expect(f.engine.predict(PredictRequest(user: 7, item: 901)).source == .foldedIn, "not the bias-only baseline")
+        #expect(await f.engine.writer.ratedItemsWithoutRow.isEmpty)
+    }
+
     @Test func concurrentRequestsShareACommitAndEachIsAcknowledged() async throws {
         let f = try await EngineFixture.make(ratings: EngineFixture.tasteRatings)
         defer { f.discard() }

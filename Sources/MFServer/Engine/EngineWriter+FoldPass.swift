@@ -88,7 +88,7 @@ extension EngineWriter {
         itemPassRunning = true
         let jobs = itemJobs()
         let taken = dirtyItems
-        dirtyItems = []
+        dirtyItems = []; ratedItemsWithoutRow = []
         lastItemRefresh = Date()
         Task {
             let start = Date()
@@ -106,7 +106,10 @@ extension EngineWriter {
             foldAfterItemPass = false
             Task { await self.foldPass() }  // runs after this method: it sees the new rows
         }
-        guard self.base === base else { dirtyItems.formUnion(taken); return }
+        guard self.base === base else {
+            // Rows this pass would have added are due again, from the next flush on.
+            dirtyItems.formUnion(taken); ratedItemsWithoutRow.formUnion(taken); return
+        }
         installItems(newBase, jobs: jobs, base: base)
         if dirtyUsers.isEmpty && newBase == nil { return }
         markStale()

@@ -74,7 +74,7 @@ extension EngineWriter {
         // Rows marked before the snapshot are covered by the new model (its item rows are
         // fresh now); the loops below re-mark what changed after it, which is also what a
         // restart replays, so both serve the same rows.
-        dirtyUsers = []; dirtyItems = []
+        dirtyUsers = []; dirtyItems = []; ratedItemsWithoutRow = []
         lastItemRefresh = Date()
         var userChanges: [Int64: UserEntry?] = [:]
         users.forEach { id, e in

@@ -34,6 +34,9 @@ actor EngineWriter {
     var staleUsers: Set<Int64> = []
     /// Users whose `seen` misses items that just got a row (refreshItems).
     var needsSeen: Set<Int64> = []
+    /// Items rated without a row in `base`: after a rating write only these can
+    /// need a new row at once, so its flush checks them rather than every dirty item.
+    var ratedItemsWithoutRow: Set<Int64> = []
     var foldPassScheduled = false
     var lastFoldPass = Duration.zero
     /// Least pause before a fold pass (the item refresh interval), so that the
@@ -77,8 +80,10 @@ actor EngineWriter {
                 let old = u[x.user]!.ratings.set(x.item, x.value)  // in place: one copy of shared arrays per batch
                 u[x.user]!.lastSequence = seq
                 if let base {
+                    let row = base.items.index(of: x.item)
+                    if row == nil { ratedItemsWithoutRow.insert(x.item) }
                     // Keep `seen` current here, so a stale publish needs no rebuild (see markStale).
-                    if old == nil, let i = base.items.index(of: x.item) { u[x.user]!.seen.insertSorted(i) }
+                    if old == nil, let i = row { u[x.user]!.seen.insertSorted(i) }
                     u[x.user]!.staleFoldIn = true
                 }
                 if it[x.item] == nil {
@@ -155,7 +160,7 @@ actor EngineWriter {
         fullRefoldRequested = false
         let waiters = flushWaiters
         flushWaiters = []
-        if lazyUsers { refreshItemsIfDue(); markStale() } else { refold(forceItems: forceItems) }
+        if lazyUsers { refreshItemsIfDue(afterRatingsOnly: true); markStale() } else { refold(forceItems: forceItems) }
         publish()
         for w in waiters { w.resume() }
         scheduleFoldPass()
@@ -171,9 +176,18 @@ actor EngineWriter {
     }
 
     /// Item fold-in when rows are missing (new items), forced, or the refresh interval passed.
-    func refreshItemsIfDue(force: Bool = false) {
+    /// `afterRatingsOnly`: only rating writes happened since the last flush, so only
+    /// `ratedItemsWithoutRow` can need a row (checking every dirty item cost a hash
+    /// lookup per item changed in the last second, on every commit).
+    func refreshItemsIfDue(force: Bool = false, afterRatingsOnly: Bool = false) {
         guard let base, !dirtyItems.isEmpty else { return }
-        let needsNewRows = dirtyItems.contains { needsNewRow($0, base: base) }
+        let needsNewRows: Bool
+        if afterRatingsOnly {
+            ratedItemsWithoutRow = ratedItemsWithoutRow.filter { dirtyItems.contains($0) && needsNewRow($0, base: base) }
+            needsNewRows = !ratedItemsWithoutRow.isEmpty
+        } else {
+            needsNewRows = dirtyItems.contains { needsNewRow($0, base: base) }
+        }
         if force || needsNewRows {
             refreshItems()
         } else if Date().timeIntervalSince(lastItemRefresh) >= max(itemRefreshInterval, 4 * lastItemPass) {
@@ -211,7 +225,7 @@ actor EngineWriter {
     func refreshItems() {
         guard let base, !dirtyItems.isEmpty else { return }
         let jobs = itemJobs()
-        dirtyItems = []
+        dirtyItems = []; ratedItemsWithoutRow = []
         lastItemRefresh = Date()
         installItems(Self.solveItems(jobs, base: base, logger: logger), jobs: jobs, base: base)
     }
