@@ -4,7 +4,7 @@ import GRDB
 /// The durable SQLite store of mfd: ratings, users, items, models and settings.
 ///
 /// One `Store` owns one `DatabasePool` (WAL, `synchronous=FULL`, foreign keys on,
-/// single writer). Reads run concurrently with the writer; every write goes
+/// single writer; its pragmas are listed in docs/store.md). Reads run concurrently with the writer; every write goes
 /// through the pool's one writer connection. Thread-safe.
 public final class Store: Sendable {
     /// Path of the database file.

@@ -31,8 +31,7 @@ import Testing
 
     /// A rating write's flush looks for new rows only among items rated without one
     /// (`ratedItemsWithoutRow`), not in every dirty item: a new item still gets its row
-    /// at once behind other dirty items, and one whose row a discarded item pass
-    /// would have added is found by the next flush.
+    /// at once behind other dirty items, and the set is emptied by the refresh.
     @Test func aNewItemGetsItsRowAtOnceBehindOtherDirtyItems() async throws {
         let f = try await EngineFixture.make(ratings: EngineFixture.tasteRatings)
         defer { f.discard() }
