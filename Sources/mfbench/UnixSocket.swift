@@ -1,4 +1,5 @@
 import Foundation
+import MFProtocol
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,27 +12,7 @@ enum UnixSocket {
 
     /// A connected stream socket to `path`; the descriptor is closed on failure.
     static func connect(path: String) throws -> CInt {
-        let fd = socket(AF_UNIX, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else {
-            Glibc.close(fd)
-            throw Failure(description: "socket path too long: \(path)")
-        }
-        withUnsafeMutableBytes(of: &addr.sun_path) { $0.copyBytes(from: bytes) }
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sa_family_t>.size + bytes.count + 1))
-            }
-        }
-        guard rc == 0 else {
-            let e = errno
-            Glibc.close(fd)
-            throw Failure(description: "connect \(path): \(String(cString: strerror(e)))")
-        }
-        return fd
+        do { return try SocketPath.connect(path) } catch { throw Failure(description: error.description) }
     }
 
     /// Writes all of `bytes`; a socket that would block is an error here.

@@ -1,4 +1,5 @@
 import Foundation
+import MFProtocol
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -63,13 +64,7 @@ final class SilentSocket {
     init(path: String) throws {
         self.path = path
         fd = socket(AF_UNIX, CInt(SOCK_STREAM.rawValue), 0)
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        withUnsafeMutableBytes(of: &addr.sun_path) { $0.copyBytes(from: bytes) }
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
+        let rc = SocketPath.withAddress(path) { bind(fd, $0, $1) }
         guard rc == 0, listen(fd, 8) == 0 else { throw LineClient.Failure(description: "bind/listen \(path): errno \(errno)") }
     }
 

@@ -18,14 +18,7 @@ final class FakeServer: @unchecked Sendable {
         path = "/tmp/mfc-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
         unlink(path)
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
-            for (i, b) in path.utf8.enumerated() { raw[i] = b }
-        }
-        let ok = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
+        let ok = SocketPath.withAddress(path) { bind(fd, $0, $1) }
         guard ok == 0, listen(fd, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
         let t = Thread { [self] in acceptLoop() }
         t.start()

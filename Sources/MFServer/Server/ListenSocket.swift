@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import MFProtocol
 
 /// Where the server gets its listening socket.
 public enum ListenSource: Sendable, Equatable {
@@ -14,7 +15,7 @@ public enum ListenSource: Sendable, Equatable {
 
 /// Creating a listening Unix socket file safely.
 enum ListenSocket {
-    static let maxPathBytes = MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1
+    static let maxPathBytes = SocketPath.maxPathBytes
 
     /// Binds and listens at `path` with `mode`, returning the fd.
     ///
@@ -55,28 +56,14 @@ enum ListenSocket {
         let probe = socket(AF_UNIX, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
         guard probe >= 0 else { throw setupError("socket", path) }
         defer { close(probe) }
-        let connected = withSockaddr(path) { addr, len in connect(probe, addr, len) } == 0
+        let connected = SocketPath.withAddress(path) { addr, len in connect(probe, addr, len) } == 0
         if connected { throw MFServerError.socketInUse(path) }
         if errno == ECONNREFUSED || errno == ENOENT { unlink(path) }
     }
 
     static func bind(_ fd: CInt, to path: String) throws {
-        let rc = withSockaddr(path) { addr, len in Glibc.bind(fd, addr, len) }
+        let rc = SocketPath.withAddress(path) { addr, len in Glibc.bind(fd, addr, len) }
         guard rc == 0 else { throw setupError("bind", path) }
-    }
-
-    /// Calls `body` with a `sockaddr_un` for `path` and its exact length.
-    static func withSockaddr<R>(_ path: String, _ body: (UnsafePointer<sockaddr>, socklen_t) -> R) -> R {
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8.prefix(maxPathBytes))
-        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-        }
-        let len = socklen_t(MemoryLayout<sa_family_t>.size + bytes.count + 1)
-        return withUnsafePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, len) }
-        }
     }
 
     private static func setupError(_ call: String, _ path: String) -> MFServerError {

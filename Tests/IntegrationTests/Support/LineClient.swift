@@ -1,4 +1,5 @@
 import Foundation
+import MFProtocol
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,23 +24,7 @@ final class LineClient: @unchecked Sendable {  // used by one thread at a time
     /// test's SQLite file or socket.)
     private static func connected(_ path: String) throws -> CInt {
         signal(SIGPIPE, SIG_IGN)
-        let fd = socket(AF_UNIX, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        withUnsafeMutableBytes(of: &addr.sun_path) { $0.copyBytes(from: bytes) }
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sa_family_t>.size + bytes.count + 1))
-            }
-        }
-        guard rc == 0 else {
-            let e = errno
-            Glibc.close(fd)
-            throw Failure(description: "connect \(path): errno \(e)")
-        }
-        return fd
+        do { return try SocketPath.connect(path) } catch { throw Failure(description: error.description) }
     }
 
     deinit { Glibc.close(fd) }
