@@ -15,8 +15,6 @@ public enum ListenSource: Sendable, Equatable {
 
 /// Creating a listening Unix socket file safely.
 enum ListenSocket {
-    static let maxPathBytes = SocketPath.maxPathBytes
-
     /// Binds and listens at `path` with `mode`, returning the fd.
     ///
     /// A stale socket file is removed only if it is a socket nobody listens
@@ -25,11 +23,11 @@ enum ListenSocket {
     /// a temporary name in the same directory, chmod-ed, put in `listen`, and
     /// then renamed over `path` atomically.
     static func bindListening(path: String, mode: mode_t, backlog: CInt = 256) throws -> CInt {
-        guard path.utf8.count <= maxPathBytes else { throw MFServerError.socketPathTooLong(path) }
+        guard path.utf8.count <= SocketPath.maxPathBytes else { throw MFServerError.socketPathTooLong(path) }
         try checkStale(path)
         let dirPrefix = path.lastIndex(of: "/").map { String(path[...$0]) } ?? ""
         let temp = dirPrefix + ".mfd-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
-        let useTemp = temp.utf8.count <= maxPathBytes
+        let useTemp = temp.utf8.count <= SocketPath.maxPathBytes
         let bindPath = useTemp ? temp : path
 
         let fd = socket(AF_UNIX, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
@@ -53,12 +51,16 @@ enum ListenSocket {
         var st = stat()
         guard lstat(path, &st) == 0 else { return }
         guard (st.st_mode & S_IFMT) == S_IFSOCK else { throw MFServerError.socketPathOccupied(path) }
-        let probe = socket(AF_UNIX, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
-        guard probe >= 0 else { throw setupError("socket", path) }
-        defer { close(probe) }
-        let connected = SocketPath.withAddress(path) { addr, len in connect(probe, addr, len) } == 0
-        if connected { throw MFServerError.socketInUse(path) }
-        if errno == ECONNREFUSED || errno == ENOENT { unlink(path) }
+        let probe: CInt
+        do { probe = try SocketPath.connect(path) } catch {
+            guard error.call == "connect" else {
+                throw MFServerError.socketSetupFailed(call: error.call, errno: error.errno, path: path)
+            }
+            if error.errno == ECONNREFUSED || error.errno == ENOENT { unlink(path) }
+            return
+        }
+        close(probe)
+        throw MFServerError.socketInUse(path)
     }
 
     static func bind(_ fd: CInt, to path: String) throws {
