@@ -10,11 +10,10 @@
 #   PHASES=$'--phase recommend\n--phase recommend --rate 20000' scripts/bench-ab.sh …
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ML=../shared/data/ml-latest-small-2016
-[ -f "$ML/ratings.csv" ] || { echo "missing $ML (see docs/benchmarks.md)" >&2; exit 2; }
+. scripts/lib/trained-mfd.sh
+require_movielens
 CTL=$PWD/.build/release/mfctl BENCH=$PWD/.build/release/mfbench
 ROOT=${BENCH_DIR:-/tmp/mfd-ab-bench}
-. scripts/lib/trained-mfd.sh
 one() {
   local checkout=$1 dir=$ROOT/$(basename "$1")
   start_trained_mfd "$checkout/.build/release/mfd" "$dir"

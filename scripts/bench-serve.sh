@@ -10,14 +10,10 @@ cd "$(dirname "$0")/.."
 export PATH=/opt/swift/usr/bin:$PATH
 SECS=${1:-5}
 DIR=${BENCH_DIR:-/tmp/mfd-serve-bench}
-ML=../shared/data/ml-latest-small-2016
-[ -f "$ML/ratings.csv" ] || { echo "missing $ML (see docs/benchmarks.md)" >&2; exit 2; }
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  for p in mfd mfctl mfbench; do swift build -c release -Xswiftc -target-cpu -Xswiftc haswell --product $p >&2; done
-fi
-BIN=.build/release CTL=.build/release/mfctl
-SOCK=$DIR/s.sock
 . scripts/lib/trained-mfd.sh
+require_movielens
+build_serving_binaries
+SOCK=$DIR/s.sock
 trap '[ -n "${MFD:-}" ] && kill -TERM $MFD 2>/dev/null; wait ${MFD:-} 2>/dev/null || true' EXIT
 start_trained_mfd "$BIN/mfd" "$DIR"
 run() {

@@ -12,13 +12,9 @@ cd "$(dirname "$0")/.."
 export PATH=/opt/swift/usr/bin:$PATH
 ROUNDS=${1:-10} RATE=${2:-10000} SECS=${3:-5}
 DIR=${BENCH_DIR:-/tmp/mfd-tail-bench}
-ML=../shared/data/ml-latest-small-2016
-[ -f "$ML/ratings.csv" ] || { echo "missing $ML (see docs/benchmarks.md)" >&2; exit 2; }
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  for p in mfd mfctl mfbench; do swift build -c release -Xswiftc -target-cpu -Xswiftc haswell --product $p >&2; done
-fi
-BIN=.build/release CTL=.build/release/mfctl
 . scripts/lib/trained-mfd.sh
+require_movielens
+build_serving_binaries
 SERVER=
 trap '[ -n "${MFD:-}" ] && kill -TERM $MFD 2>/dev/null; [ -n "$SERVER" ] && kill $SERVER 2>/dev/null; true' EXIT
 start_trained_mfd "$BIN/mfd" "$DIR/mfd"

@@ -1,4 +1,20 @@
-# Sourced by the serving benchmarks (bench-serve.sh, bench-ab.sh).
+# Sourced by the serving benchmarks (bench-serve.sh, bench-ab.sh, bench-tail.sh).
+
+# require_movielens: sets ML to ml-latest-small-2016 beside the project; exits 2 if it is missing.
+require_movielens() {
+  ML=../shared/data/ml-latest-small-2016
+  [ -f "$ML/ratings.csv" ] || { echo "missing $ML (see docs/benchmarks.md)" >&2; exit 2; }
+}
+
+# build_serving_binaries: release mfd, mfctl and mfbench with the haswell flags
+# (skipped with SKIP_BUILD=1); sets BIN and CTL.
+build_serving_binaries() {
+  if [ "${SKIP_BUILD:-0}" != 1 ]; then
+    for p in mfd mfctl mfbench; do swift build -c release -Xswiftc -target-cpu -Xswiftc haswell --product $p >&2; done
+  fi
+  BIN=.build/release CTL=.build/release/mfctl
+}
+
 # start_trained_mfd MFD_BINARY DIR: starts that mfd on DIR/db.sqlite and
 # DIR/s.sock (manual retrain), imports ml-latest-small-2016 ($ML) through
 # $CTL, trains, and sets MFD to its pid.
