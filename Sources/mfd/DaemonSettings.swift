@@ -83,6 +83,12 @@ struct DaemonSettings {
         guard e.ratingMin.isFinite, e.ratingMax.isFinite, e.ratingMin < e.ratingMax else {
             throw MFServerError.invalidConfiguration(field: "--rating-min", message: "need finite --rating-min < --rating-max")
         }
+        let cacheMB = try R.resolve(flag: o.recommendCacheMb, environment: env, name: "MFD_RECOMMEND_CACHE_MB",
+                                    parse: { Int($0) }, default: e.recommendCacheBytes >> 20)
+        guard (0...(1 << 20)).contains(cacheMB) else {
+            throw MFServerError.invalidConfiguration(field: "--recommend-cache-mb", message: "must be 0 to 1048576 MiB, got \(cacheMB)")
+        }
+        e.recommendCacheBytes = cacheMB << 20
         let demoEnv = try R.resolve(flag: nil, environment: env, name: "MFD_DEMO", parse: Self.bool, default: false)
         e.demo = o.demo || demoEnv
         var c = SetConfigRequest()

@@ -77,6 +77,10 @@ struct DaemonProcessTests {
                                      environment: ["PATH": "/usr/bin:/bin"])
         #expect(child.waitForExit() == 64)
         #expect(child.stderr.contains("--max-line-bytes"))
+        let cache = try ChildProcess(mfdBinary, ["--socket", uniqueSocketPath()],
+                                     environment: ["PATH": "/usr/bin:/bin", "MFD_RECOMMEND_CACHE_MB": "-1"])
+        #expect(cache.waitForExit() == 64)
+        #expect(cache.stderr.contains("--recommend-cache-mb"), "\(cache.stderr)")
     }
 }
 

@@ -11,13 +11,15 @@ struct EngineFixture {
     let engine: Engine
 
     /// `ratings` are stored first (through the engine); with `train`, a model is trained on them.
-    static func make(ratings: [RatingTuple] = [], maxBatch: Int = 1000, train: Bool = true) async throws -> EngineFixture {
+    static func make(ratings: [RatingTuple] = [], maxBatch: Int = 1000, train: Bool = true,
+                     recommendCacheBytes: Int = EngineConfiguration().recommendCacheBytes) async throws -> EngineFixture {
         let dir = "/tmp/mfde-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let store = try Store.open(path: dir + "/db.sqlite")
         var cfg = EngineConfiguration()
         cfg.maxBatch = maxBatch
         cfg.spoolDirectory = dir
+        cfg.recommendCacheBytes = recommendCacheBytes
         cfg.overrides = SetConfigRequest(factors: 4, iterations: 3, retrain: .manual)
         let engine = try await Engine.open(store: store, configuration: cfg, logger: Logger(label: "engine-test"))
         if !ratings.isEmpty {

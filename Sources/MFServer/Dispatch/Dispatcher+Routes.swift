@@ -11,7 +11,7 @@ extension Dispatcher {
         case .ping: return now(op, id, c) { PingResult() }
         case .status:
             return now(op, id, c) { e.status(connections: self.openConnections, requests: self.counters.byOp, errors: self.counters.errors) }
-        case .recommend(let r): return now(op, id, c) { try e.recommendReply(r) }
+        case .recommend(let r): return recommend(r, id: id, context: c)
         case .predict(let r): return now(op, id, c) { e.predict(r) }
         case .similarItems(let r): return now(op, id, c) { try e.similarItems(r) }
         case .similarUsers(let r): return now(op, id, c) { try e.similarUsers(r) }

@@ -22,13 +22,28 @@ struct RecommendReply: Encodable, FastResultJSON {
     func encode(to encoder: any Encoder) throws { try result.encode(to: encoder) }
 
     func successLine(id: RequestID) -> [UInt8]? {
+        lineTail().map { Self.successLine(id: id, tail: $0) }
+    }
+
+    /// The success line from its id and its tail.
+    static func successLine(id: RequestID, tail: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(40 + tail.count)
+        out.appendLiteral(#"{"id":"#)
+        id.write(to: &out)
+        out.appendLiteral(#","ok":true,"result":"#)
+        out.append(contentsOf: tail)
+        return out
+    }
+
+    /// The success line after `"result":` (`{"user":…}}` and `\n`), which does not
+    /// depend on the request id; nil to fall back to Codable.
+    func lineTail() -> [UInt8]? {
         let items = result.items
         guard items.allSatisfy({ $0.because == nil && $0.score.isFinite }) else { return nil }
         var out: [UInt8] = []
-        out.reserveCapacity(160 + items.count * 96)
-        out.appendLiteral(#"{"id":"#)
-        id.write(to: &out)
-        out.appendLiteral(#","ok":true,"result":{"user":"#)
+        out.reserveCapacity(120 + items.count * 96)
+        out.appendLiteral(#"{"user":"#)
         out.appendText(String(result.user))
         out.appendLiteral(#","items":["#)
         for n in items.indices {

@@ -10,7 +10,11 @@ extension Engine {
 
     /// `recommend` with each item's catalogue JSON from the same snapshot (the reply's fast path).
     func recommendReply(_ r: RecommendRequest) throws -> RecommendReply {
-        let s = snapshot
+        try recommendReply(r, in: snapshot)
+    }
+
+    /// `recommend` against the given snapshot (the reply cache keys its entries by it).
+    func recommendReply(_ r: RecommendRequest, in s: EngineSnapshot) throws -> RecommendReply {
         let result = try recommend(r, in: s)
         return RecommendReply(result: result, catalogueJSON: result.items.map {
             s.items[$0.item]?.catalogueJSON ?? RecommendReply.noCatalogueJSON

@@ -24,6 +24,7 @@ public final class Engine: Sendable {
     let exports = ExportSessions()
     let modelImports = ModelImportSessions()
     let metrics = EngineMetrics()
+    let recommendCache: RecommendCache
     let startedAt = Date()
     private let current = Mutex<EngineSnapshot>(.empty)
     private let config: Mutex<ServerConfig>
@@ -34,6 +35,7 @@ public final class Engine: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.config = Mutex(config)
+        self.recommendCache = RecommendCache(capacityBytes: max(0, configuration.recommendCacheBytes))
         self.imports = ImportSessions(limit: configuration.maxImportSessions, directory: configuration.spoolDirectory)
         let box = PublishBox()
         self.writer = EngineWriter(store: store, logger: logger, itemRefreshInterval: configuration.itemRefreshInterval,

@@ -24,6 +24,9 @@ final class EngineMetrics: Sendable {
     /// ops never called do not clutter the exposition.
     private let perOp: Mutex<[(requests: CoreMetrics.Counter, latency: CoreMetrics.Timer)?]>
     private let errors: CoreMetrics.Counter
+    /// Plain recommends answered from / missed in `RecommendCache`.
+    let recommendCacheHits: CoreMetrics.Counter
+    let recommendCacheMisses: CoreMetrics.Counter
 
     init() {
         var f = PrometheusMetricsFactory(registry: registry)
@@ -31,6 +34,8 @@ final class EngineMetrics: Sendable {
         factory = f
         perOp = Mutex(Array(repeating: nil, count: Self.ops.count))
         errors = CoreMetrics.Counter(label: "mfd_request_errors_total", factory: f)
+        recommendCacheHits = CoreMetrics.Counter(label: "mfd_recommend_cache_hits_total", factory: f)
+        recommendCacheMisses = CoreMetrics.Counter(label: "mfd_recommend_cache_misses_total", factory: f)
     }
 
     private func instruments(_ op: Op) -> (requests: CoreMetrics.Counter, latency: CoreMetrics.Timer) {
