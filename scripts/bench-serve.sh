@@ -38,6 +38,7 @@ run --connections 16 --depth 8 --phase recommend
 for rate in ${RECOMMEND_RATES:-5000 10000 20000 30000}; do
   run --connections 16 --rate "$rate" --phase recommend
 done
+echo "recommend phases: $(recommend_cache_counts "$SOCK")" >&2
 run --connections 16 --phase add_rating
 run --connections 16 --depth 8 --phase add_rating
 run --connections 16 --depth 16 --phase add_rating

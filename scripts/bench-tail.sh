@@ -38,4 +38,5 @@ done | tee "$DIR/runs.txt"
 for who in mfd echo-scan; do
   echo "$who: $(grep -c "$who: .*both targets" "$DIR/runs.txt" || true) of $ROUNDS runs met p50 <= 100 µs and p99 <= 1 ms at $RATE/s"
 done
+echo "mfd: $(recommend_cache_counts "$DIR/mfd/s.sock")"
 echo "(load average now: $(cut -d' ' -f1-3 /proc/loadavg))" >&2

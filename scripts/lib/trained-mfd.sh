@@ -29,5 +29,12 @@ start_trained_mfd() {
   "$CTL" train --wait --socket "$dir/s.sock" >/dev/null
 }
 
+# recommend_cache_counts SOCKET: one line with the recommend cache's hits and misses so far
+# (mfd's metrics), since a cached recommend skips the top-N scan (MFD_RECOMMEND_CACHE_MB=0 turns it off).
+recommend_cache_counts() {
+  "$CTL" metrics --socket "$1" | awk '/^mfd_recommend_cache_(hits|misses)_total /{ sub("mfd_recommend_cache_", ""); sub("_total", ""); printf "%s%s %d", sep, $1, $2; sep=", " }
+    END { print " (recommend cache" (ENVIRON["MFD_RECOMMEND_CACHE_MB"] == "0" ? " off)" : ")") }'
+}
+
 # mfd_cpu: CPU seconds (user + system) the mfd in $MFD has used so far.
 mfd_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$MFD/stat"; }
