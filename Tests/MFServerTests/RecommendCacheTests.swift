@@ -8,31 +8,52 @@ import MFCore
 @testable import MFServer
 
 @Suite struct RecommendCacheTests {
-    private func snapshot() -> EngineSnapshot {
-        EngineSnapshot(base: nil, users: ShardedMap(), items: ShardedMap(), ratingCount: 0, sequence: 0, pendingChanges: 0)
+    private func snapshot(_ users: ShardedMap<UserEntry> = ShardedMap(), catalogue: Int = 0) -> EngineSnapshot {
+        EngineSnapshot(base: nil, users: users, items: ShardedMap(), ratingCount: 0, sequence: 0, pendingChanges: 0,
+                       catalogueVersion: catalogue)
     }
 
-    @Test func entriesServeOnlyTheirSnapshotAndStayWithinCapacity() throws {
+    @Test func modelAnswersOutliveOtherUsersWritesAndPopularOnesDoNot() throws {
+        let cache = RecommendCache(capacityBytes: 100)
+        var users = ShardedMap<UserEntry>()
+        users[7] = UserEntry()
+        let s1 = snapshot(users)
+        let k7 = try #require(cache.key(for: RecommendRequest(user: 7))), k9 = try #require(cache.key(for: RecommendRequest(user: 9)))
+        #expect(cache.tail(for: k7, in: s1) == nil)
+        cache.store([1, 2, 3], for: k7, in: s1, popular: false)
+        cache.store([4], for: k9, in: s1, popular: true)
+        #expect(cache.tail(for: k7, in: s1) == [1, 2, 3] && cache.tail(for: k9, in: s1) == [4])
+        // Another write elsewhere: a new snapshot, user 7's entry untouched.
+        let s2 = snapshot(users)
+        #expect(cache.tail(for: k7, in: s2) == [1, 2, 3])
+        #expect(cache.tail(for: k9, in: s2) == nil, "a popular answer serves only its snapshot")
+        cache.store([5], for: k9, in: s1, popular: true)
+        #expect(cache.tail(for: k9, in: s2) == nil, "a popular answer of an older snapshot is not kept")
+        // User 7 changed: its answer is recomputed.
+        var changed = users
+        changed[7] = UserEntry(seen: [1])
+        let s3 = snapshot(changed)
+        #expect(cache.tail(for: k7, in: s3) == nil)
+        cache.store([6], for: k7, in: s3, popular: false)
+        #expect(cache.tail(for: k7, in: s3) == [6])
+        // A catalogue change empties the cache.
+        #expect(cache.tail(for: k7, in: snapshot(changed, catalogue: 1)) == nil && cache.usage.entries == 0)
+    }
+
+    @Test func theCacheStaysWithinItsCapacity() throws {
         let cache = RecommendCache(capacityBytes: 10)
-        let s1 = snapshot(), s2 = snapshot()
-        let k = try #require(cache.key(for: RecommendRequest(user: 7)))
-        #expect(cache.tail(for: k, in: s1) == nil)
-        cache.store([1, 2, 3, 4], for: k, in: s1)
-        #expect(cache.tail(for: k, in: s1) == [1, 2, 3, 4])
-        // A newer snapshot empties the cache; a store computed on the old one is dropped.
-        #expect(cache.tail(for: k, in: s2) == nil)
-        #expect(cache.usage.entries == 0)
-        cache.store([9], for: k, in: s1)
-        #expect(cache.tail(for: k, in: s2) == nil)
-        // Past the capacity the cache empties and refills; a tail larger than it is not kept.
-        let k2 = try #require(cache.key(for: RecommendRequest(user: 8))), k3 = try #require(cache.key(for: RecommendRequest(user: 9)))
-        cache.store([1, 2, 3, 4, 5, 6], for: k, in: s2)
-        cache.store([1, 2, 3], for: k2, in: s2)
+        let s = snapshot()
+        let keys = try (1...3).map { try #require(cache.key(for: RecommendRequest(user: Int64($0)))) }
+        _ = cache.tail(for: keys[0], in: s)
+        cache.store([1, 2, 3, 4, 5, 6], for: keys[0], in: s, popular: false)
+        cache.store([1, 2, 3], for: keys[1], in: s, popular: true)
         #expect(cache.usage.entries == 2 && cache.usage.bytes == 9)
-        cache.store([1, 2], for: k3, in: s2)
-        #expect(cache.usage.entries == 1 && cache.tail(for: k3, in: s2) == [1, 2] && cache.tail(for: k, in: s2) == nil)
-        cache.store(Array(repeating: 0, count: 11), for: k, in: s2)
-        #expect(cache.tail(for: k, in: s2) == nil)
+        cache.store([1, 2], for: keys[2], in: s, popular: false)
+        #expect(cache.usage.entries == 1 && cache.usage.bytes == 2 && cache.tail(for: keys[0], in: s) == nil)
+        cache.store([1, 2, 3], for: keys[2], in: s, popular: false)
+        #expect(cache.usage.bytes == 3, "a replaced entry's bytes are given back")
+        cache.store(Array(repeating: 0, count: 11), for: keys[0], in: s, popular: false)
+        #expect(cache.tail(for: keys[0], in: s) == nil, "a tail larger than the cache is not kept")
     }
 
     @Test func onlyPlainRequestsHaveKeys() {
@@ -86,6 +107,15 @@ import MFCore
         let after = try reply(d, #"{"id":1,"op":"recommend","user":2,"n":5}"#)
         #expect(after != first && !after.contains(#"{"item":\#(top),"#), "\(after)")
         #expect(try reply(plain, #"{"id":1,"op":"recommend","user":2,"n":5}"#) == after)
+
+        // An unknown user's popularity answer shows damped means, which any user's rating moves.
+        let popular = try reply(d, #"{"id":1,"op":"recommend","user":999,"n":3}"#)
+        let listed = try #require(popular.split(separator: ",").first { $0.contains(#""item":"#) }?
+            .split(separator: ":").last.flatMap { Int64($0) })
+        _ = try reply(d, #"{"id":1,"op":"recommend","user":999,"n":3}"#)
+        _ = try await f.engine.addRating(AddRatingRequest(user: 5, item: listed, rating: 0.5))
+        let moved = try reply(d, #"{"id":1,"op":"recommend","user":999,"n":3}"#)
+        #expect(moved.contains(#""source":"popular""#) && moved != popular, "\(moved)")
     }
 
     /// Any reply, waiting for asynchronous ones (writes).
@@ -112,15 +142,16 @@ import MFCore
         for step in 0..<600 {
             switch pick(0...19) {
             case 0...3:
-                _ = try await anyReply(d, #"{"op":"add_rating","user":\#(pick(1...34)),"item":\#(pick(1...44)),"rating":\#(Double(pick(1...10)) / 2)}"#)
+                _ = try await anyReply(d, #"{"op":"add_rating","user":\#([1, 2, 3, 4, 5, 6, 33, 34][pick(0...7)]),"item":\#(pick(1...44)),"rating":\#(Double(pick(1...10)) / 2)}"#)
             case 4:
                 _ = try await anyReply(d, #"{"op":"add_item","item":\#(pick(1...44)),"title":"title \#(step)","genres":["g\#(step % 3)"]}"#)
             case 5:
-                _ = try await anyReply(d, #"{"op":"delete_rating","user":\#(pick(1...34)),"item":\#(pick(1...44))}"#)
+                _ = try await anyReply(d, #"{"op":"delete_rating","user":\#(pick(1...6)),"item":\#(pick(1...44))}"#)
             case 6 where step % 150 == 6:
                 _ = try await anyReply(d, #"{"op":"train","wait":true}"#)
             default:
-                let user = pick(1...34), n = pick(1...6), seen = pick(0...3) > 0
+                // Few users (33 and 34 unknown until rated), so cached answers are asked for again after writes.
+                let user = [1, 2, 3, 4, 33, 34][pick(0...5)], n = 3 + user % 3, seen = pick(0...3) > 0
                 let line = #"{"id":\#(step),"op":"recommend","user":\#(user),"n":\#(n),"exclude_seen":\#(seen)}"#
                 for _ in 0..<20 {
                     let before = f.engine.snapshot

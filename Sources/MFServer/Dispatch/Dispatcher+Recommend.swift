@@ -19,7 +19,7 @@ extension Dispatcher {
         return now(.recommend, id, context) {
             let reply = try engine.recommendReply(r, in: snapshot)
             if let tail = reply.lineTail() {
-                cache.store(tail, for: key, in: snapshot)
+                cache.store(tail, for: key, in: snapshot, popular: reply.result.source == .popular)
                 return CachedRecommendReply(reply: reply, tail: tail)
             }
             return CachedRecommendReply(reply: reply, tail: nil)

@@ -14,15 +14,19 @@ public final class EngineSnapshot: Sendable {
     let sequence: Int64
     /// Rating changes since the serving model's training snapshot.
     let pendingChanges: Int
+    /// Changes when any item's catalogue entry (title, genres) is created or
+    /// changed; with `base` and a user's entry it determines a model answer's bytes.
+    let catalogueVersion: Int
 
     init(base: ModelBase?, users: ShardedMap<UserEntry>, items: ShardedMap<ItemEntry>,
-         ratingCount: Int, sequence: Int64, pendingChanges: Int) {
+         ratingCount: Int, sequence: Int64, pendingChanges: Int, catalogueVersion: Int = 0) {
         self.base = base
         self.users = users
         self.items = items
         self.ratingCount = ratingCount
         self.sequence = sequence
         self.pendingChanges = pendingChanges
+        self.catalogueVersion = catalogueVersion
     }
 
     static let empty = EngineSnapshot(base: nil, users: ShardedMap(), items: ShardedMap(),

@@ -62,6 +62,7 @@ extension EngineWriter {
         var now = items[r.item] ?? e
         now.copyCatalogue(from: e)
         items[r.item] = now
+        catalogueVersion += 1
         // Collective models give the item a row from its genres/attributes at once.
         if let base, base.model.sideInfo?.items != nil { dirtyItems.insert(r.item); await flushed() } else { publish() }
         return AddItemResult(item: r.item, created: existing == nil)
@@ -123,6 +124,7 @@ extension EngineWriter {
         var um = ShardedMap<UserEntry>(), im = ShardedMap<ItemEntry>()
         um.update(u); im.update(i)
         users = um; items = im; itemRatings = ir
+        catalogueVersion += 1
         ratingCount = snap.count
         sequence = snap.sequence
     }

@@ -25,6 +25,8 @@ actor EngineWriter {
     var ratingCount = 0
     var sequence: Int64 = 0
     var pendingChanges = 0
+    /// Bumped whenever an item's catalogue entry is created or changed (see `EngineSnapshot.catalogueVersion`).
+    var catalogueVersion = 0
     /// When the oldest change not yet in a trained model arrived (time-based retrain).
     var firstPendingAt: Date?
 
@@ -97,6 +99,7 @@ actor EngineWriter {
                 pendingChanges += 1
             }
             out.append((newUsers.count, newItems.count))
+            if !newItems.isEmpty { catalogueVersion += 1 }
         }
         users.update(u.mapValues { Optional($0) })
         items.update(it.mapValues { Optional($0) })
@@ -197,7 +200,7 @@ actor EngineWriter {
 
     func publish() {
         publishSnapshot(EngineSnapshot(base: base, users: users, items: items, ratingCount: ratingCount,
-                                       sequence: sequence, pendingChanges: pendingChanges))
+                                       sequence: sequence, pendingChanges: pendingChanges, catalogueVersion: catalogueVersion))
     }
 
     /// Fold-in of users against the current item rows; updates their `seen` lists.

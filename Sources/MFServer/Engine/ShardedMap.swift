@@ -1,3 +1,5 @@
+import Synchronization
+
 /// An immutable-by-value map from Int64 keys, split into shards so that
 /// setting one key copies one small shard instead of the whole map.
 ///
@@ -7,7 +9,12 @@
 struct ShardedMap<Value: Sendable>: Sendable {
     private final class Shard: Sendable {
         let entries: [Int64: Value]
-        init(_ entries: [Int64: Value]) { self.entries = entries }
+        /// Unique per shard ever made (any map), so equal generations mean the same entries.
+        let generation: UInt64
+        init(_ entries: [Int64: Value]) {
+            self.entries = entries
+            generation = shardGenerations.add(1, ordering: .relaxed).newValue
+        }
     }
 
     private static var shardCount: Int { 256 }
@@ -20,6 +27,10 @@ struct ShardedMap<Value: Sendable>: Sendable {
         // Fibonacci hashing spreads consecutive IDs over all shards.
         Int(truncatingIfNeeded: (UInt64(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15) >> 56)
     }
+
+    /// Changes whenever the entry of `key` (or another in its shard) may have changed:
+    /// what `RecommendCache` checks a user's cached answers against.
+    func generation(of key: Int64) -> UInt64 { shards[Self.shard(key)].generation }
 
     subscript(key: Int64) -> Value? {
         get { shards[Self.shard(key)].entries[key] }
@@ -55,3 +66,6 @@ struct ShardedMap<Value: Sendable>: Sendable {
         return out
     }
 }
+
+/// Source of `ShardedMap` shard generations.
+private let shardGenerations = Atomic<UInt64>(0)
