@@ -53,7 +53,7 @@ struct DaemonOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical [MFD_LOG_LEVEL; default info].")
     var logLevel: String?
 
-    @Option(help: "MiB of encoded recommend results kept for the current model and data (emptied by every write); 0 = no cache [MFD_RECOMMEND_CACHE_MB; default 16].")
+    @Option(help: "MiB of encoded recommend results kept for the current model and data (an answer is dropped when its user, the model or the catalogue changes); 0 = no cache [MFD_RECOMMEND_CACHE_MB; default 16].")
     var recommendCacheMb: Int?
 
     @Option(help: "Lowest accepted rating [MFD_RATING_MIN; default 0.5].")

@@ -2,9 +2,9 @@ import Dispatch
 import MFProtocol
 
 extension Dispatcher {
-    /// `recommend`: a plain request answered before against the current
-    /// snapshot is copied from the engine's `RecommendCache`; anything else is
-    /// computed, and a plain request's encoded result is kept for the next one.
+    /// `recommend`: a plain request whose cached answer the current snapshot
+    /// would compute again is copied from the engine's `RecommendCache`;
+    /// anything else is computed, and a plain request's encoded result is kept.
     func recommend(_ r: RecommendRequest, id: RequestID, context: RequestContext) -> LineReply {
         let cache = engine.recommendCache
         guard let key = cache.key(for: r) else { return now(.recommend, id, context) { try engine.recommendReply(r) } }

@@ -20,7 +20,7 @@ public struct EngineConfiguration: Sendable {
     public var maxImportSessions: Int = 4
     /// Directory for import spool files (the daemon's own files).
     public var spoolDirectory: String = "/tmp"
-    /// Bytes of encoded `recommend` results kept for the current snapshot; 0 = no cache.
+    /// Bytes of encoded `recommend` results kept (`RecommendCache`); 0 = no cache.
     public var recommendCacheBytes: Int = 16 << 20
     /// Server name and version for `hello` and `status`.
     public var serverName: String = "mfd 0.1.0"
