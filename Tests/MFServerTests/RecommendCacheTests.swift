@@ -38,6 +38,11 @@ import MFCore
         #expect(cache.tail(for: k7, in: s3) == [6])
         // A catalogue change empties the cache.
         #expect(cache.tail(for: k7, in: snapshot(changed, catalogue: 1)) == nil && cache.usage.entries == 0)
+        // Publishing moves the cache too, so what a snapshot replaced is let go without waiting for a lookup.
+        cache.store([8], for: k7, in: snapshot(changed, catalogue: 1), popular: false)
+        #expect(cache.usage.entries == 1)
+        cache.follow(snapshot(changed, catalogue: 2))
+        #expect(cache.usage.entries == 0)
     }
 
     @Test func theCacheStaysWithinItsCapacity() throws {

@@ -17,8 +17,8 @@ extension Engine {
         gauge("mfd_pending_changes", "Rating changes since the serving model's training snapshot.", Double(s.pendingChanges))
         gauge("mfd_connections", "Open client connections.", Double(connections))
         let cached = recommendCache.usage
-        gauge("mfd_recommend_cache_entries", "Recommend results cached for the current snapshot.", Double(cached.entries))
-        gauge("mfd_recommend_cache_bytes", "Bytes of recommend results cached for the current snapshot.", Double(cached.bytes))
+        gauge("mfd_recommend_cache_entries", "Recommend answers held by the recommend cache.", Double(cached.entries))
+        gauge("mfd_recommend_cache_bytes", "Bytes of recommend answers held by the recommend cache.", Double(cached.bytes))
         gauge("mfd_uptime_seconds", "Seconds since the engine started.", Date().timeIntervalSince(startedAt))
         if let m = s.modelInfo {
             gauge("mfd_model_id", "Stored id of the serving model.", Double(m.id))

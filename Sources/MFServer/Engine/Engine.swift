@@ -39,7 +39,11 @@ public final class Engine: Sendable {
         self.imports = ImportSessions(limit: configuration.maxImportSessions, directory: configuration.spoolDirectory)
         let box = PublishBox()
         self.writer = EngineWriter(store: store, logger: logger, itemRefreshInterval: configuration.itemRefreshInterval,
-                                   publish: { snap in box.engine?.current.withLock { $0 = snap } })
+                                   publish: { snap in
+                                       box.engine?.current.withLock { $0 = snap }
+                                       // Lets go of what a new model or catalogue replaced at once, not at the next recommend.
+                                       box.engine?.recommendCache.follow(snap)
+                                   })
         self.ratingWrites = RatingWriteQueue(writer: writer)
         box.engine = self
     }

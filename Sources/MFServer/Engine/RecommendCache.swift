@@ -68,6 +68,11 @@ final class RecommendCache: Sendable {
         return Key(user: r.user, n: r.n, excludeSeen: r.excludeSeen)
     }
 
+    /// Moves to a newly published snapshot, dropping what it would compute differently.
+    func follow(_ snapshot: EngineSnapshot) {
+        state.withLock { $0.use(snapshot) }
+    }
+
     /// The cached line tail (see `RecommendReply.lineTail()`) that `snapshot` would compute for `key`.
     func tail(for key: Key, in snapshot: EngineSnapshot) -> [UInt8]? {
         let generation = snapshot.users.generation(of: key.user)
