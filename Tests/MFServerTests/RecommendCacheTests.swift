@@ -14,7 +14,7 @@ import MFCore
     }
 
     @Test func modelAnswersOutliveOtherUsersWritesAndPopularOnesDoNot() throws {
-        let cache = RecommendCache(capacityBytes: 100)
+        let cache = RecommendCache(capacityBytes: 1 << 20)
         var users = ShardedMap<UserEntry>()
         users[7] = UserEntry()
         let s1 = snapshot(users)
@@ -45,20 +45,37 @@ import MFCore
         #expect(cache.usage.entries == 0)
     }
 
+    /// What one answer of `bytes` bytes counts against the capacity.
+    private func cost(_ bytes: Int) -> Int {
+        [UInt8](unsafeUninitializedCapacity: bytes) { b, n in b.initialize(repeating: 0); n = bytes }.capacity
+            + RecommendCache.entryOverhead
+    }
+
     @Test func theCacheStaysWithinItsCapacity() throws {
-        let cache = RecommendCache(capacityBytes: 10)
+        let cache = RecommendCache(capacityBytes: cost(6) + cost(3) + cost(2) - 1)
         let s = snapshot()
         let keys = try (1...3).map { try #require(cache.key(for: RecommendRequest(user: Int64($0)))) }
         _ = cache.tail(for: keys[0], in: s)
         cache.store([1, 2, 3, 4, 5, 6], for: keys[0], in: s, popular: false)
         cache.store([1, 2, 3], for: keys[1], in: s, popular: true)
-        #expect(cache.usage.entries == 2 && cache.usage.bytes == 9)
+        #expect(cache.usage.entries == 2 && cache.usage.bytes == cost(6) + cost(3))
         cache.store([1, 2], for: keys[2], in: s, popular: false)
-        #expect(cache.usage.entries == 1 && cache.usage.bytes == 2 && cache.tail(for: keys[0], in: s) == nil)
+        #expect(cache.usage.entries == 1 && cache.usage.bytes == cost(2) && cache.tail(for: keys[0], in: s) == nil)
         cache.store([1, 2, 3], for: keys[2], in: s, popular: false)
-        #expect(cache.usage.bytes == 3, "a replaced entry's bytes are given back")
-        cache.store(Array(repeating: 0, count: 11), for: keys[0], in: s, popular: false)
-        #expect(cache.tail(for: keys[0], in: s) == nil, "a tail larger than the cache is not kept")
+        #expect(cache.usage.bytes == cost(3), "a replaced entry's bytes are given back")
+        cache.store(Array(repeating: 0, count: cost(6) + cost(3) + cost(2)), for: keys[0], in: s, popular: false)
+        #expect(cache.tail(for: keys[0], in: s) == nil, "an answer larger than the cache is not kept")
+    }
+
+    @Test func aReaderWithAnOlderSnapshotNeitherUsesNorResetsTheCache() throws {
+        let cache = RecommendCache(capacityBytes: 1 << 20)
+        let k = try #require(cache.key(for: RecommendRequest(user: 1)))
+        let older = snapshot(), newer = snapshot(catalogue: 1)
+        cache.follow(newer)
+        cache.store([1], for: k, in: newer, popular: false)
+        #expect(cache.tail(for: k, in: older) == nil)
+        cache.store([2], for: k, in: older, popular: false)  // computed on the old catalogue: not kept
+        #expect(cache.tail(for: k, in: newer) == [1] && cache.usage.entries == 1)
     }
 
     @Test func onlyPlainRequestsHaveKeys() {
@@ -104,6 +121,16 @@ import MFCore
         _ = try reply(d, #"{"id":2,"op":"recommend","user":2,"n":4}"#)
         _ = try reply(d, #"{"id":3,"op":"recommend","user":2,"n":5,"exclude":[1]}"#)
         #expect(sample(f.engine, "mfd_recommend_cache_hits_total") == 1)
+
+        // Another user's rating leaves user 2's answer cached (unless an item pass brought a new base meanwhile).
+        let baseBefore = f.engine.snapshot.base
+        _ = try await f.engine.addRating(AddRatingRequest(user: 7, item: 3, rating: 2))
+        let hits = sample(f.engine, "mfd_recommend_cache_hits_total") ?? 0
+        let again = try reply(d, #"{"id":1,"op":"recommend","user":2,"n":5}"#)
+        if f.engine.snapshot.base === baseBefore && f.engine.snapshot.users.generation(of: 2) != f.engine.snapshot.users.generation(of: 7) {
+            #expect(again == first && sample(f.engine, "mfd_recommend_cache_hits_total") == hits + 1)
+        }
+        _ = try await uncached.engine.addRating(AddRatingRequest(user: 7, item: 3, rating: 2))
 
         // A rating of the top item makes it seen: the next answer changes at once, in both engines alike.
         let top = try #require(first.split(separator: ",").first { $0.contains(#""item":"#) }?

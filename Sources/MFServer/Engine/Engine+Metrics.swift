@@ -18,7 +18,7 @@ extension Engine {
         gauge("mfd_connections", "Open client connections.", Double(connections))
         let cached = recommendCache.usage
         gauge("mfd_recommend_cache_entries", "Recommend answers held by the recommend cache.", Double(cached.entries))
-        gauge("mfd_recommend_cache_bytes", "Bytes of recommend answers held by the recommend cache.", Double(cached.bytes))
+        gauge("mfd_recommend_cache_bytes", "Bytes the recommend cache counts: its answers plus 64 per entry.", Double(cached.bytes))
         gauge("mfd_uptime_seconds", "Seconds since the engine started.", Date().timeIntervalSince(startedAt))
         if let m = s.modelInfo {
             gauge("mfd_model_id", "Stored id of the serving model.", Double(m.id))

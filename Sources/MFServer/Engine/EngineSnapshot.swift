@@ -1,6 +1,7 @@
 import Foundation
 import MFCore
 import MFProtocol
+import Synchronization
 
 /// Everything a read needs, immutable. The writer publishes a new one after
 /// every applied write; readers take the current one without waiting.
@@ -14,9 +15,13 @@ public final class EngineSnapshot: Sendable {
     let sequence: Int64
     /// Rating changes since the serving model's training snapshot.
     let pendingChanges: Int
-    /// Changes when any item's catalogue entry (title, genres) is created or
-    /// changed; with `base` and a user's entry it determines a model answer's bytes.
+    /// Changes when an item's title or genres change, or an item with a model
+    /// row gets its first catalogue entry; with `base` and a user's entry it
+    /// determines a model answer's bytes.
     let catalogueVersion: Int
+    /// Increases with every snapshot made; the writer makes them in publish
+    /// order, so a larger value is a later snapshot (the cache never goes back).
+    let publishOrder: UInt64
 
     init(base: ModelBase?, users: ShardedMap<UserEntry>, items: ShardedMap<ItemEntry>,
          ratingCount: Int, sequence: Int64, pendingChanges: Int, catalogueVersion: Int = 0) {
@@ -27,6 +32,7 @@ public final class EngineSnapshot: Sendable {
         self.sequence = sequence
         self.pendingChanges = pendingChanges
         self.catalogueVersion = catalogueVersion
+        publishOrder = snapshotsMade.add(1, ordering: .relaxed).newValue
     }
 
     static let empty = EngineSnapshot(base: nil, users: ShardedMap(), items: ShardedMap(),
@@ -37,3 +43,6 @@ public final class EngineSnapshot: Sendable {
     /// The serving model's stored id, if any.
     public var modelID: Int64? { base?.id }
 }
+
+/// Source of `EngineSnapshot.publishOrder`.
+private let snapshotsMade = Atomic<UInt64>(0)

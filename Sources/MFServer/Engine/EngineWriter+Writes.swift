@@ -60,9 +60,9 @@ extension EngineWriter {
                                                 attributes: (r.attributes ?? [:]).mapValues(\.store))])
         // Re-read: a rating may have created the entry while the store worked.
         var now = items[r.item] ?? e
+        if existing == nil || now.title != e.title || now.genres != e.genres { catalogueVersion += 1 }
         now.copyCatalogue(from: e)
         items[r.item] = now
-        catalogueVersion += 1
         // Collective models give the item a row from its genres/attributes at once.
         if let base, base.model.sideInfo?.items != nil { dirtyItems.insert(r.item); await flushed() } else { publish() }
         return AddItemResult(item: r.item, created: existing == nil)

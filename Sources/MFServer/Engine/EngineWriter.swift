@@ -25,7 +25,7 @@ actor EngineWriter {
     var ratingCount = 0
     var sequence: Int64 = 0
     var pendingChanges = 0
-    /// Bumped whenever an item's catalogue entry is created or changed (see `EngineSnapshot.catalogueVersion`).
+    /// Bumped when a listed item's catalogue JSON can change (see `EngineSnapshot.catalogueVersion`).
     var catalogueVersion = 0
     /// When the oldest change not yet in a trained model arrived (time-based retrain).
     var firstPendingAt: Date?
@@ -75,6 +75,7 @@ actor EngineWriter {
         out.reserveCapacity(requests.count)
         for r in requests {
             var newUsers = Set<Int64>(), newItems = Set<Int64>()
+            var newEntryForRow = false  // an item with a model row got its first catalogue entry
             for x in r {
                 if u[x.user] == nil {
                     if let e = users[x.user] { u[x.user] = e } else { u[x.user] = UserEntry(); newUsers.insert(x.user) }
@@ -89,7 +90,10 @@ actor EngineWriter {
                     u[x.user]!.staleFoldIn = true
                 }
                 if it[x.item] == nil {
-                    if let e = items[x.item] { it[x.item] = e } else { it[x.item] = ItemEntry(); newItems.insert(x.item) }
+                    if let e = items[x.item] { it[x.item] = e } else {
+                        it[x.item] = ItemEntry(); newItems.insert(x.item)
+                        if base?.items.index(of: x.item) != nil { newEntryForRow = true }
+                    }
                 }
                 if let old { it[x.item]!.ratingSum += Double(x.value - old) } else {
                     it[x.item]!.ratingCount += 1; it[x.item]!.ratingSum += Double(x.value); ratingCount += 1
@@ -99,7 +103,8 @@ actor EngineWriter {
                 pendingChanges += 1
             }
             out.append((newUsers.count, newItems.count))
-            if !newItems.isEmpty { catalogueVersion += 1 }
+            // Only items with a row can be listed by a model answer; rows added later bring a new base.
+            if newEntryForRow { catalogueVersion += 1 }
         }
         users.update(u.mapValues { Optional($0) })
         items.update(it.mapValues { Optional($0) })

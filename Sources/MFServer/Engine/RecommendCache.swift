@@ -12,7 +12,10 @@ import Synchronization
 /// are unchanged, through writes of other users (the entry's map shard
 /// generation must match). A `popular` answer depends on every item's ratings,
 /// so it serves only its own snapshot. A new base or catalogue empties the
-/// cache. Bounded by `capacityBytes`: a store that would pass it empties the cache first.
+/// cache. The cache only moves forward (`EngineSnapshot.publishOrder`): a
+/// reader holding an older snapshot computes its answer without it.
+/// Bounded by `capacityBytes` (answers plus a per-entry overhead): a store
+/// that would pass it empties the cache first.
 final class RecommendCache: Sendable {
     struct Key: Hashable {
         var user: Int64
@@ -22,37 +25,51 @@ final class RecommendCache: Sendable {
 
     /// Bytes of cached results at most; 0 turns the cache off.
     let capacityBytes: Int
+    /// Counted per entry besides its answer: the key, the generation and the
+    /// dictionary slot, rounded up.
+    static let entryOverhead = 64
     private let state = Mutex(State())
 
     private struct State {
         /// What every entry was computed against (held strongly, so identities cannot be reused).
         var base: ModelBase?
         var catalogueVersion = 0
-        /// The snapshot `popular` holds answers of.
+        /// The newest snapshot seen; `popular` holds answers of it.
         var snapshot: EngineSnapshot?
         /// Model answers with the generation of the user's map shard they were computed from.
         var model: [Key: (tail: [UInt8], userGeneration: UInt64)] = [:]
         var popular: [Key: [UInt8]] = [:]
         var bytes = 0
+        var popularBytes = 0
 
-        /// Moves to `s`, dropping what `s` would compute differently.
-        mutating func use(_ s: EngineSnapshot) {
-            guard snapshot !== s else { return }
+        /// Moves to `s` unless it is older than the current one; returns false
+        /// for an older snapshot. What `s` would compute differently goes to `dropped`.
+        mutating func use(_ s: EngineSnapshot, dropped: inout [Any]) -> Bool {
+            if let current = snapshot {
+                if current === s { return true }
+                if current.publishOrder > s.publishOrder { return false }
+            }
             if base !== s.base || catalogueVersion != s.catalogueVersion {
                 base = s.base
                 catalogueVersion = s.catalogueVersion
-                empty()
-            } else {
-                bytes -= popular.values.reduce(0) { $0 + $1.count }
+                empty(into: &dropped)
+            } else if !popular.isEmpty {
+                dropped.append(popular)
                 popular = [:]
+                bytes -= popularBytes
+                popularBytes = 0
             }
             snapshot = s
+            return true
         }
 
-        mutating func empty() {
+        mutating func empty(into dropped: inout [Any]) {
+            dropped.append(model)
+            dropped.append(popular)
             model = [:]
             popular = [:]
             bytes = 0
+            popularBytes = 0
         }
     }
 
@@ -68,16 +85,19 @@ final class RecommendCache: Sendable {
         return Key(user: r.user, n: r.n, excludeSeen: r.excludeSeen)
     }
 
-    /// Moves to a newly published snapshot, dropping what it would compute differently.
+    /// Moves to a newly published snapshot, letting go of what it would compute differently.
     func follow(_ snapshot: EngineSnapshot) {
-        state.withLock { $0.use(snapshot) }
+        var dropped: [Any] = []
+        state.withLock { _ = $0.use(snapshot, dropped: &dropped) }
+        // `dropped` (up to capacityBytes of answers) is freed here, outside the lock.
     }
 
     /// The cached line tail (see `RecommendReply.lineTail()`) that `snapshot` would compute for `key`.
     func tail(for key: Key, in snapshot: EngineSnapshot) -> [UInt8]? {
         let generation = snapshot.users.generation(of: key.user)
+        var dropped: [Any] = []
         return state.withLock { st in
-            st.use(snapshot)
+            guard st.use(snapshot, dropped: &dropped) else { return nil }
             if let m = st.model[key], m.userGeneration == generation { return m.tail }
             return st.popular[key]
         }
@@ -86,21 +106,34 @@ final class RecommendCache: Sendable {
     /// Keeps `tail`, computed on `snapshot` (`popular`: a popularity answer),
     /// unless the cache has meanwhile moved to a snapshot it would not serve.
     func store(_ tail: [UInt8], for key: Key, in snapshot: EngineSnapshot, popular: Bool) {
-        guard tail.count <= capacityBytes else { return }
+        // An exact-size copy: the encoder's array has spare capacity.
+        let kept = [UInt8](unsafeUninitializedCapacity: tail.count) { buffer, count in
+            count = buffer.initialize(fromContentsOf: tail)
+        }
+        let cost = kept.capacity + Self.entryOverhead
+        guard cost <= capacityBytes else { return }
         let generation = snapshot.users.generation(of: key.user)
+        var dropped: [Any] = []
         state.withLock { st in
             // A model answer stays valid on newer snapshots with the same base and
             // catalogue (its user generation decides); a popular one only on its own.
             guard popular ? st.snapshot === snapshot
                 : st.base === snapshot.base && st.catalogueVersion == snapshot.catalogueVersion else { return }
-            let replaced = popular ? st.popular[key]?.count : st.model[key]?.tail.count
-            st.bytes -= replaced ?? 0
-            if st.bytes + tail.count > capacityBytes { st.empty() }
-            if popular { st.popular[key] = tail } else { st.model[key] = (tail, generation) }
-            st.bytes += tail.count
+            if let old = popular ? st.popular[key] : st.model[key]?.tail {
+                st.bytes -= old.capacity + Self.entryOverhead
+                if popular { st.popularBytes -= old.capacity + Self.entryOverhead }
+            }
+            if st.bytes + cost > capacityBytes { st.empty(into: &dropped) }
+            if popular {
+                st.popular[key] = kept
+                st.popularBytes += cost
+            } else {
+                st.model[key] = (kept, generation)
+            }
+            st.bytes += cost
         }
     }
 
-    /// Entries and bytes held now.
+    /// Entries and bytes (answers plus per-entry overhead) held now.
     var usage: (entries: Int, bytes: Int) { state.withLock { ($0.model.count + $0.popular.count, $0.bytes) } }
 }
