@@ -46,10 +46,7 @@ import MFCore
     }
 
     /// What one answer of `bytes` bytes counts against the capacity.
-    private func cost(_ bytes: Int) -> Int {
-        [UInt8](unsafeUninitializedCapacity: bytes) { b, n in b.initialize(repeating: 0); n = bytes }.capacity
-            + RecommendCache.entryOverhead
-    }
+    private func cost(_ bytes: Int) -> Int { RecommendCache.cost(of: Array(repeating: 0, count: bytes)) }
 
     @Test func theCacheStaysWithinItsCapacity() throws {
         let cache = RecommendCache(capacityBytes: cost(6) + cost(3) + cost(2) - 1)

@@ -28,6 +28,11 @@ final class RecommendCache: Sendable {
     /// Counted per entry besides its answer: the key, the generation and the
     /// dictionary slot, rounded up.
     static let entryOverhead = 64
+
+    /// What one kept answer counts against the capacity: its bytes rounded up to
+    /// malloc's 16-byte granularity, plus `entryOverhead`. (Not `capacity`, which
+    /// reports whatever chunk malloc happened to reuse, so the bound stays deterministic.)
+    static func cost(of answer: [UInt8]) -> Int { ((answer.count + 15) & ~15) + entryOverhead }
     private let state = Mutex(State())
 
     private struct State {
@@ -110,7 +115,7 @@ final class RecommendCache: Sendable {
         let kept = [UInt8](unsafeUninitializedCapacity: tail.count) { buffer, count in
             count = buffer.initialize(fromContentsOf: tail)
         }
-        let cost = kept.capacity + Self.entryOverhead
+        let cost = Self.cost(of: kept)
         guard cost <= capacityBytes else { return }
         let generation = snapshot.users.generation(of: key.user)
         var dropped: [Any] = []
@@ -120,8 +125,8 @@ final class RecommendCache: Sendable {
             guard popular ? st.snapshot === snapshot
                 : st.base === snapshot.base && st.catalogueVersion == snapshot.catalogueVersion else { return }
             if let old = popular ? st.popular[key] : st.model[key]?.tail {
-                st.bytes -= old.capacity + Self.entryOverhead
-                if popular { st.popularBytes -= old.capacity + Self.entryOverhead }
+                st.bytes -= Self.cost(of: old)
+                if popular { st.popularBytes -= Self.cost(of: old) }
             }
             if st.bytes + cost > capacityBytes { st.empty(into: &dropped) }
             if popular {
