@@ -82,8 +82,8 @@ actor EngineWriter {
                 }
                 let old = u[x.user]!.ratings.set(x.item, x.value)  // in place: one copy of shared arrays per batch
                 u[x.user]!.lastSequence = seq
-                if let base {
-                    let row = base.items.index(of: x.item)
+                let row = base?.items.index(of: x.item)
+                if base != nil {
                     if row == nil { ratedItemsWithoutRow.insert(x.item) }
                     // Keep `seen` current here, so a stale publish needs no rebuild (see markStale).
                     if old == nil, let i = row { u[x.user]!.seen.insertSorted(i) }
@@ -92,7 +92,7 @@ actor EngineWriter {
                 if it[x.item] == nil {
                     if let e = items[x.item] { it[x.item] = e } else {
                         it[x.item] = ItemEntry(); newItems.insert(x.item)
-                        if base?.items.index(of: x.item) != nil { newEntryForRow = true }
+                        if row != nil { newEntryForRow = true }
                     }
                 }
                 if let old { it[x.item]!.ratingSum += Double(x.value - old) } else {
