@@ -124,9 +124,9 @@ final class RecommendCache: Sendable {
             // catalogue (its user generation decides); a popular one only on its own.
             guard popular ? st.snapshot === snapshot
                 : st.base === snapshot.base && st.catalogueVersion == snapshot.catalogueVersion else { return }
-            if let old = popular ? st.popular[key] : st.model[key]?.tail {
-                st.bytes -= Self.cost(of: old)
-                if popular { st.popularBytes -= Self.cost(of: old) }
+            if let old = (popular ? st.popular[key] : st.model[key]?.tail).map(Self.cost) {
+                st.bytes -= old
+                if popular { st.popularBytes -= old }
             }
             if st.bytes + cost > capacityBytes { st.empty(into: &dropped) }
             if popular {
