@@ -1,23 +1,12 @@
 import Foundation
 import Logging
 import MFProtocol
-import NIOCore
-import NIOPosix
 import Testing
 @testable import MFServer
 
 @Suite struct EngineDispatcherTests {
-    private func context(uid: uid_t) -> RequestContext {
-        RequestContext(peer: PeerCredentials(pid: 1, uid: uid, gid: 4242), allocator: ByteBufferAllocator(),
-                       eventLoop: MultiThreadedEventLoopGroup.singleton.next(), connectionID: UInt64.random(in: 1...UInt64.max))
-    }
-
     private func reply(_ d: Dispatcher, _ line: [UInt8], uid: uid_t = 0) async throws -> String? {
-        switch d.handle(line: ByteBuffer(bytes: line), context: context(uid: uid)) {
-        case .none: return nil
-        case .now(let b): return String(buffer: b)
-        case .later(let f): return String(buffer: try await f.get())
-        }
+        try await d.testReply(line, uid: uid)
     }
 
     @Test func blankLinesGetNoReplyAndBadBytesGetTheirCodes() async throws {

@@ -1,8 +1,6 @@
 import Foundation
 import Logging
 import MFProtocol
-import NIOCore
-import NIOPosix
 import Testing
 import MFCore
 @testable import MFServer
@@ -84,15 +82,7 @@ import MFCore
         #expect(RecommendCache(capacityBytes: 0).key(for: RecommendRequest(user: 1)) == nil)
     }
 
-    private func reply(_ d: Dispatcher, _ line: String) throws -> String {
-        let context = RequestContext(peer: PeerCredentials(pid: 1, uid: 0, gid: 0), allocator: ByteBufferAllocator(),
-                                     eventLoop: MultiThreadedEventLoopGroup.singleton.next(), connectionID: 1)
-        guard case .now(let b) = d.handle(line: ByteBuffer(string: line), context: context) else {
-            Issue.record("recommend did not answer at once")
-            return ""
-        }
-        return String(buffer: b)
-    }
+    private func reply(_ d: Dispatcher, _ line: String) throws -> String { d.immediateReply(line) }
 
     private func sample(_ engine: Engine, _ name: String) -> Double? {
         engine.metricsText(connections: 0).text.split(separator: "\n")
@@ -149,13 +139,7 @@ import MFCore
 
     /// Any reply, waiting for asynchronous ones (writes).
     private func anyReply(_ d: Dispatcher, _ line: String) async throws -> String {
-        let context = RequestContext(peer: PeerCredentials(pid: 1, uid: 0, gid: 0), allocator: ByteBufferAllocator(),
-                                     eventLoop: MultiThreadedEventLoopGroup.singleton.next(), connectionID: 2)
-        switch d.handle(line: ByteBuffer(string: line), context: context) {
-        case .none: return ""
-        case .now(let b): return String(buffer: b)
-        case .later(let f): return String(buffer: try await f.get())
-        }
+        try await d.testReply(Array(line.utf8)) ?? ""
     }
 
     /// The oracle: through random writes, catalogue changes and retrains, every
