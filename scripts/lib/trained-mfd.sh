@@ -1,4 +1,4 @@
-# Sourced by the serving benchmarks (bench-serve.sh, bench-ab.sh, bench-tail.sh).
+# Sourced by the serving benchmarks (bench-serve.sh, bench-ab.sh, bench-tail.sh, bench-mixed.sh).
 
 # require_movielens: sets ML to ml-latest-small-2016 beside the project; exits 2 if it is missing.
 require_movielens() {
