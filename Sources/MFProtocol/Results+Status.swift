@@ -127,22 +127,34 @@ public struct StatusResult: Codable, Sendable, Equatable {
     public var requests: [String: Int]
     public var errors: Int
     public var config: ServerConfig
+    /// Present while mfd loads its ratings after a start (counts are 0 until then).
+    public var loading: LoadingInfo?
 
     public init(server: String, uptimeSeconds: Double, ratings: Int, users: Int, items: Int, density: Double,
                 model: ModelInfo?, lastTraining: JobInfo?, running: JobInfo?, pendingChanges: Int, connections: Int,
-                requests: [String: Int], errors: Int, config: ServerConfig) {
+                requests: [String: Int], errors: Int, config: ServerConfig, loading: LoadingInfo? = nil) {
         self.server = server; self.uptimeSeconds = uptimeSeconds; self.ratings = ratings; self.users = users
         self.items = items; self.density = density; self.model = model; self.lastTraining = lastTraining
         self.running = running; self.pendingChanges = pendingChanges; self.connections = connections
-        self.requests = requests; self.errors = errors; self.config = config
+        self.requests = requests; self.errors = errors; self.config = config; self.loading = loading
     }
 
     enum CodingKeys: String, CodingKey {
-        case server, ratings, users, items, density, model, running, connections, requests, errors, config
+        case server, ratings, users, items, density, model, running, connections, requests, errors, config, loading
         case uptimeSeconds = "uptime_s"
         case lastTraining = "last_training"
         case pendingChanges = "pending_changes"
     }
+}
+
+/// The loading phase after a start (`status.loading`): the stage under way and,
+/// where it counts, how far it is (`done` of `total`; both 0 when it cannot count).
+public struct LoadingInfo: Codable, Sendable, Equatable {
+    public var stage: String
+    public var done: Int
+    public var total: Int
+
+    public init(stage: String, done: Int, total: Int) { self.stage = stage; self.done = done; self.total = total }
 }
 
 /// Training configuration and retrain policy (`get_config`, `set_config`).

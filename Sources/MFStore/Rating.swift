@@ -25,3 +25,15 @@ public struct StoreCounts: Sendable, Hashable {
         self.items = items
     }
 }
+
+/// One user's ratings (``Store/userRatings(_:)``).
+public struct UserRatings: Sendable, Equatable {
+    /// Rated item IDs, ascending, with `values` alongside.
+    public var items: [Int64] = []
+    public var values: [Float] = []
+    /// The newest change sequence of the user's ratings, deleted ratings or
+    /// deletion; 0 when nothing was ever stored for the user.
+    public var lastSequence: Int64 = 0
+
+    public init() {}
+}

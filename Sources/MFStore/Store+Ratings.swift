@@ -75,6 +75,32 @@ extension Store {
         try await fetchRatings(sql: "SELECT user, item, rating, ts FROM ratings WHERE user = ? ORDER BY item", user)
     }
 
+    /// One user's ratings by item ID with the newest change sequence that touched
+    /// them: their ratings, deleted ratings and a deletion of the user. Three
+    /// primary-key range reads; the daemon serves a user this way while it loads.
+    public func userRatings(_ user: Int64) async throws -> UserRatings {
+        try await MFStoreError.wrap {
+            try await pool.read { db in
+                let rows = try RawStatement(db, "SELECT item, rating, seq FROM ratings WHERE user = ?1 ORDER BY item", cached: true)
+                defer { rows.reset() }
+                rows.bind(1, user)
+                var out = UserRatings()
+                while try rows.step() {
+                    out.items.append(rows.int64(0))
+                    out.values.append(Float(rows.double(1)))
+                    out.lastSequence = max(out.lastSequence, rows.int64(2))
+                }
+                for sql in ["SELECT max(seq) FROM rating_tombstones WHERE user = ?1", "SELECT seq FROM user_tombstones WHERE user = ?1"] {
+                    let s = try RawStatement(db, sql, cached: true)
+                    defer { s.reset() }
+                    s.bind(1, user)
+                    if try s.step(), let seq = s.optionalInt64(0) { out.lastSequence = max(out.lastSequence, seq) }
+                }
+                return out
+            }
+        }
+    }
+
     /// All ratings of one item, by user ID (for item updates).
     public func ratings(ofItem item: Int64) async throws -> [Rating] {
         try await fetchRatings(sql: "SELECT user, item, rating, ts FROM ratings WHERE item = ? ORDER BY user", item)

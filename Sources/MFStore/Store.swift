@@ -44,13 +44,13 @@ public final class Store: Sendable {
             throw MFStoreError.openFailed(path: path, detail: "\(error)")
         }
         try prepareWriter(pool, path: path, cacheKiB: options.writerCacheKiB,
-                          walCheckpointPages: options.walCheckpointPages)
+                          walCheckpointPages: options.walCheckpointPages, quickCheck: options.quickCheckAtOpen)
         return Store(path: path, options: options, pool: pool)
     }
 
     /// Durability pragmas, integrity check, schema version check, migrations.
     private static func prepareWriter(_ pool: DatabasePool, path: String, cacheKiB: Int,
-                                      walCheckpointPages: Int) throws {
+                                      walCheckpointPages: Int, quickCheck: Bool) throws {
         do {
             try pool.writeWithoutTransaction { db in
                 // GRDB sets NORMAL for WAL; an acknowledged write must survive power loss.
@@ -63,11 +63,9 @@ public final class Store: Sendable {
                 try db.execute(sql: "PRAGMA wal_autocheckpoint = \(max(1, walCheckpointPages))")
                 // A big import grows the WAL to its size; truncate it back after checkpoints.
                 try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
-                let check = try String.fetchAll(db, sql: "PRAGMA quick_check")
-                guard check == ["ok"] else {
-                    throw MFStoreError.corruptDatabase(path: path, detail: check.prefix(5).joined(separator: "; "))
-                }
                 let migrator = StoreSchema.makeMigrator()
+                // Never migrate a damaged file: a pending migration forces the check.
+                if try quickCheck || !migrator.hasCompletedMigrations(db) { try checkQuickly(db, path: path) }
                 if try migrator.hasBeenSuperseded(db) {
                     let known = Set(StoreSchema.migrationIdentifiers)
                     let unknown = try migrator.appliedIdentifiers(db).subtracting(known).sorted()
@@ -96,6 +94,22 @@ public final class Store: Sendable {
     public func appliedMigrations() async throws -> [String] {
         try await MFStoreError.wrap {
             try await pool.read { db in try StoreSchema.makeMigrator().completedMigrations(db) }
+        }
+    }
+
+    /// Runs `PRAGMA quick_check` (reads every page) and throws `corrupt_database`
+    /// unless it reports `ok`. ``open(path:options:)`` does this unless
+    /// `StoreOptions.quickCheckAtOpen` is off.
+    public func quickCheck() async throws {
+        try await MFStoreError.wrap {
+            try await pool.read { [path] db in try Self.checkQuickly(db, path: path) }
+        }
+    }
+
+    private static func checkQuickly(_ db: Database, path: String) throws {
+        let check = try String.fetchAll(db, sql: "PRAGMA quick_check")
+        guard check == ["ok"] else {
+            throw MFStoreError.corruptDatabase(path: path, detail: check.prefix(5).joined(separator: "; "))
         }
     }
 

@@ -8,8 +8,13 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         try await global.run(StatusRequest()) { s in
-            var lines = ["\(s.server), up \(Int(s.uptimeSeconds)) s, \(s.connections) connections",
-                         "ratings \(s.ratings), users \(s.users), items \(s.items), density " + String(format: "%.5f", s.density)]
+            var lines = ["\(s.server), up \(Int(s.uptimeSeconds)) s, \(s.connections) connections"]
+            if let l = s.loading {
+                // Counts read 0 until the ratings are in: say why.
+                lines.append("loading: \(l.stage)" + (l.total > 0 ? " \(l.done * 100 / l.total)%" : "")
+                    + " (recommend and predict answer from the stored model; writes wait)")
+            }
+            lines += ["ratings \(s.ratings), users \(s.users), items \(s.items), density " + String(format: "%.5f", s.density)]
             if let m = s.model {
                 lines.append("model \(m.id): \(m.kind.rawValue) \(m.algorithm), k=\(m.factors), age \(Int(m.ageSeconds)) s")
             } else {

@@ -36,17 +36,20 @@ struct Daemon {
         var storeOptions = StoreOptions()
         storeOptions.keepModels = settings.keepModels
         storeOptions.ratingScale = Float(settings.engine.ratingMin)...Float(settings.engine.ratingMax)
+        // The engine runs the check in its loading phase, before any write: it reads every page.
+        storeOptions.quickCheckAtOpen = false
         let store = try Store.open(path: settings.databasePath, options: storeOptions)
         try notifier.notify(.status("loading model"))
-        let engine = try await Engine.open(store: store, configuration: settings.engine, logger: logger)
+        // Returns at once; the engine serves its stored model while it loads the ratings.
+        let engine = try await Engine.start(store: store, configuration: settings.engine, logger: logger)
         let dispatcher = Dispatcher(engine: engine, policy: settings.access, logger: logger)
         let server = SocketServerService(
             source: source, configuration: settings.server, handler: dispatcher, logger: logger,
             onReady: { server in
                 dispatcher.attach(server.stats)
                 logger.info("ready", metadata: ["socket": "\(server.source)", "model": "\(engine.snapshot.modelID.map(String.init) ?? "none")",
-                                                "ratings": "\(engine.snapshot.ratingCount)"])
-                try notifier.notify(.ready, .status("serving on \(server.source)"))
+                                                "loading": "\(engine.isLoading)"])
+                try notifier.notify(.ready, .status(engine.isLoading ? "serving the stored model, loading ratings" : "serving on \(server.source)"))
             },
             onShutdownStarted: {
                 do { try notifier.notify(.stopping, .status("shutting down")) } catch {
@@ -57,13 +60,16 @@ struct Daemon {
             onDrained: {
                 do { try store.close() } catch { logger.error("closing the database failed", metadata: ["error": "\(error)"]) }
             })
-        var services: [any Service] = [server]
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: server),
+            .init(service: EngineLoadService(engine: engine, notifier: notifier, logger: logger), successTerminationBehavior: .ignore),
+        ]
         if let interval = try Watchdog.pingInterval(environment: env, pid: getpid()) {
             // First in the list = shut down last, so it pings while the server drains.
-            services.insert(WatchdogService(interval: interval, notifier: notifier, logger: logger), at: 0)
+            services.insert(.init(service: WatchdogService(interval: interval, notifier: notifier, logger: logger)), at: 0)
         }
         let group = ServiceGroup(configuration: .init(
-            services: services.map { .init(service: $0) },
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()

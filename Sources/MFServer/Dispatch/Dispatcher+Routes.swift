@@ -6,6 +6,7 @@ extension Dispatcher {
     func route(_ request: Request, id: RequestID, context c: RequestContext) -> LineReply {
         let e = engine
         let op = request.op
+        if e.isLoading, let reply = routeWhileLoading(request, id: id, context: c) { return reply }
         switch request {
         case .hello: return now(op, id, c) { e.hello() }
         case .ping: return now(op, id, c) { PingResult() }

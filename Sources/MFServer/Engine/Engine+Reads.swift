@@ -14,15 +14,14 @@ extension Engine {
     }
 
     /// `recommend` against the given snapshot (the reply cache keys its entries by it).
-    func recommendReply(_ r: RecommendRequest, in s: EngineSnapshot) throws -> RecommendReply {
-        let result = try recommend(r, in: s)
+    func recommendReply(_ r: RecommendRequest, in s: EngineSnapshot, entry: UserEntry?? = nil) throws -> RecommendReply {
+        let result = try recommend(r, in: s, entry: entry ?? s.users[r.user])
         return RecommendReply(result: result, catalogueJSON: result.items.map {
             s.items[$0.item]?.catalogueJSON ?? RecommendReply.noCatalogueJSON
         })
     }
 
-    private func recommend(_ r: RecommendRequest, in s: EngineSnapshot) throws -> RecommendResult {
-        let entry = s.users[r.user]
+    private func recommend(_ r: RecommendRequest, in s: EngineSnapshot, entry: UserEntry?) throws -> RecommendResult {
         guard let base = s.base else {
             return RecommendResult(user: r.user, items: s.popular(n: r.n, excluding: Set(r.exclude).union(
                 r.excludeSeen ? (entry?.ratings.ids ?? []) : []), include: r.include), source: .popular)
@@ -46,13 +45,14 @@ extension Engine {
     }
 
     /// `predict`: the rating model, or a baseline when a factor row is missing.
-    public func predict(_ r: PredictRequest) -> PredictResult {
-        let s = snapshot
+    public func predict(_ r: PredictRequest) -> PredictResult { predict(r, in: snapshot) }
+
+    func predict(_ r: PredictRequest, in s: EngineSnapshot, entry: UserEntry?? = nil) -> PredictResult {
         guard let base = s.base else {
             let mean = s.items[r.item]?.mean ?? s.globalMean
             return PredictResult(user: r.user, item: r.item, value: Float(mean), source: .baseline)
         }
-        let (vector, source) = s.userVector(r.user, entry: s.users[r.user])
+        let (vector, source) = s.userVector(r.user, entry: entry ?? s.users[r.user])
         let p = base.model.predict(user: vector, item: base.items.index(of: r.item))
         return PredictResult(user: r.user, item: r.item, value: p.value, source: p.source == .model ? source : .baseline)
     }
@@ -134,7 +134,8 @@ extension Engine {
                             ratings: s.ratingCount, users: s.users.count, items: s.items.count,
                             density: cells > 0 ? Double(s.ratingCount) / cells : 0, model: s.modelInfo,
                             lastTraining: last, running: running, pendingChanges: s.pendingChanges,
-                            connections: connections, requests: requests, errors: errors, config: serverConfig)
+                            connections: connections, requests: requests, errors: errors, config: serverConfig,
+                            loading: loading.progress)
     }
 
     static func norm(_ x: [Float]) -> Float { x.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot() }

@@ -7,11 +7,28 @@ import MFStore
 extension Engine {
     static let configKey = "engine.config"
 
-    /// Opens the engine over `store`: loads the configuration, the catalogue,
-    /// every rating and the newest model, replays newer changes by fold-in
-    /// (no retrain). With ratings but no model it trains before returning;
-    /// with `demo` and no ratings it first loads the demo catalogue.
+    /// Opens the engine over `store` and returns once it has loaded
+    /// everything (``start(store:configuration:logger:)`` then ``loaded()``).
     public static func open(store: Store, configuration: EngineConfiguration, logger: Logger) async throws -> Engine {
+        let engine = try await start(store: store, configuration: configuration, logger: logger)
+        try await engine.loaded()
+        return engine
+    }
+
+    /// Opens the engine over `store` and returns once the configuration is
+    /// read; the rest loads in the background, in this order:
+    ///
+    /// 1. the newest model and the catalogue, then a snapshot that serves
+    ///    `recommend` and `predict` from that model (each user's ratings read
+    ///    from the store per request, so `exclude_seen` is exact);
+    /// 2. `Store.quickCheck()` unless the store ran it at open, the demo
+    ///    catalogue (`demo`, empty database), every rating, and the changes
+    ///    since the model, re-solved by fold-in (no retrain);
+    /// 3. with ratings but no model, a training job (popularity serves meanwhile).
+    ///
+    /// Until step 2 ends the dispatcher holds every other request (writes
+    /// among them) and `status` reports `loading`. ``loaded()`` waits for it.
+    public static func start(store: Store, configuration: EngineConfiguration, logger: Logger) async throws -> Engine {
         var cfg = ServerConfig.defaults
         if let text = try await store.setting(configKey) {
             do { cfg = try JSONDecoder().decode(ServerConfig.self, from: Data(text.utf8)) } catch {
@@ -23,41 +40,87 @@ extension Engine {
             try await store.setSetting(configKey, json(cfg))
         }
         let engine = Engine(store: store, configuration: configuration, config: cfg, logger: logger)
-        if configuration.demo, try await store.counts().ratings == 0 {
-            try await engine.loadDemo()
+        Task { await engine.load() }
+        return engine
+    }
+
+    /// Returns once the engine has loaded its ratings; throws what stopped it loading.
+    public func loaded() async throws { try await loading.wait() }
+
+    /// Whether the engine is still loading (``start(store:configuration:logger:)``).
+    public var isLoading: Bool { loading.isLoading }
+
+    private func load() async {
+        let started = ContinuousClock.now
+        do {
+            loading.report("model")
+            if let base = try await latestModel() {
+                let items = try await store.allItems()
+                await writer.serveWhileLoading(base: base, items: items)
+                logger.info("serving the stored model while loading", metadata: [
+                    "model": "\(base.id)", "seconds": "\(Self.seconds(since: started))"])
+            }
+            loading.modelStage.open()
+            if !store.options.quickCheckAtOpen {
+                loading.report("integrity check")
+                try await store.quickCheck()
+            }
+            if configuration.demo, try await store.counts().ratings == 0 {
+                loading.report("demo catalogue")
+                try await loadDemo()
+            }
+            try await reload(replayFromModel: true)
+            loading.finish(.success(()))
+            logger.info("loaded", metadata: ["ratings": "\(snapshot.ratingCount)", "users": "\(snapshot.users.count)",
+                                             "seconds": "\(Self.seconds(since: started))"])
+        } catch {
+            logger.critical("loading failed", metadata: ["error": "\(error)"])
+            loading.finish(.failure(error))
+            return
         }
-        try await engine.reload(replayFromModel: true)
-        if engine.snapshot.base == nil, engine.snapshot.ratingCount > 0, cfg.retrain != .external {
-            logger.info("ratings but no model: training before serving")
-            let id = try engine.startTraining(reason: "no model at startup")
-            if let task = engine.jobs.task(id) {
-                let job = await task.value
-                if job.state != .succeeded { logger.error("startup training failed", metadata: ["error": "\(job.error.map { "\($0)" } ?? "\(job.state)")"]) }
+        let cfg = serverConfig
+        if snapshot.base == nil, snapshot.ratingCount > 0, cfg.retrain != .external {
+            logger.info("ratings but no model: training (popularity serves meanwhile)")
+            do { try startTraining(reason: "no model at startup") } catch {
+                logger.error("startup training did not start", metadata: ["error": "\(error)"])
             }
         }
-        engine.startTicker()
-        return engine
+        startTicker()
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let d = (ContinuousClock.now - start).components
+        return Double(d.seconds) + Double(d.attoseconds) / 1e18
+    }
+
+    /// The newest stored model, or nil (none, or unusable: logged, served without).
+    private func latestModel() async throws -> ModelBase? {
+        guard let record = try await store.loadLatestModel() else { return nil }
+        do { return try ModelBase(record: record) } catch {
+            logger.error("stored model unusable; serving without it", metadata: ["model": "\(record.id)", "error": "\(error)"])
+            return nil
+        }
     }
 
     /// Re-reads everything from the store (startup, after an import). With
     /// `replayFromModel`, also loads the newest stored model and re-solves what changed since.
     func reload(replayFromModel: Bool) async throws {
-        if replayFromModel, let record = try await store.loadLatestModel() {
-            do {
-                await writer.setBase(try ModelBase(record: record))
-            } catch {
-                logger.error("stored model unusable; serving without it", metadata: ["model": "\(record.id)", "error": "\(error)"])
-            }
+        if replayFromModel, await writer.base == nil, let base = try await latestModel() {
+            await writer.setBase(base)
         }
+        loading.report("ratings")
         let snap = try await store.ratingsSnapshot()
         let users = try await store.allUsers()
         let items = try await store.allItems()
+        loading.report("rating lists")
         await writer.load(ratings: snap, users: users, items: items)
         if let base = await writer.base {
+            loading.report("changes since the model")
             let changes = try await store.changes(since: base.sequence)
             await writer.markChanged(changes)
             logger.info("model loaded", metadata: ["model": "\(base.id)", "replayed_changes": "\(changes.ratings.count)"])
         }
+        loading.report("fold-in")
         await writer.refoldAllDirty()
     }
 

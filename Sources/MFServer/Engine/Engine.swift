@@ -25,6 +25,7 @@ public final class Engine: Sendable {
     let modelImports = ModelImportSessions()
     let metrics = EngineMetrics()
     let recommendCache: RecommendCache
+    let loading = LoadGate()
     let startedAt = Date()
     private let current = Mutex<EngineSnapshot>(.empty)
     private let config: Mutex<ServerConfig>

@@ -22,9 +22,13 @@ public final class EngineSnapshot: Sendable {
     /// Increases with every snapshot made; the writer makes them in publish
     /// order, so a larger value is a later snapshot (the cache never goes back).
     let publishOrder: UInt64
+    /// Published while the engine loads: the model and the catalogue only, no
+    /// user entries and no rating counts (reads read a user's ratings from the store).
+    let partial: Bool
 
     init(base: ModelBase?, users: ShardedMap<UserEntry>, items: ShardedMap<ItemEntry>,
-         ratingCount: Int, sequence: Int64, pendingChanges: Int, catalogueVersion: Int = 0) {
+         ratingCount: Int, sequence: Int64, pendingChanges: Int, catalogueVersion: Int = 0, partial: Bool = false) {
+        self.partial = partial
         self.base = base
         self.users = users
         self.items = items

@@ -203,9 +203,10 @@ actor EngineWriter {
         }
     }
 
-    func publish() {
-        publishSnapshot(EngineSnapshot(base: base, users: users, items: items, ratingCount: ratingCount,
-                                       sequence: sequence, pendingChanges: pendingChanges, catalogueVersion: catalogueVersion))
+    func publish(partial: Bool = false) {
+        publishSnapshot(EngineSnapshot(base: base, users: users, items: items, ratingCount: partial ? 0 : ratingCount,
+                                       sequence: sequence, pendingChanges: pendingChanges, catalogueVersion: catalogueVersion,
+                                       partial: partial))
     }
 
     /// Fold-in of users against the current item rows; updates their `seen` lists.

@@ -7,6 +7,26 @@ struct RatingList: Sendable, Equatable {
     var values: [Float] = []
 
     var count: Int { ids.count }
+
+    init() {}
+
+    /// An empty list with room for `capacity` ratings.
+    init(capacity: Int) {
+        ids.reserveCapacity(capacity)
+        values.reserveCapacity(capacity)
+    }
+
+    /// Appends a rating of an id the list does not hold (the caller knows it is new).
+    mutating func appendNew(_ id: Int64, _ value: Float) {
+        ids.append(id); values.append(value)
+    }
+
+    /// Appends ratings of ids the list does not hold, growing it to exactly its new size.
+    mutating func append(ids newIDs: ArraySlice<Int64>, values newValues: ArraySlice<Float>) {
+        ids.reserveCapacity(ids.count + newIDs.count)
+        values.reserveCapacity(values.count + newValues.count)
+        ids.append(contentsOf: newIDs); values.append(contentsOf: newValues)
+    }
     var mean: Double? { ids.isEmpty ? nil : Double(values.reduce(0, +)) / Double(ids.count) }
 
     /// Sets `id`'s rating; returns the replaced value (nil when new).

@@ -7,7 +7,7 @@ import Synchronization
 /// table plus one shard (≈ count/256 entries), so a new snapshot per write
 /// costs O(count/256), not O(count).
 struct ShardedMap<Value: Sendable>: Sendable {
-    private final class Shard: Sendable {
+    fileprivate final class Shard: Sendable {
         let entries: [Int64: Value]
         /// Unique per shard ever made (any map), so equal generations mean the same entries.
         let generation: UInt64
@@ -17,13 +17,13 @@ struct ShardedMap<Value: Sendable>: Sendable {
         }
     }
 
-    private static var shardCount: Int { 256 }
-    private var shards: [Shard]
-    private(set) var count = 0
+    fileprivate static var shardCount: Int { 256 }
+    fileprivate var shards: [Shard]
+    fileprivate(set) var count = 0
 
     init() { shards = (0..<Self.shardCount).map { _ in Shard([:]) } }
 
-    @inline(__always) private static func shard(_ key: Int64) -> Int {
+    @inline(__always) fileprivate static func shard(_ key: Int64) -> Int {
         // Fibonacci hashing spreads consecutive IDs over all shards.
         Int(truncatingIfNeeded: (UInt64(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15) >> 56)
     }
@@ -51,6 +51,41 @@ struct ShardedMap<Value: Sendable>: Sendable {
                 }
             }
             shards[s] = Shard(e)
+        }
+    }
+
+    /// Builds a map in place, shard by shard, without a second copy of its entries
+    /// (the engine's load: one dictionary of every user and then the shards made
+    /// from it held each entry twice).
+    struct Builder {
+        private var shards = [[Int64: Value]](repeating: [:], count: ShardedMap.shardCount)
+
+        init() {}
+
+        subscript(key: Int64) -> Value? {
+            get { shards[ShardedMap.shard(key)][key] }
+            set { shards[ShardedMap.shard(key)][key] = newValue }
+        }
+
+        subscript(key: Int64, default value: @autoclosure () -> Value) -> Value {
+            get { shards[ShardedMap.shard(key)][key, default: value()] }
+            _modify { yield &shards[ShardedMap.shard(key)][key, default: value()] }
+        }
+
+        /// Changes every entry in place.
+        mutating func modifyAll(_ body: (Int64, inout Value) -> Void) {
+            for s in shards.indices {
+                for j in shards[s].indices { let k = shards[s].keys[j]; body(k, &shards[s].values[j]) }
+            }
+        }
+
+        /// The finished map; the builder is left empty.
+        mutating func build() -> ShardedMap {
+            var map = ShardedMap()
+            map.shards = shards.map { Shard($0) }
+            map.count = shards.reduce(0) { $0 + $1.count }
+            shards = []
+            return map
         }
     }
 

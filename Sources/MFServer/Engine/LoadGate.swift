@@ -1,0 +1,92 @@
+import MFProtocol
+import Synchronization
+
+/// The engine's loading phase: open while the daemon reads its ratings after
+/// a start, then loaded (or failed) for good. Writes wait on it; `status`
+/// reports its stage.
+final class LoadGate: Sendable {
+    private enum State {
+        case loading(stage: String, done: Int, total: Int, waiters: [CheckedContinuation<Void, any Error>])
+        case loaded
+        case failed(any Error)
+    }
+
+    private let state = Mutex<State>(.loading(stage: "starting", done: 0, total: 0, waiters: []))
+    private let open = Atomic<Bool>(true)
+    /// Opened once the stored model serves (or there is none): what reads wait for.
+    let modelStage = Latch()
+
+    /// True until loading ends; one atomic load (the dispatcher asks on every request).
+    var isLoading: Bool { open.load(ordering: .acquiring) }
+
+    /// The current stage while loading; nil once loaded or failed.
+    var progress: LoadingInfo? {
+        state.withLock { s in
+            if case .loading(let stage, let done, let total, _) = s { return LoadingInfo(stage: stage, done: done, total: total) }
+            return nil
+        }
+    }
+
+    /// Names the stage under way (and how far it is, when it can count).
+    func report(_ stage: String, done: Int = 0, total: Int = 0) {
+        state.withLock { s in
+            if case .loading(_, _, _, let waiters) = s { s = .loading(stage: stage, done: done, total: total, waiters: waiters) }
+        }
+    }
+
+    /// Returns once loading has ended; throws its error if it failed.
+    func wait() async throws {
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
+            let resumeNow: Result<Void, any Error>? = state.withLock { s in
+                switch s {
+                case .loading(let stage, let done, let total, var waiters):
+                    waiters.append(c)
+                    s = .loading(stage: stage, done: done, total: total, waiters: waiters)
+                    return nil
+                case .loaded: return .success(())
+                case .failed(let e): return .failure(e)
+                }
+            }
+            if let resumeNow { c.resume(with: resumeNow) }
+        }
+    }
+
+    /// Ends loading; every waiter resumes with `outcome`. Later calls do nothing.
+    func finish(_ outcome: Result<Void, any Error>) {
+        let waiters: [CheckedContinuation<Void, any Error>] = state.withLock { s in
+            guard case .loading(_, _, _, let waiters) = s else { return [] }
+            switch outcome {
+            case .success: s = .loaded
+            case .failure(let e): s = .failed(e)
+            }
+            return waiters
+        }
+        open.store(false, ordering: .releasing)
+        modelStage.open()
+        for w in waiters { w.resume(with: outcome) }
+    }
+}
+
+/// A one-way door: `wait()` returns once `open()` has been called.
+final class Latch: Sendable {
+    private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func wait() async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { s in
+                if s.open { return true }
+                s.waiters.append(c)
+                return false
+            }
+            if now { c.resume() }
+        }
+    }
+
+    func open() {
+        let waiters = state.withLock { s in
+            defer { s.open = true; s.waiters = [] }
+            return s.waiters
+        }
+        for w in waiters { w.resume() }
+    }
+}
