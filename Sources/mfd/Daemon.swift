@@ -9,6 +9,7 @@ struct Daemon {
     let settings: DaemonSettings
 
     func run() async throws {
+        Heap.limitArenas(2)
         let env = settings.environment
         let level = settings.logLevel
         let journal = env["JOURNAL_STREAM"] != nil

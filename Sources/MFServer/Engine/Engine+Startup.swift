@@ -24,9 +24,9 @@ extension Engine {
     /// 2. `Store.quickCheck()` unless the store ran it at open, the demo
     ///    catalogue (`demo`, empty database), every rating, and the changes
     ///    since the model, re-solved by fold-in (no retrain);
-    /// 3. with ratings but no model, a training job (popularity serves meanwhile).
+    /// 3. with ratings but no model (a first start, `demo`), the first training.
     ///
-    /// Until step 2 ends the dispatcher holds every other request (writes
+    /// Until step 3 ends the dispatcher holds every other request (writes
     /// among them) and `status` reports `loading`. ``loaded()`` waits for it.
     public static func start(store: Store, configuration: EngineConfiguration, logger: Logger) async throws -> Engine {
         var cfg = ServerConfig.defaults
@@ -70,6 +70,20 @@ extension Engine {
                 try await loadDemo()
             }
             try await reload(replayFromModel: true)
+            if snapshot.base == nil, snapshot.ratingCount > 0, serverConfig.retrain != .external {
+                // Nothing to serve from yet: the first model is part of the start, as the
+                // reads that wait for it would otherwise get popularity from a daemon about to have one.
+                loading.report("training the first model")
+                logger.info("ratings but no model: training before serving")
+                let id = try startTraining(reason: "no model at startup")
+                if let task = jobs.task(id) {
+                    let job = await task.value
+                    if job.state != .succeeded {
+                        logger.error("startup training failed", metadata: ["error": "\(job.error.map { "\($0)" } ?? "\(job.state)")"])
+                    }
+                }
+            }
+            Heap.trim()
             loading.finish(.success(()))
             logger.info("loaded", metadata: ["ratings": "\(snapshot.ratingCount)", "users": "\(snapshot.users.count)",
                                              "seconds": "\(Self.seconds(since: started))"])
@@ -78,14 +92,24 @@ extension Engine {
             loading.finish(.failure(error))
             return
         }
-        let cfg = serverConfig
-        if snapshot.base == nil, snapshot.ratingCount > 0, cfg.retrain != .external {
-            logger.info("ratings but no model: training (popularity serves meanwhile)")
-            do { try startTraining(reason: "no model at startup") } catch {
-                logger.error("startup training did not start", metadata: ["error": "\(error)"])
-            }
-        }
         startTicker()
+    }
+
+    /// Every user's rating list, straight from the store (no flat copy of all ratings).
+    private func readRatingLists() async throws -> UserRatingLists {
+        let collector = Collector()
+        let sequence = try await store.forEachUser { user, items, values in
+            collector.lists.users.append((user, RatingList(ids: items, values: values)))
+            collector.lists.count += items.count
+        }
+        var lists = collector.lists
+        lists.sequence = sequence
+        return lists
+    }
+
+    /// Filled on the store's reader thread, read after its read returns.
+    private final class Collector: @unchecked Sendable {
+        var lists = UserRatingLists()
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> Double {
@@ -109,11 +133,11 @@ extension Engine {
             await writer.setBase(base)
         }
         loading.report("ratings")
-        let snap = try await store.ratingsSnapshot()
+        let lists = try await readRatingLists()
         let users = try await store.allUsers()
         let items = try await store.allItems()
         loading.report("rating lists")
-        await writer.load(ratings: snap, users: users, items: items)
+        await writer.load(ratings: lists, users: users, items: items)
         if let base = await writer.base {
             loading.report("changes since the model")
             let changes = try await store.changes(since: base.sequence)

@@ -70,6 +70,7 @@ extension Engine {
             let base = ModelBase(model: model, users: users, items: items, id: modelID, trainedAt: Date(),
                                  algorithm: cfg.model.algorithm, sequence: snap.sequence)
             await writer.install(base, changesAtSnapshot: mark)
+            Heap.trim()  // the training's matrices and snapshot are gone
             logger.info("training finished", metadata: ["job": "\(id)", "model": "\(modelID)", "ratings": "\(snap.count)",
                                                         "train_rmse": "\(rmse)",
                                                         "holdout_rmse": "\(last?.holdoutRMSE.map { "\($0)" } ?? "none")", "seconds": "\(metrics.durationSeconds)"])

@@ -104,13 +104,12 @@ extension EngineWriter {
     /// Replaces all state with what the store holds (startup, after an import).
     ///
     /// Linear in the ratings, and every list is allocated at its final size:
-    /// the snapshot holds each (user, item) pair once, ordered by user, so a
-    /// user's ratings are one run and items are counted before their lists
-    /// are filled. (Appending one rating at a time through `RatingList.set`,
-    /// which searches the list, took 57 % of a 17 s restart at 5M ratings.)
-    func load(ratings snap: RatingsSnapshot, users userRecords: [UserRecord], items itemRecords: [ItemRecord]) {
+    /// users arrive in ascending order with their whole lists, and items are
+    /// counted before their lists are filled (in user order, as before).
+    /// (Appending one rating at a time through `RatingList.set`, which searches
+    /// the list, took 57 % of a 17 s restart at 5M ratings.)
+    func load(ratings lists: UserRatingLists, users userRecords: [UserRecord], items itemRecords: [ItemRecord]) {
         var u = ShardedMap<UserEntry>.Builder(), i = ShardedMap<ItemEntry>.Builder()
-        for r in userRecords { u[r.id, default: UserEntry()].attributes = r.attributes.mapValues(MFProtocol.AttributeValue.init) }
         for r in itemRecords {
             var e = ItemEntry()
             e.setCatalogue(title: r.title, genres: r.genres, attributes: r.attributes.mapValues(MFProtocol.AttributeValue.init))
@@ -118,31 +117,29 @@ extension EngineWriter {
         }
         var itemCounts: [Int64: Int] = [:]
         itemCounts.reserveCapacity(itemRecords.count)
-        var start = 0
-        while start < snap.count {
-            let user = snap.users[start]
-            var end = start + 1
-            while end < snap.count && snap.users[end] == user { end += 1 }
-            u[user, default: UserEntry()].ratings.append(ids: snap.items[start..<end], values: snap.values[start..<end])
-            start = end
-        }
-        for j in 0..<snap.count {
-            let item = snap.items[j], v = snap.values[j]
-            itemCounts[item, default: 0] += 1
-            i[item, default: ItemEntry()].ratingCount += 1
-            i[item, default: ItemEntry()].ratingSum += Double(v)
+        for (_, list) in lists.users {
+            for (j, item) in list.ids.enumerated() {
+                itemCounts[item, default: 0] += 1
+                i[item, default: ItemEntry()].ratingCount += 1
+                i[item, default: ItemEntry()].ratingSum += Double(list.values[j])
+            }
         }
         var ir: [Int64: RatingList] = [:]
         ir.reserveCapacity(itemCounts.count)
         for (item, n) in itemCounts { ir[item] = RatingList(capacity: n) }
-        for j in 0..<snap.count { ir[snap.items[j]]!.appendNew(snap.users[j], snap.values[j]) }
-        if let base {
-            u.modifyAll { _, e in if !e.ratings.ids.isEmpty { e.seen = base.seen(e.ratings) } }
+        itemCounts = [:]
+        for (user, list) in lists.users {
+            for (j, item) in list.ids.enumerated() { ir[item]!.appendNew(user, list.values[j]) }
+            var e = UserEntry()
+            e.ratings = list
+            if let base { e.seen = base.seen(list) }
+            u[user] = e
         }
+        for r in userRecords { u[r.id, default: UserEntry()].attributes = r.attributes.mapValues(MFProtocol.AttributeValue.init) }
         users = u.build(); items = i.build(); itemRatings = ir
         catalogueVersion += 1
-        ratingCount = snap.count
-        sequence = snap.sequence
+        ratingCount = lists.count
+        sequence = lists.sequence
     }
 
     /// Marks users and items changed after `base`'s training snapshot (startup replay).

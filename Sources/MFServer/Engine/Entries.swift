@@ -10,6 +10,8 @@ struct RatingList: Sendable, Equatable {
 
     init() {}
 
+    init(ids: [Int64], values: [Float]) { self.ids = ids; self.values = values }
+
     /// An empty list with room for `capacity` ratings.
     init(capacity: Int) {
         ids.reserveCapacity(capacity)
@@ -46,6 +48,13 @@ struct RatingList: Sendable, Equatable {
         ids.removeLast(); values.removeLast()
         return old
     }
+}
+
+/// Every user's ratings as the store holds them, users ascending (the load's input).
+struct UserRatingLists: Sendable {
+    var users: [(id: Int64, ratings: RatingList)] = []
+    var count = 0
+    var sequence: Int64 = 0
 }
 
 /// What readers know about a user.
