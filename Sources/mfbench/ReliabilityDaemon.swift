@@ -35,7 +35,8 @@ final class RelDaemon: @unchecked Sendable {  // touched by the controlling thre
     var pid: pid_t { process?.processIdentifier ?? 0 }
     var isRunning: Bool { process?.isRunning ?? false }
 
-    /// Starts mfd and returns the seconds from spawn to its first successful reply (`ping`).
+    /// Starts mfd and returns the seconds from spawn to its first successful reply
+    /// (`ping`); returns once it has loaded its ratings (`status` without `loading`).
     @discardableResult
     func start(timeout: Double = 600, environment: [String: String] = [:]) throws -> Double {
         let p = Process()
@@ -54,7 +55,12 @@ final class RelDaemon: @unchecked Sendable {  // touched by the controlling thre
         while true {
             if let c = try? RelClient.connect(path: socket, timeout: max(0, deadline.timeIntervalSinceNow), alive: { p.isRunning }),
                let r = try? c.call("ping", timeout: max(0.1, deadline.timeIntervalSinceNow)), r.ok {
-                return Double(DispatchTime.now().uptimeNanoseconds - t0.uptimeNanoseconds) / 1e9
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0.uptimeNanoseconds) / 1e9
+                while try c.call("status", timeout: max(0.1, deadline.timeIntervalSinceNow)).result["loading"] != nil {
+                    guard p.isRunning, Date() < deadline else { throw RelClient.Failure(description: "mfd still loading after \(timeout) s") }
+                    _ = poll(nil, 0, 20)
+                }
+                return seconds
             }
             guard p.isRunning else { throw RelClient.Failure(description: "mfd exited during startup; log: \(logTail())") }
             guard Date() < deadline else { throw RelClient.Failure(description: "mfd did not answer within \(timeout) s") }

@@ -2,15 +2,21 @@ import MFProtocol
 import NIOCore
 
 extension Dispatcher {
-    /// While the engine loads: `recommend` and `predict` answer from the stored
-    /// model (`Engine.recommendWhileLoading`), requests that need no ratings
-    /// run as usual (nil), and everything else, writes among them, waits for
-    /// the load to end and then runs as usual.
+    /// While the engine loads: `ping`, `status`, `metrics`, `get_config` and
+    /// `train_status` run as usual (nil); `hello`, `similar_items`, `recommend`
+    /// and `predict` answer from the stored model once it is read
+    /// (`Engine.recommendWhileLoading`); everything else, writes among them,
+    /// waits for the load to end and then runs as usual.
     func routeWhileLoading(_ request: Request, id: RequestID, context c: RequestContext) -> LineReply? {
         let e = engine
         switch request {
-        case .hello, .ping, .status, .metrics, .getConfig, .trainStatus, .similarItems:
+        case .ping, .status, .metrics, .getConfig, .trainStatus:
             return nil
+        case .hello:
+            // Names the model the daemon serves: the stored one, once read.
+            return later(.hello, id, c) { await e.loading.modelStage.wait(); return e.hello() }
+        case .similarItems(let r):
+            return later(.similarItems, id, c) { await e.loading.modelStage.wait(); return try e.similarItems(r) }
         case .recommend(let r):
             return later(.recommend, id, c) { try await e.recommendWhileLoading(r) }
         case .predict(let r):

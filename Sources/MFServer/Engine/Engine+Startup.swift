@@ -59,8 +59,9 @@ extension Engine {
                 await writer.serveWhileLoading(base: base, items: items)
                 logger.info("serving the stored model while loading", metadata: [
                     "model": "\(base.id)", "seconds": "\(Self.seconds(since: started))"])
+                loading.modelStage.open()
+                await configuration.afterModelStage?()
             }
-            loading.modelStage.open()
             if !store.options.quickCheckAtOpen {
                 loading.report("integrity check")
                 try await store.quickCheck()

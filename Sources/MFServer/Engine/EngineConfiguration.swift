@@ -24,6 +24,9 @@ public struct EngineConfiguration: Sendable {
     public var recommendCacheBytes: Int = 16 << 20
     /// Server name and version for `hello` and `status`.
     public var serverName: String = "mfd 0.1.0"
+    /// Awaited in the loading phase after the stored model serves and before the
+    /// ratings load: tests hold an engine there to exercise its loading reads.
+    var afterModelStage: (@Sendable () async -> Void)? = nil
 
     public init() {}
 }

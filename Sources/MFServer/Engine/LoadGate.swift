@@ -13,7 +13,8 @@ final class LoadGate: Sendable {
 
     private let state = Mutex<State>(.loading(stage: "starting", done: 0, total: 0, waiters: []))
     private let open = Atomic<Bool>(true)
-    /// Opened once the stored model serves (or there is none): what reads wait for.
+    /// Opened once the stored model serves, or when loading ends (no model to
+    /// serve before): what `hello`, `recommend` and `predict` wait for.
     let modelStage = Latch()
 
     /// True until loading ends; one atomic load (the dispatcher asks on every request).

@@ -54,9 +54,16 @@ final class Daemon: @unchecked Sendable {  // the Process is only touched from t
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    /// A connection, once the daemon accepts (it trains before listening).
+    /// A connection, once the daemon accepts and has loaded its ratings (it
+    /// answers at once after a start and reports `loading` in `status` until then).
     func connect(timeout: Double = 300) throws -> LineClient {
-        try LineClient.connect(path: dir.socket, timeout: timeout, alive: { process.isRunning })
+        let deadline = Date().addingTimeInterval(timeout)
+        let c = try LineClient.connect(path: dir.socket, timeout: timeout, alive: { process.isRunning })
+        while try c.call("status", timeout: max(0.1, deadline.timeIntervalSinceNow)).result["loading"] != nil {
+            guard Date() < deadline, process.isRunning else { throw LineClient.Failure(description: "mfd still loading after \(timeout) s") }
+            _ = poll(nil, 0, 20)  // poll interval, bounded by the deadline
+        }
+        return c
     }
 
     func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }

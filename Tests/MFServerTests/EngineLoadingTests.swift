@@ -1,0 +1,94 @@
+import Foundation
+import Logging
+import MFProtocol
+import MFStore
+import NIOCore
+import Testing
+@testable import MFServer
+
+/// The loading phase after a start: reads answer from the stored model with
+/// each user's ratings read from the store, writes wait, `status` says so.
+@Suite struct EngineLoadingTests {
+    /// A database with a trained model, then changes after it: user 2 rates
+    /// again and loses a rating, user 31 is new (folded in), user 3 is untouched.
+    static func storeWithChangesAfterTheModel() async throws -> EngineFixture {
+        let f = try await EngineFixture.make(ratings: EngineFixture.tasteRatings)
+        _ = try await f.engine.addRatings(AddRatingsRequest(ratings: [
+            RatingTuple(user: 2, item: 3, rating: 5), RatingTuple(user: 31, item: 1, rating: 5),
+            RatingTuple(user: 31, item: 2, rating: 4.5), RatingTuple(user: 31, item: 25, rating: 1),
+        ]))
+        _ = try await f.engine.deleteRating(DeleteRatingRequest(user: 2, item: 2))
+        await f.engine.shutdown()
+        return f
+    }
+
+    /// Reopens the fixture's store with the load held after the model stage until `release` opens.
+    static func reopenHeld(_ f: EngineFixture, release: Latch) async throws -> Engine {
+        var cfg = EngineConfiguration()
+        cfg.spoolDirectory = f.dir
+        cfg.afterModelStage = { await release.wait() }
+        return try await Engine.start(store: f.store, configuration: cfg, logger: Logger(label: "loading-test"))
+    }
+
+    @Test func readsDuringLoadingExcludeExactlyTheStoredRatingsAndMatchTheLoadedAnswers() async throws {
+        let f = try await Self.storeWithChangesAfterTheModel()
+        defer { f.discard() }
+        let release = Latch()
+        let engine = try await Self.reopenHeld(f, release: release)
+        await engine.loading.modelStage.wait()
+        #expect(engine.isLoading)
+        #expect(engine.snapshot.partial)
+        #expect(engine.status(connections: 0, requests: [:], errors: 0).loading?.stage == "model")
+
+        var during: [Int64: RecommendResult] = [:]
+        for user: Int64 in [2, 3, 31] {
+            let stored = try await f.store.userRatings(user)
+            let r = try await engine.recommendWhileLoading(RecommendRequest(user: user, n: 40)).result
+            #expect(Set(r.items.map(\.item)).isDisjoint(with: stored.items), "user \(user) was recommended an item they rated")
+            #expect(r.items.count == 40 - stored.items.count)
+            during[user] = r
+        }
+        #expect(during[3]?.source == .model)
+        #expect(during[2]?.source == .foldedIn)
+        #expect(during[31]?.source == .foldedIn)
+        let p = try await engine.predictWhileLoading(PredictRequest(user: 2, item: 5))
+        #expect(p.source == .foldedIn)
+
+        release.open()
+        try await engine.loaded()
+        #expect(!engine.isLoading)
+        #expect(engine.status(connections: 0, requests: [:], errors: 0).loading == nil)
+        // The load re-solves the rows of items rated after the model, so scores may move;
+        // which items are candidates, and where each user's factors come from, may not.
+        for user: Int64 in [2, 3, 31] {
+            let loaded = try engine.recommend(RecommendRequest(user: user, n: 40))
+            #expect(Set(loaded.items.map(\.item)) == Set(during[user]!.items.map(\.item)))
+            #expect(loaded.source == during[user]!.source)
+        }
+        await engine.shutdown()
+    }
+
+    @Test func writesWaitForTheLoadAndThenApply() async throws {
+        let f = try await Self.storeWithChangesAfterTheModel()
+        defer { f.discard() }
+        let release = Latch()
+        let engine = try await Self.reopenHeld(f, release: release)
+        await engine.loading.modelStage.wait()
+        let all = AccessPolicy.Grant(everyone: true)
+        let dispatcher = Dispatcher(engine: engine, policy: AccessPolicy(read: all, write: all, admin: all),
+                                    logger: Logger(label: "loading-test"))
+        let write = dispatcher.handle(line: ByteBuffer(string: #"{"id":1,"op":"add_rating","user":3,"item":3,"rating":5}"#),
+                                      context: Dispatcher.testContext())
+        guard case .later(let reply) = write else { Issue.record("a write during loading was answered at once"); return }
+        #expect(dispatcher.immediateReply(#"{"id":2,"op":"ping"}"#).contains(#""pong":true"#))
+        #expect(dispatcher.immediateReply(#"{"id":3,"op":"status"}"#).contains(#""loading":{"#))
+        #expect(engine.isLoading)
+        #expect(try await f.store.rating(user: 3, item: 3) == nil)  // (3, 3) is not in the taste set
+        release.open()
+        #expect(String(buffer: try await reply.get()).contains(#""ok":true"#))
+        #expect(try await f.store.rating(user: 3, item: 3)?.value == 5)
+        let listed = try engine.recommend(RecommendRequest(user: 3, n: 40)).items.map(\.item)
+        #expect(!listed.contains(3))
+        await engine.shutdown()
+    }
+}
