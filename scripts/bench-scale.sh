@@ -50,7 +50,7 @@ restart_figures() {  # restart_figures NAME HOW: time to ping, to a recommend an
 serve() {  # serve NAME USERS LABEL ARGS...: one mfbench serve phase over every user
   local name=$1 users=$2 label=$3; shift 3
   "$BIN/mfbench" serve --socket "$MFD_SOCKET" --users "$users" --seconds 10 --phase recommend --json "$@" \
-    | "$PY" -c 'import json,sys; s=json.load(sys.stdin)["recommend"]; print(f"{s[\"per_second\"]:.0f} {s[\"p50_us\"]:.0f} {s[\"p99_us\"]:.0f}")' \
+    | "$PY" -c 'import json,sys; s=json.load(sys.stdin)["recommend"]; print("%.0f %.0f %.0f" % (s["per_second"], s["p50_us"], s["p99_us"]))' \
     | { read -r rate p50 p99; fig "$name" "${label}_per_s" "$rate"; fig "$name" "${label}_p50_us" "$p50"; fig "$name" "${label}_p99_us" "$p99"; }
 }
 cache_hit_rate() {

@@ -42,14 +42,23 @@ extension ALSTrainer {
         guard let x else { return 0 }
         let w = params.implicitUserWeight, k = self.k, ds = self.ds
         Gram.upper(rows: x, count: nu, k: k, stride: ds, into: gramX, scale: w)
-        var total = 0.0
-        for i in 0..<ni {
-            let qi = q + i * k
-            for j in data.itemOffsets[i]..<data.itemOffsets[i + 1] {
-                total += Double(w) * (1 - 2 * Double(Kernels.dot(qi, x + Int(data.itemUsers[j]) * k, k)))
+        // Per item range on the sweep's threads; partial sums added in range order.
+        var parts = [Double](repeating: 0, count: itemRanges.count)
+        parts.withUnsafeMutableBufferPointer { out in
+            let out = UnsafeSendableBox(out)
+            Parallel.run(itemRanges) { c, range in
+                var sum = 0.0
+                for i in range {
+                    let qi = q + i * k
+                    for j in data.itemOffsets[i]..<data.itemOffsets[i + 1] {
+                        sum += Double(w) * (1 - 2 * Double(Kernels.dot(qi, x + Int(data.itemUsers[j]) * k, k)))
+                    }
+                    sum += Double(ALSTrainer.quadUpper(gramX, qi, k: k, ds: ds))
+                }
+                out.value[c] = sum
             }
-            total += Double(ALSTrainer.quadUpper(gramX, qi, k: k, ds: ds))
         }
+        var total = parts.reduce(0, +)
         for u in 0..<nu { total += Double(params.implicitUserLambda * Kernels.dot(x + u * k, x + u * k, k)) }
         return total
     }

@@ -97,6 +97,11 @@ public final class Store: Sendable {
         }
     }
 
+    /// Lets SQLite free its page caches (the writer's grows to `writerCacheKiB`
+    /// during a big import) and closes idle readers; they refill on use.
+    /// Returns at once; the writer frees its cache after its current work.
+    public func releaseMemory() { pool.releaseMemoryEventually() }
+
     /// Runs `PRAGMA quick_check` (reads every page) and throws `corrupt_database`
     /// unless it reports `ok`. ``open(path:options:)`` does this unless
     /// `StoreOptions.quickCheckAtOpen` is off.

@@ -25,6 +25,7 @@ extension Engine {
         let report = try await store.importData(Self.fileChunks(session.path), options: options)
         let kind = Self.kind(of: report.format)
         try await reload(replayFromModel: false)
+        store.releaseMemory()  // the import filled the writer's page cache
         Heap.trim()
         if kind == .ratings, report.rows > 0 {
             if serverConfig.retrain == .auto { _ = try? startTraining(reason: "import of \(report.rows) ratings") }

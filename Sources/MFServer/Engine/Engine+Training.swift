@@ -35,12 +35,12 @@ extension Engine {
         let start = Date()
         do {
             let mark = await writer.pendingCount().count
-            let snap = try await store.ratingsSnapshot()
-            guard snap.count > 0 else { throw WireError(.noModel, "there are no ratings to train on") }
+            // Implicit models predict preferences, not ratings: nothing to score a holdout with.
+            let (split, ratingCount, sequence) = try await TrainingHoldout.read(
+                from: store, fraction: cfg.model == .implicit ? 0 : cfg.holdoutFraction, seed: cfg.seed)
+            guard ratingCount > 0 else { throw WireError(.noModel, "there are no ratings to train on") }
             let iterations = cfg.iterations
             jobs.update(id) { $0.state = .running; $0.stage = "epoch 0/\(iterations)" }
-            // Implicit models predict preferences, not ratings: nothing to score a holdout with.
-            let split = try TrainingHoldout(snap, fraction: cfg.model == .implicit ? 0 : cfg.holdoutFraction, seed: cfg.seed)
             let (users, items) = (split.users, split.items)
             let trained = try await trainModel(split.matrix, users: users, items: items, config: cfg,
                                                holdout: split.holdout) { [jobs] report in
@@ -53,25 +53,25 @@ extension Engine {
                 return !Task.isCancelled
             }
             try Task.checkCancellation()
-            let model = try split.completed(trained, snap: snap, entries: snapshot)
+            let model = try split.completed(trained, entries: snapshot)
             let last = jobs.job(id)?.epochs.last
             let rmse = last?.trainRMSE ?? 0
             let held = split.replayUsers.isEmpty ? nil : cfg.holdoutFraction
-            let metrics = TrainingMetrics(trainRMSE: rmse, holdoutRMSE: last?.holdoutRMSE, ratings: snap.count,
+            let metrics = TrainingMetrics(trainRMSE: rmse, holdoutRMSE: last?.holdoutRMSE, ratings: ratingCount,
                                           durationSeconds: Date().timeIntervalSince(start),
                                           holdoutFraction: held, holdoutSeed: held == nil ? nil : cfg.seed,
                                           holdoutRatings: held == nil ? nil : split.holdout?.count ?? 0)
             let parts = model.parts()
             let record = ModelRecord(algorithm: cfg.model.algorithm, hyperparameters: Self.json(cfg.training), metrics: Self.json(metrics),
-                                     trainingLog: Self.json(jobs.job(id)?.epochs ?? []), sequence: snap.sequence,
+                                     trainingLog: Self.json(jobs.job(id)?.epochs ?? []), sequence: sequence,
                                      k: model.factors, userIDs: users.ids, itemIDs: items.ids,
                                      arrays: parts.arrays, scalars: parts.scalars)
             let modelID = try await store.saveModel(record)
             let base = ModelBase(model: model, users: users, items: items, id: modelID, trainedAt: Date(),
-                                 algorithm: cfg.model.algorithm, sequence: snap.sequence)
+                                 algorithm: cfg.model.algorithm, sequence: sequence)
             await writer.install(base, changesAtSnapshot: mark)
-            Heap.trim()  // the training's matrices and snapshot are gone
-            logger.info("training finished", metadata: ["job": "\(id)", "model": "\(modelID)", "ratings": "\(snap.count)",
+            Heap.trim()  // the training's matrices are gone
+            logger.info("training finished", metadata: ["job": "\(id)", "model": "\(modelID)", "ratings": "\(ratingCount)",
                                                         "train_rmse": "\(rmse)",
                                                         "holdout_rmse": "\(last?.holdoutRMSE.map { "\($0)" } ?? "none")", "seconds": "\(metrics.durationSeconds)"])
             return jobs.finish(id) { j in

@@ -36,54 +36,110 @@ struct TrainingHoldout: Sendable {
     static func applies(fraction: Double, count: Int) -> Bool { fraction > 0 && count >= minimumRatings }
 
     init(_ snap: RatingsSnapshot, fraction: Double, seed: Int64) throws {
-        let split = Self.applies(fraction: fraction, count: snap.count)
-        var um = IDMap(), im = IDMap()
-        var tu = [Int32](), ti = [Int32](), tv = [Float]()
-        tu.reserveCapacity(snap.count); ti.reserveCapacity(snap.count); tv.reserveCapacity(snap.count)
-        var hu = [Int32](), hi = [Int32](), hv = [Float]()
-        var ru = Set<Int64>(), ri = Set<Int64>()
-        for j in 0..<snap.count {
+        var b = Builder(fraction: fraction, seed: seed)
+        for j in 0..<snap.count { b.add(user: snap.users[j], item: snap.items[j], value: snap.values[j]) }
+        self = try b.finish()
+    }
+
+    /// The split of every rating in the store, read user by user (no flat copy of
+    /// all ratings: at 5M that copy and the lists built from it were 40 bytes a
+    /// rating on top of the matrix during a retrain); with the rating count and
+    /// the change sequence it reflects.
+    static func read(from store: Store, fraction: Double, seed: Int64) async throws
+        -> (split: TrainingHoldout, ratings: Int, sequence: Int64) {
+        let box = BuilderBox(Builder(fraction: fraction, seed: seed))
+        let sequence = try await store.forEachUser { user, items, values in
+            for j in items.indices { box.builder.add(user: user, item: items[j], value: values[j]) }
+        }
+        let count = box.builder.count
+        return (try box.builder.finish(), count, sequence)
+    }
+
+    private init(users: IDMap, items: IDMap, matrix: RatingMatrix, holdout: HoldoutRatings?,
+                 replayUsers: Set<Int64>, replayItems: Set<Int64>) {
+        self.users = users; self.items = items; self.matrix = matrix; self.holdout = holdout
+        self.replayUsers = replayUsers; self.replayItems = replayItems
+    }
+
+    /// The split, rating by rating in store order (users ascending, then items).
+    struct Builder {
+        let fraction: Double, seed: Int64
+        private(set) var count = 0
+        private var um = IDMap(), im = IDMap()
+        private var tu = [Int32](), ti = [Int32](), tv = [Float]()
+        private var hu = [Int32](), hi = [Int32](), hv = [Float]()
+        private var ru = Set<Int64>(), ri = Set<Int64>()
+        /// Every rating, kept only while there are too few to split (`minimumRatings`).
+        private var few: [(u: Int32, i: Int32, v: Float)] = []
+
+        init(fraction: Double, seed: Int64) { self.fraction = fraction; self.seed = seed }
+
+        mutating func add(user: Int64, item: Int64, value: Float) {
             // Maps cover every rating, so held-out-only users and items still get rows.
-            let u = um.append(snap.users[j]), i = im.append(snap.items[j])
-            if split && Self.isHeldOut(user: snap.users[j], item: snap.items[j], fraction: fraction, seed: seed) {
-                hu.append(u); hi.append(i); hv.append(snap.values[j])
-                ru.insert(snap.users[j]); ri.insert(snap.items[j])
+            let u = um.append(user), i = im.append(item)
+            count += 1
+            if count <= TrainingHoldout.minimumRatings { few.append((u, i, value)) } else if !few.isEmpty { few = [] }
+            if fraction > 0 && TrainingHoldout.isHeldOut(user: user, item: item, fraction: fraction, seed: seed) {
+                hu.append(u); hi.append(i); hv.append(value)
+                ru.insert(user); ri.insert(item)
             } else {
-                tu.append(u); ti.append(i); tv.append(snap.values[j])
+                tu.append(u); ti.append(i); tv.append(value)
             }
         }
-        matrix = try RatingMatrix(users: tu, items: ti, ratings: tv, userCount: um.count, itemCount: im.count)
-        users = um; items = im
-        holdout = hv.isEmpty ? nil : HoldoutRatings(users: hu, items: hi, ratings: hv)
-        replayUsers = ru; replayItems = ri
+
+        func finish() throws -> TrainingHoldout {
+            if !TrainingHoldout.applies(fraction: fraction, count: count) {
+                let matrix = try RatingMatrix(users: few.map(\.u), items: few.map(\.i), ratings: few.map(\.v),
+                                              userCount: um.count, itemCount: im.count)
+                return TrainingHoldout(users: um, items: im, matrix: matrix, holdout: nil, replayUsers: [], replayItems: [])
+            }
+            let matrix = try RatingMatrix(users: tu, items: ti, ratings: tv, userCount: um.count, itemCount: im.count)
+            return TrainingHoldout(users: um, items: im, matrix: matrix,
+                                   holdout: hv.isEmpty ? nil : HoldoutRatings(users: hu, items: hi, ratings: hv),
+                                   replayUsers: ru, replayItems: ri)
+        }
+    }
+
+    /// Filled on the store's reader thread, read after its read returns.
+    private final class BuilderBox: @unchecked Sendable {
+        var builder: Builder
+        init(_ b: Builder) { builder = b }
     }
 
     /// `model` (trained on `matrix`) with the rows of held-out ratings re-solved
     /// from all ratings: items first (against the trained user rows), then users
     /// (against those items), each with exactly the fold-in the engine uses for
-    /// live writes. `entries` supplies attributes for collective models.
-    func completed(_ model: MFModel, snap: RatingsSnapshot, entries: EngineSnapshot) throws -> MFModel {
-        guard !replayUsers.isEmpty else { return model }
-        var itemLists: [Int64: RatingList] = [:], userLists: [Int64: RatingList] = [:]
-        // A snapshot holds each (user, item) once: append, never search (`set` made this
-        // quadratic in the ratings of popular items, 18 % of a retrain at 5M ratings).
-        for j in 0..<snap.count {
-            let u = snap.users[j], i = snap.items[j]
-            if replayItems.contains(i) { itemLists[i, default: RatingList()].appendNew(u, snap.values[j]) }
-            if replayUsers.contains(u) { userLists[u, default: RatingList()].appendNew(i, snap.values[j]) }
+    /// live writes. A row's ratings are its training ratings (`matrix`) and its
+    /// held-out ones, in store order (ascending ID of the other side), one row
+    /// at a time. `entries` supplies attributes for collective models.
+    func completed(_ model: MFModel, entries: EngineSnapshot) throws -> MFModel {
+        guard !replayUsers.isEmpty, let holdout else { return model }
+        var heldByItem: [Int32: [(other: Int32, value: Float)]] = [:], heldByUser: [Int32: [(other: Int32, value: Float)]] = [:]
+        for j in 0..<holdout.count {
+            heldByItem[holdout.items[j], default: []].append((holdout.users[j], holdout.ratings[j]))
+            heldByUser[holdout.users[j], default: []].append((holdout.items[j], holdout.ratings[j]))
         }
-        let trained = ModelBase(model: model, users: users, items: items, id: 0, trainedAt: .now, algorithm: "", sequence: snap.sequence)
-        let itemRows = try itemLists.map { id, list in
-            (id: id, vector: try trained.solveItem(list, attributes: model.sideInfo?.items != nil ? entries.items[id]?.sideValues ?? [:] : [:]))
+        /// A row's ratings as the store lists them: by ascending ID of the other side.
+        func row(_ others: ArraySlice<Int32>, _ values: ArraySlice<Float>, held: [(other: Int32, value: Float)]?, ids: IDMap) -> RatingList {
+            var pairs = zip(others, values).map { (ids.id(at: $0), $1) }
+            pairs += (held ?? []).map { (ids.id(at: $0.other), $0.value) }
+            pairs.sort { $0.0 < $1.0 }
+            return RatingList(ids: pairs.map(\.0), values: pairs.map(\.1))
+        }
+        let trained = ModelBase(model: model, users: users, items: items, id: 0, trainedAt: .now, algorithm: "", sequence: 0)
+        let itemRows = try replayItems.map { id in
+            let i = items.index(of: id)!
+            let list = row(matrix.users(ofItem: Int(i)), matrix.ratings(ofItem: Int(i)), held: heldByItem[i], ids: users)
+            return (id: id, vector: try trained.solveItem(list, attributes: model.sideInfo?.items != nil ? entries.items[id]?.sideValues ?? [:] : [:]))
         }
         let withItems = try trained.replacingItems(itemRows)
         var m = withItems.model
-        for (id, list) in userLists {
-            guard let row = users.index(of: id) else { continue }
+        for id in replayUsers {
+            guard let u = users.index(of: id) else { continue }
             var entry = UserEntry()
-            entry.ratings = list
+            entry.ratings = row(matrix.items(ofUser: Int(u)), matrix.ratings(ofUser: Int(u)), held: heldByUser[u], ids: items)
             entry.attributes = entries.users[id]?.attributes ?? [:]
-            if let v = try withItems.solveUser(id, entry) { try m.setUser(row, v) }
+            if let v = try withItems.solveUser(id, entry) { try m.setUser(u, v) }
         }
         return m
     }
