@@ -16,7 +16,12 @@ extension Dispatcher {
             // Names the model the daemon serves: the stored one, once read.
             return later(.hello, id, c) { await e.loading.modelStage.wait(); return e.hello() }
         case .similarItems(let r):
-            return later(.similarItems, id, c) { await e.loading.modelStage.wait(); return try e.similarItems(r) }
+            return later(.similarItems, id, c) {
+                await e.loading.modelStage.wait()
+                // An item the loading data may bring (an import's) waits for it.
+                if e.snapshot.items[r.item] == nil { try await e.loaded() }
+                return try e.similarItems(r)
+            }
         case .recommend(let r):
             return later(.recommend, id, c) { try await e.recommendWhileLoading(r) }
         case .predict(let r):

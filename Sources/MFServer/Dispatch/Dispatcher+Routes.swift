@@ -32,7 +32,7 @@ extension Dispatcher {
         case .addItem(let r): return later(op, id, c) { try await e.addItem(r) }
         case .train(let r): return later(op, id, c) { try await e.train(wait: r.wait) }
         case .setConfig(let r): return later(op, id, c) { try await e.setConfig(r) }
-        case .importCommit(let r): return later(op, id, c) { try await e.importCommit(r.token) }
+        case .importCommit(let r): return later(op, id, c) { try await e.importCommit(r.token, reloadInBackground: true) }
         case .evaluate(let r): return later(op, id, c) { try await e.evaluate(r) }
         case .metrics:
             return now(op, id, c) { e.metricsText(connections: self.openConnections) }

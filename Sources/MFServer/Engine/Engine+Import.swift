@@ -12,9 +12,13 @@ extension Engine {
         return CloseResult()
     }
 
-    /// Parses and stores the spooled bytes in one transaction, reloads the
-    /// rating lists, then retrains (policy `auto`) or leaves the change pending.
-    public func importCommit(_ token: String) async throws -> ImportCommitResult {
+    /// Parses and stores the spooled bytes in one transaction, then reloads the
+    /// rating lists and retrains (policy `auto`) or leaves the change pending.
+    /// With `reloadInBackground` (the daemon) it returns once the rows are
+    /// durable and reloads in a loading phase, as after a start: reads of users
+    /// answer from the model with their ratings read from the store, other
+    /// requests and writes wait (5M ratings: the reload was half of the import).
+    public func importCommit(_ token: String, reloadInBackground: Bool = false) async throws -> ImportCommitResult {
         let session = try imports.take(token)
         defer { _ = imports.close(token) }
         let start = Date()
@@ -24,14 +28,33 @@ extension Engine {
         options.ratingScale = scale
         let report = try await store.importData(Self.fileChunks(session.path), options: options)
         let kind = Self.kind(of: report.format)
+        logger.info("import committed", metadata: ["kind": "\(kind)", "rows": "\(report.rows)", "skipped": "\(report.skipped)"])
+        if reloadInBackground {
+            loading.restart("rating lists")
+            await writer.publishPartial()
+            Task { await self.reloadAfterImport(kind: kind, rows: report.rows) }
+        } else {
+            try await reloadAfterImport(kind: kind, rows: report.rows, throwing: ())
+        }
+        return result(report, kind: kind, requested: req.format, start: start)
+    }
+
+    /// The lists from the store again, then the retrain policy; ends a loading phase if one runs.
+    private func reloadAfterImport(kind: ImportKind, rows: Int) async {
+        do { try await reloadAfterImport(kind: kind, rows: rows, throwing: ()) } catch {
+            // The rows are stored; memory keeps what it had until the next start or import.
+            logger.error("reload after an import failed", metadata: ["error": "\(error)"])
+        }
+        loading.finish(.success(()))
+    }
+
+    private func reloadAfterImport(kind: ImportKind, rows: Int, throwing: Void) async throws {
         try await reload(replayFromModel: false)
         store.releaseMemory()  // the import filled the writer's page cache
         Heap.trim()
-        if kind == .ratings, report.rows > 0 {
-            if serverConfig.retrain == .auto { _ = try? startTraining(reason: "import of \(report.rows) ratings") }
+        if kind == .ratings, rows > 0, serverConfig.retrain == .auto {
+            _ = try? startTraining(reason: "import of \(rows) ratings")
         }
-        logger.info("import committed", metadata: ["kind": "\(kind)", "rows": "\(report.rows)", "skipped": "\(report.skipped)"])
-        return result(report, kind: kind, requested: req.format, start: start)
     }
 
     private func result(_ report: ImportReport, kind: ImportKind, requested: MFProtocol.ImportFormat, start: Date) -> ImportCommitResult {

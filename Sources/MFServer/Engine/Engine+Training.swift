@@ -38,7 +38,6 @@ extension Engine {
             // Implicit models predict preferences, not ratings: nothing to score a holdout with.
             let (split, ratingCount, sequence) = try await TrainingHoldout.read(
                 from: store, fraction: cfg.model == .implicit ? 0 : cfg.holdoutFraction, seed: cfg.seed)
-            guard ratingCount > 0 else { throw WireError(.noModel, "there are no ratings to train on") }
             let iterations = cfg.iterations
             jobs.update(id) { $0.state = .running; $0.stage = "epoch 0/\(iterations)" }
             let (users, items) = (split.users, split.items)

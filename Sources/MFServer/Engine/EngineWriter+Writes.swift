@@ -155,6 +155,10 @@ extension EngineWriter {
 
     func setBase(_ b: ModelBase?) { base = b }
 
+    /// Publishes the current state as partial (`EngineSnapshot.partial`): the
+    /// store has rows the lists lack until the reload after an import.
+    func publishPartial() { publish(partial: base != nil) }
+
     /// Publishes a partial snapshot (`EngineSnapshot.partial`): the stored model
     /// and the catalogue, before the ratings are loaded.
     func serveWhileLoading(base b: ModelBase, items itemRecords: [ItemRecord]) {

@@ -204,7 +204,7 @@ actor EngineWriter {
     }
 
     func publish(partial: Bool = false) {
-        publishSnapshot(EngineSnapshot(base: base, users: users, items: items, ratingCount: partial ? 0 : ratingCount,
+        publishSnapshot(EngineSnapshot(base: base, users: users, items: items, ratingCount: ratingCount,
                                        sequence: sequence, pendingChanges: pendingChanges, catalogueVersion: catalogueVersion,
                                        partial: partial))
     }

@@ -2,8 +2,8 @@ import MFProtocol
 import Synchronization
 
 /// The engine's loading phase: open while the daemon reads its ratings after
-/// a start, then loaded (or failed) for good. Writes wait on it; `status`
-/// reports its stage.
+/// a start (or again after an import), then loaded, or failed for good.
+/// Writes wait on it; `status` reports its stage.
 final class LoadGate: Sendable {
     private enum State {
         case loading(stage: String, done: Int, total: Int, waiters: [CheckedContinuation<Void, any Error>])
@@ -35,6 +35,17 @@ final class LoadGate: Sendable {
         }
     }
 
+    /// Opens a new loading phase after a finished one (the reload after an
+    /// import); does nothing while one runs or after a failed one.
+    func restart(_ stage: String) {
+        let started = state.withLock { s in
+            guard case .loaded = s else { return false }
+            s = .loading(stage: stage, done: 0, total: 0, waiters: [])
+            return true
+        }
+        if started { open.store(true, ordering: .releasing) }
+    }
+
     /// Returns once loading has ended; throws its error if it failed.
     func wait() async throws {
         try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
@@ -52,7 +63,7 @@ final class LoadGate: Sendable {
         }
     }
 
-    /// Ends loading; every waiter resumes with `outcome`. Later calls do nothing.
+    /// Ends loading; every waiter resumes with `outcome`. Calls when not loading do nothing.
     func finish(_ outcome: Result<Void, any Error>) {
         let waiters: [CheckedContinuation<Void, any Error>] = state.withLock { s in
             guard case .loading(_, _, _, let waiters) = s else { return [] }

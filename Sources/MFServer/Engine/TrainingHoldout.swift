@@ -1,4 +1,5 @@
 import MFCore
+import MFProtocol
 import MFStore
 
 /// What a retrain trains on, and the ratings it keeps out to score each epoch.
@@ -52,6 +53,7 @@ struct TrainingHoldout: Sendable {
             for j in items.indices { box.builder.add(user: user, item: items[j], value: values[j]) }
         }
         let count = box.builder.count
+        guard count > 0 else { throw WireError(.noModel, "there are no ratings to train on") }
         return (try box.builder.finish(), count, sequence)
     }
 
@@ -88,7 +90,8 @@ struct TrainingHoldout: Sendable {
         }
 
         func finish() throws -> TrainingHoldout {
-            if !TrainingHoldout.applies(fraction: fraction, count: count) {
+            // Too few to split: everything trains (without a fraction nothing was held out anyway).
+            if fraction > 0 && !TrainingHoldout.applies(fraction: fraction, count: count) {
                 let matrix = try RatingMatrix(users: few.map(\.u), items: few.map(\.i), ratings: few.map(\.v),
                                               userCount: um.count, itemCount: im.count)
                 return TrainingHoldout(users: um, items: im, matrix: matrix, holdout: nil, replayUsers: [], replayItems: [])

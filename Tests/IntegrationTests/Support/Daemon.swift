@@ -54,17 +54,25 @@ final class Daemon: @unchecked Sendable {  // the Process is only touched from t
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    /// A connection, once the daemon accepts and has loaded its ratings (it
-    /// answers at once after a start and reports `loading` in `status` until then).
+    /// A connection, once the daemon accepts and (the first time) has loaded its
+    /// ratings: it answers at once after a start and reports `loading` in
+    /// `status` until then. The wait uses a connection of its own, so the one
+    /// returned has read nothing (a refused one still holds its refusal).
     func connect(timeout: Double = 300) throws -> LineClient {
-        let deadline = Date().addingTimeInterval(timeout)
-        let c = try LineClient.connect(path: dir.socket, timeout: timeout, alive: { process.isRunning })
-        while try c.call("status", timeout: max(0.1, deadline.timeIntervalSinceNow)).result["loading"] != nil {
-            guard Date() < deadline, process.isRunning else { throw LineClient.Failure(description: "mfd still loading after \(timeout) s") }
-            _ = poll(nil, 0, 20)  // poll interval, bounded by the deadline
+        if !loaded {
+            let deadline = Date().addingTimeInterval(timeout)
+            let probe = try LineClient.connect(path: dir.socket, timeout: timeout, alive: { process.isRunning })
+            while try probe.call("status", timeout: max(0.1, deadline.timeIntervalSinceNow)).result["loading"] != nil {
+                guard Date() < deadline, process.isRunning else { throw LineClient.Failure(description: "mfd still loading after \(timeout) s") }
+                _ = poll(nil, 0, 20)  // poll interval, bounded by the deadline
+            }
+            loaded = true
         }
-        return c
+        return try LineClient.connect(path: dir.socket, timeout: timeout, alive: { process.isRunning })
     }
+
+    /// Whether `connect` has seen the daemon loaded.
+    private var loaded = false
 
     func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
 
