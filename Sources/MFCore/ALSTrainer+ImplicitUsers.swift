@@ -43,22 +43,27 @@ extension ALSTrainer {
         let w = params.implicitUserWeight, k = self.k, ds = self.ds
         Gram.upper(rows: x, count: nu, k: k, stride: ds, into: gramX, scale: w)
         // Per item range on the sweep's threads; partial sums added in range order.
-        var parts = [Double](repeating: 0, count: itemRanges.count)
+        // The per-rating term is summed over the objective's sample of users and scaled up.
+        let stride = lossSampleStride
+        var parts = [(ratings: Double, quad: Double, sampled: Int)](repeating: (0, 0, 0), count: itemRanges.count)
         parts.withUnsafeMutableBufferPointer { out in
             let out = UnsafeSendableBox(out)
             Parallel.run(itemRanges) { c, range in
-                var sum = 0.0
+                var part: (ratings: Double, quad: Double, sampled: Int) = (0, 0, 0)
                 for i in range {
                     let qi = q + i * k
-                    for j in data.itemOffsets[i]..<data.itemOffsets[i + 1] {
-                        sum += Double(w) * (1 - 2 * Double(Kernels.dot(qi, x + Int(data.itemUsers[j]) * k, k)))
+                    for j in data.itemOffsets[i]..<data.itemOffsets[i + 1] where Int(data.itemUsers[j]) % stride == 0 {
+                        part.ratings += Double(w) * (1 - 2 * Double(Kernels.dot(qi, x + Int(data.itemUsers[j]) * k, k)))
+                        part.sampled += 1
                     }
-                    sum += Double(ALSTrainer.quadUpper(gramX, qi, k: k, ds: ds))
+                    part.quad += Double(ALSTrainer.quadUpper(gramX, qi, k: k, ds: ds))
                 }
-                out.value[c] = sum
+                out.value[c] = part
             }
         }
-        var total = parts.reduce(0, +)
+        let sampled = parts.reduce(0) { $0 + $1.sampled }
+        let perRating = sampled > 0 ? Double(data.count) / Double(sampled) : 1
+        var total = parts.reduce(0.0) { $0 + $1.ratings } * perRating + parts.reduce(0.0) { $0 + $1.quad }
         for u in 0..<nu { total += Double(params.implicitUserLambda * Kernels.dot(x + u * k, x + u * k, k)) }
         return total
     }
