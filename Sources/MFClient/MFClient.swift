@@ -68,20 +68,51 @@ public final class MFClient: Sendable {
 
     /// Sends one operation and returns the parsed response line (the result's exact bytes for `--json`).
     public func sendRaw<O: WireOperation>(_ operation: O) async throws(MFClientError) -> ResponseLine {
+        try await submit(operation).line()
+    }
+
+    /// A request written to the wire whose reply is awaited later.
+    struct Pending<O: WireOperation>: Sendable {
+        let id: Int64
+        let reply: EventLoopFuture<[UInt8]>
+
+        func line() async throws(MFClientError) -> ResponseLine {
+            let bytes: [UInt8]
+            do { bytes = try await reply.get() } catch let e as MFClientError { throw e } catch { throw .badResponse("\(error)") }
+            let line: ResponseLine
+            do { line = try ResponseLine(bytes) } catch { throw .badResponse(error.message) }
+            guard line.id == .int(id) else { throw .badResponse("response id \(line.id) does not match request id \(id)") }
+            return line
+        }
+
+        func value() async throws(MFClientError) -> O.Result {
+            let line = try await line()
+            switch line.outcome {
+            case .failure(let e): throw .daemon(e)
+            case .success:
+                do { return try line.result(O.Result.self) } catch { throw .daemon(error) }
+            }
+        }
+    }
+
+    /// Writes `operation` now; requests submitted one after another go out in
+    /// that order, so a caller can keep several in flight and await them in order.
+    func submit<O: WireOperation>(_ operation: O) throws(MFClientError) -> Pending<O> {
         let id = nextID.withLock { $0 += 1; return $0 }
         let bytes: [UInt8]
         do { bytes = try encoder.encode(operation, id: .int(id)) } catch {
             throw .badResponse("cannot encode request: \(error)")
         }
-        let reply = try await roundTrip(bytes)
-        let line: ResponseLine
-        do { line = try ResponseLine(reply) } catch { throw .badResponse(error.message) }
-        guard line.id == .int(id) else { throw .badResponse("response id \(line.id) does not match request id \(id)") }
-        return line
+        return Pending(id: id, reply: enqueue(bytes))
     }
 
-    /// Writes a request line and waits for its response line, with the timeout.
     func roundTrip(_ bytes: [UInt8]) async throws(MFClientError) -> [UInt8] {
+        do { return try await enqueue(bytes).get() } catch let e as MFClientError { throw e } catch {
+            throw .badResponse("\(error)")
+        }
+    }
+
+    private func enqueue(_ bytes: [UInt8]) -> EventLoopFuture<[UInt8]> {
         let loop = channel.eventLoop
         let promise = loop.makePromise(of: [UInt8].self)
         let matcher = self.matcher
@@ -97,9 +128,7 @@ public final class MFClient: Sendable {
             }
             promise.futureResult.whenComplete { _ in timer.cancel() }
         }
-        do { return try await promise.futureResult.get() } catch let e as MFClientError { throw e } catch {
-            throw .badResponse("\(error)")
-        }
+        return promise.futureResult
     }
 
     /// Closes the connection; pending requests fail with `connectionClosed`.
