@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 /// Biased ALS with optional implicit features. One epoch:
 ///  1. items:    [q_i; b_i] given P, b_u            (row solves, parallel)
 ///  2. implicit: y_i = (w PᵀP + λ_y I)⁻¹ w Σ_{u∈R(i)} p_u   (one Cholesky, parallel solves)
@@ -144,16 +147,38 @@ final class ALSTrainer {
                                  neighbors: data.itemUsers, ranges: itemRanges, scratch: gram, out: y)
     }
 
+    /// The model, copied out of the trainer's buffers. The user-side buffers are
+    /// the largest (users × k each); without user attributes each is given back
+    /// to the system as soon as it is copied, so the trainer and the model do not
+    /// hold both at once (51 MB of a 5M-rating retrain's peak). `run` calls this
+    /// last: the trainer's user rows are gone after it.
+    /// Lets the system take back the whole pages inside `buffer` (their contents
+    /// are no longer needed; the buffer itself stays allocated until `deinit`).
+    static func discardPages(_ buffer: UnsafeMutablePointer<Float>, count: Int) {
+        #if canImport(Glibc)
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (Int(bitPattern: buffer) + page - 1) / page * page
+        let end = (Int(bitPattern: buffer + count)) / page * page
+        if page > 0, end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_DONTNEED) }
+        #endif
+    }
+
     func makeModel() throws -> MFModel {
         let k = self.k
+        // User attributes' blocks are computed from p and x below: keep them then.
+        let discard = userAttributes == nil
+        let userFactors = Array(UnsafeBufferPointer(start: p, count: nu * k))
+        if discard { Self.discardPages(p, count: nu * k) }
+        let implicitUserFactors = x.map { Array(UnsafeBufferPointer(start: $0, count: nu * k)) } ?? []
+        if discard, let x { Self.discardPages(x, count: nu * k) }
         var model = try MFModel(
             factors: k, globalMean: data.mean, minRating: data.minRating, maxRating: data.maxRating,
             userBias: Array(UnsafeBufferPointer(start: bu, count: nu)),
-            userFactors: Array(UnsafeBufferPointer(start: p, count: nu * k)),
+            userFactors: userFactors,
             itemBias: Array(UnsafeBufferPointer(start: bi, count: ni)),
             itemFactors: Array(UnsafeBufferPointer(start: q, count: ni * k)),
             implicitItemFactors: y.map { Array(UnsafeBufferPointer(start: $0, count: ni * k)) } ?? [],
-            implicitUserFactors: x.map { Array(UnsafeBufferPointer(start: $0, count: nu * k)) } ?? [],
+            implicitUserFactors: implicitUserFactors,
             itemPopularity: MFTrainer.popularity(data), solver: params, ranking: config.ranking)
         model.solver = params
         if userAttributes != nil || itemAttributes != nil {

@@ -83,13 +83,33 @@ extension ModelRecord {
 }
 
 enum LittleEndianBlob {
-    static func encode(_ values: [Float]) -> Data { encodeBits(values.map(\.bitPattern)) }
-    static func encode(_ values: [Int64]) -> Data { encodeBits(values.map { UInt64(bitPattern: $0) }) }
+    /// The values' bytes, copied once (on little-endian machines no conversion is needed).
+    static func encode(_ values: [Float]) -> Data {
+        #if _endian(big)
+        return encodeBits(values.map(\.bitPattern))
+        #else
+        return values.withUnsafeBytes { Data($0) }
+        #endif
+    }
+
+    static func encode(_ values: [Int64]) -> Data {
+        #if _endian(big)
+        return encodeBits(values.map { UInt64(bitPattern: $0) })
+        #else
+        return values.withUnsafeBytes { Data($0) }
+        #endif
+    }
+
+    /// Calls `body` with the values' little-endian bytes (the array's own memory on LE hosts).
+    static func withBytes<R>(of values: [Float], _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        #if _endian(big)
+        return try encode(values).withUnsafeBytes(body)
+        #else
+        return try values.withUnsafeBytes(body)
+        #endif
+    }
 
     private static func encodeBits<T: FixedWidthInteger>(_ bits: [T]) -> Data {
-        #if _endian(big)
-        let bits = bits.map(\.littleEndian)
-        #endif
-        return bits.withUnsafeBytes { Data($0) }
+        bits.map(\.littleEndian).withUnsafeBytes { Data($0) }
     }
 }

@@ -59,25 +59,52 @@ struct RawStatement {
 }
 
 extension RawStatement {
-    /// Copies a BLOB column of little-endian 4-byte values into a `[Float]` (one memcpy on LE hosts).
-    func floats(_ column: Int32) -> [Float]? { decodeLE(column, as: UInt32.self).map { $0.map(Float.init(bitPattern:)) } }
+    /// Copies a BLOB column of little-endian 4-byte values into a `[Float]` (one memcpy on LE hosts:
+    /// decoding to integers and mapping them made a second copy of the model while it loaded).
+    func floats(_ column: Int32) -> [Float]? {
+        #if _endian(big)
+        return decodeLE(column, as: UInt32.self).map { $0.map(Float.init(bitPattern:)) }
+        #else
+        return copyBlob(column, as: Float.self)
+        #endif
+    }
 
     /// Copies a BLOB column of little-endian 8-byte values into an `[Int64]`.
     func int64s(_ column: Int32) -> [Int64]? { decodeLE(column, as: UInt64.self).map { $0.map { Int64(bitPattern: $0) } } }
 
     /// nil when the BLOB length is not a multiple of the element size.
     private func decodeLE<T: FixedWidthInteger>(_ column: Int32, as: T.Type) -> [T]? {
+        var out = copyBlob(column, as: T.self)
+        #if _endian(big)
+        if out != nil { for i in out!.indices { out![i] = T(littleEndian: out![i]) } }
+        #endif
+        return out
+    }
+
+    /// The BLOB's bytes as `T`s, as stored; nil when its length is not a multiple of T's size.
+    private func copyBlob<T>(_ column: Int32, as: T.Type) -> [T]? {
         let bytes = Int(sqlite3_column_bytes(handleForBlob, column))
         guard bytes % MemoryLayout<T>.size == 0 else { return nil }
         let count = bytes / MemoryLayout<T>.size
         guard count > 0, let base = sqlite3_column_blob(handleForBlob, column) else { return [] }
-        var out = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+        let out = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(start: base, count: bytes))
             initialized = count
         }
-        #if _endian(big)
-        for i in out.indices { out[i] = T(littleEndian: out[i]) }
-        #endif
         return out
     }
+}
+
+extension RawStatement {
+    func bind(_ index: Int32, _ text: String) {
+        sqlite3_bind_text(handle, index, text, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))  // SQLITE_TRANSIENT
+    }
+
+    /// Binds `bytes` without copying them (SQLITE_STATIC): they must stay valid
+    /// until the statement has run and `clearBindings()` was called.
+    func bindStatic(_ index: Int32, blob bytes: UnsafeRawBufferPointer) {
+        sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), nil)
+    }
+
+    func clearBindings() { sqlite3_clear_bindings(handle) }
 }

@@ -10,7 +10,6 @@ extension Store {
         let keep = options.keepModels
         let userBlob = LittleEndianBlob.encode(model.userIDs)
         let itemBlob = LittleEndianBlob.encode(model.itemIDs)
-        let arrays = model.arrays.mapValues(LittleEndianBlob.encode)
         return try await MFStoreError.wrap {
             try await pool.write { db in
                 try db.execute(sql: """
@@ -19,8 +18,21 @@ extension Store {
                     """, arguments: [model.createdAt.timeIntervalSince1970, model.algorithm, model.hyperparameters,
                                      model.metrics, model.trainingLog, model.sequence, model.k, userBlob, itemBlob])
                 let id = db.lastInsertedRowID
-                for (name, blob) in arrays {
-                    try db.execute(sql: "INSERT INTO model_arrays (model, name, data) VALUES (?, ?, ?)", arguments: [id, name, blob])
+                // Each array's bytes go to SQLite as they are (no encoded copy, no copy
+                // in the statement), and a small page cache spills the model's pages to
+                // the WAL as they fill: encoding every array first, GRDB's copy of each
+                // bound BLOB and a 64 MiB cache of dirty pages held the model four times.
+                try db.execute(sql: "PRAGMA cache_size = -16384")
+                defer { try? db.execute(sql: "PRAGMA cache_size = \(-max(2048, options.writerCacheKiB))") }
+                let insert = try RawStatement(db, "INSERT INTO model_arrays (model, name, data) VALUES (?1, ?2, ?3)")
+                for (name, values) in model.arrays.sorted(by: { $0.key < $1.key }) {
+                    try LittleEndianBlob.withBytes(of: values) { bytes in
+                        insert.bind(1, id)
+                        insert.bind(2, name)
+                        insert.bindStatic(3, blob: bytes)
+                        defer { insert.clearBindings() }
+                        try insert.execute()
+                    }
                 }
                 for (name, value) in model.scalars {
                     try db.execute(sql: "INSERT INTO model_scalars (model, name, value) VALUES (?, ?, ?)", arguments: [id, name, value])

@@ -9,7 +9,7 @@ struct Daemon {
     let settings: DaemonSettings
 
     func run() async throws {
-        Heap.limitArenas(2)
+        Heap.configure()
         let env = settings.environment
         let level = settings.logLevel
         let journal = env["JOURNAL_STREAM"] != nil

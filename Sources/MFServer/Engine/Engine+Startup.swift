@@ -113,9 +113,10 @@ extension Engine {
         var lists = UserRatingLists()
     }
 
-    static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let d = (ContinuousClock.now - start).components
-        return Double(d.seconds) + Double(d.attoseconds) / 1e18
+    static func seconds(since start: ContinuousClock.Instant) -> Double { seconds(ContinuousClock.now - start) }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
     /// The newest stored model, or nil (none, or unusable: logged, served without).

@@ -33,45 +33,38 @@ extension Engine {
     func runTraining(job id: Int64) async -> JobInfo {
         let cfg = serverConfig
         let start = Date()
+        var stages: [(String, ContinuousClock.Instant)] = [("read", .now)]
         do {
             let mark = await writer.pendingCount().count
-            // Implicit models predict preferences, not ratings: nothing to score a holdout with.
-            let (split, ratingCount, sequence) = try await TrainingHoldout.read(
-                from: store, fraction: cfg.model == .implicit ? 0 : cfg.holdoutFraction, seed: cfg.seed)
-            let iterations = cfg.iterations
-            jobs.update(id) { $0.state = .running; $0.stage = "epoch 0/\(iterations)" }
-            let (users, items) = (split.users, split.items)
-            let trained = try await trainModel(split.matrix, users: users, items: items, config: cfg,
-                                               holdout: split.holdout) { [jobs] report in
-                jobs.update(id) { j in
-                    j.progress = Double(report.epoch) / Double(iterations)
-                    j.stage = "epoch \(report.epoch)/\(iterations)"
-                    j.epochs.append(EpochInfo(epoch: report.epoch, loss: report.loss, trainRMSE: report.rmse,
-                                              holdoutRMSE: report.holdoutRMSE))
-                }
-                return !Task.isCancelled
-            }
-            try Task.checkCancellation()
-            let model = try split.completed(trained, entries: snapshot)
+            let fitted = try await fit(job: id, config: cfg, stages: &stages)
+            let (model, users, items, ratingCount, sequence) = (fitted.model, fitted.users, fitted.items, fitted.ratings, fitted.sequence)
+            stages.append(("save", .now))
             let last = jobs.job(id)?.epochs.last
             let rmse = last?.trainRMSE ?? 0
-            let held = split.replayUsers.isEmpty ? nil : cfg.holdoutFraction
+            let held = fitted.heldOut == nil ? nil : cfg.holdoutFraction
             let metrics = TrainingMetrics(trainRMSE: rmse, holdoutRMSE: last?.holdoutRMSE, ratings: ratingCount,
                                           durationSeconds: Date().timeIntervalSince(start),
                                           holdoutFraction: held, holdoutSeed: held == nil ? nil : cfg.seed,
-                                          holdoutRatings: held == nil ? nil : split.holdout?.count ?? 0)
+                                          holdoutRatings: held == nil ? nil : fitted.heldOut ?? 0)
             let parts = model.parts()
             let record = ModelRecord(algorithm: cfg.model.algorithm, hyperparameters: Self.json(cfg.training), metrics: Self.json(metrics),
                                      trainingLog: Self.json(jobs.job(id)?.epochs ?? []), sequence: sequence,
                                      k: model.factors, userIDs: users.ids, itemIDs: items.ids,
                                      arrays: parts.arrays, scalars: parts.scalars)
             let modelID = try await store.saveModel(record)
+            store.releaseMemory()  // the model's pages filled the writer's cache
+            stages.append(("install", .now))
             let base = ModelBase(model: model, users: users, items: items, id: modelID, trainedAt: Date(),
                                  algorithm: cfg.model.algorithm, sequence: sequence)
             await writer.install(base, changesAtSnapshot: mark)
             Heap.trim()  // the training's matrices are gone
+            stages.append(("", .now))
+            // Seconds per stage, e.g. "read 1.9 fit 27.8 complete 1.4 save 0.3 install 0.6".
+            let timing = zip(stages, stages.dropFirst()).map { a, b in
+                "\(a.0) " + String(format: "%.1f", Self.seconds(b.1 - a.1))
+            }.joined(separator: " ")
             logger.info("training finished", metadata: ["job": "\(id)", "model": "\(modelID)", "ratings": "\(ratingCount)",
-                                                        "train_rmse": "\(rmse)",
+                                                        "train_rmse": "\(rmse)", "stages": "\(timing)",
                                                         "holdout_rmse": "\(last?.holdoutRMSE.map { "\($0)" } ?? "none")", "seconds": "\(metrics.durationSeconds)"])
             return jobs.finish(id) { j in
                 j.state = .succeeded; j.progress = 1; j.stage = nil; j.modelID = modelID; j.metrics = metrics
@@ -85,6 +78,44 @@ extension Engine {
                 j.error = cancelled ? nil : wire
             }
         }
+    }
+
+    /// What a fit leaves for saving: the completed model and its ID maps.
+    struct Fitted {
+        let model: MFModel
+        let users: IDMap, items: IDMap
+        let ratings: Int
+        let sequence: Int64
+        /// Ratings held out and folded back in; nil when none were.
+        let heldOut: Int?
+    }
+
+    /// Read → split → fit → complete. The training matrix and the split are
+    /// released when it returns, before the model is saved and installed.
+    private func fit(job id: Int64, config cfg: ServerConfig,
+                     stages: inout [(String, ContinuousClock.Instant)]) async throws -> Fitted {
+        // Implicit models predict preferences, not ratings: nothing to score a holdout with.
+        let (split, ratingCount, sequence) = try await TrainingHoldout.read(
+            from: store, fraction: cfg.model == .implicit ? 0 : cfg.holdoutFraction, seed: cfg.seed)
+        let iterations = cfg.iterations
+        jobs.update(id) { $0.state = .running; $0.stage = "epoch 0/\(iterations)" }
+        stages.append(("fit", .now))
+        let trained = try await trainModel(split.matrix, users: split.users, items: split.items, config: cfg,
+                                           holdout: split.holdout) { [jobs] report in
+            jobs.update(id) { j in
+                j.progress = Double(report.epoch) / Double(iterations)
+                j.stage = "epoch \(report.epoch)/\(iterations)"
+                j.epochs.append(EpochInfo(epoch: report.epoch, loss: report.loss, trainRMSE: report.rmse,
+                                          holdoutRMSE: report.holdoutRMSE))
+            }
+            return !Task.isCancelled
+        }
+        try Task.checkCancellation()
+        stages.append(("complete", .now))
+        let threads = cfg.threads > 0 ? cfg.threads : ProcessInfo.processInfo.activeProcessorCount
+        let model = try split.completed(trained, entries: snapshot, threads: threads)
+        return Fitted(model: model, users: split.users, items: split.items, ratings: ratingCount, sequence: sequence,
+                      heldOut: split.replayUsers.isEmpty ? nil : split.holdout?.count ?? 0)
     }
 
     /// Starts a retrain when the policy says so (`auto`: after N changes or T minutes).

@@ -1,3 +1,5 @@
+import Synchronization
+import Dispatch
 import MFCore
 import MFProtocol
 import MFStore
@@ -115,35 +117,58 @@ struct TrainingHoldout: Sendable {
     /// live writes. A row's ratings are its training ratings (`matrix`) and its
     /// held-out ones, in store order (ascending ID of the other side), one row
     /// at a time. `entries` supplies attributes for collective models.
-    func completed(_ model: MFModel, entries: EngineSnapshot) throws -> MFModel {
+    func completed(_ model: MFModel, entries: EngineSnapshot, threads: Int = 1) throws -> MFModel {
         guard !replayUsers.isEmpty, let holdout else { return model }
-        var heldByItem: [Int32: [(other: Int32, value: Float)]] = [:], heldByUser: [Int32: [(other: Int32, value: Float)]] = [:]
+        var byItem: [Int32: [(other: Int32, value: Float)]] = [:], byUser: [Int32: [(other: Int32, value: Float)]] = [:]
         for j in 0..<holdout.count {
-            heldByItem[holdout.items[j], default: []].append((holdout.users[j], holdout.ratings[j]))
-            heldByUser[holdout.users[j], default: []].append((holdout.items[j], holdout.ratings[j]))
+            byItem[holdout.items[j], default: []].append((holdout.users[j], holdout.ratings[j]))
+            byUser[holdout.users[j], default: []].append((holdout.items[j], holdout.ratings[j]))
         }
+        let heldByItem = byItem, heldByUser = byUser
         /// A row's ratings as the store lists them: by ascending ID of the other side.
-        func row(_ others: ArraySlice<Int32>, _ values: ArraySlice<Float>, held: [(other: Int32, value: Float)]?, ids: IDMap) -> RatingList {
+        @Sendable func row(_ others: ArraySlice<Int32>, _ values: ArraySlice<Float>, held: [(other: Int32, value: Float)]?, ids: IDMap) -> RatingList {
             var pairs = zip(others, values).map { (ids.id(at: $0), $1) }
             pairs += (held ?? []).map { (ids.id(at: $0.other), $0.value) }
             pairs.sort { $0.0 < $1.0 }
             return RatingList(ids: pairs.map(\.0), values: pairs.map(\.1))
         }
         let trained = ModelBase(model: model, users: users, items: items, id: 0, trainedAt: .now, algorithm: "", sequence: 0)
-        let itemRows = try replayItems.map { id in
+        let itemIDs = replayItems.sorted(), userIDs = replayUsers.sorted()
+        // Rows are independent solves: `threads` chunks at once, kept in ID order
+        // (single-threaded this was 6.8 s of a 31 s retrain at 5M ratings).
+        let itemRows = try Self.concurrentMap(itemIDs, threads: threads) { id -> (id: Int64, vector: ItemVector) in
             let i = items.index(of: id)!
             let list = row(matrix.users(ofItem: Int(i)), matrix.ratings(ofItem: Int(i)), held: heldByItem[i], ids: users)
-            return (id: id, vector: try trained.solveItem(list, attributes: model.sideInfo?.items != nil ? entries.items[id]?.sideValues ?? [:] : [:]))
+            return (id, try trained.solveItem(list, attributes: model.sideInfo?.items != nil ? entries.items[id]?.sideValues ?? [:] : [:]))
         }
         let withItems = try trained.replacingItems(itemRows)
         var m = withItems.model
-        for id in replayUsers {
-            guard let u = users.index(of: id) else { continue }
-            var entry = UserEntry()
-            entry.ratings = row(matrix.items(ofUser: Int(u)), matrix.ratings(ofUser: Int(u)), held: heldByUser[u], ids: items)
-            entry.attributes = entries.users[id]?.attributes ?? [:]
-            if let v = try withItems.solveUser(id, entry) { try m.setUser(u, v) }
+        // In batches, so that only a batch of solved rows waits beside the model.
+        for start in stride(from: 0, to: userIDs.count, by: 8192) {
+            let batch = Array(userIDs[start..<min(start + 8192, userIDs.count)])
+            let userRows = try Self.concurrentMap(batch, threads: threads) { id -> (row: Int32, vector: UserVector?) in
+                let u = users.index(of: id)!
+                var entry = UserEntry()
+                entry.ratings = row(matrix.items(ofUser: Int(u)), matrix.ratings(ofUser: Int(u)), held: heldByUser[u], ids: items)
+                entry.attributes = entries.users[id]?.attributes ?? [:]
+                return (u, try withItems.solveUser(id, entry))
+            }
+            for (u, v) in userRows { if let v { try m.setUser(u, v) } }
         }
         return m
+    }
+
+    /// `body` of each element, in `threads` contiguous chunks at once; results in input order.
+    static func concurrentMap<T: Sendable, R: Sendable>(_ xs: [T], threads: Int,
+                                                        _ body: @Sendable (T) throws -> R) throws -> [R] {
+        let parts = max(1, min(threads, xs.count))
+        let chunk = (xs.count + parts - 1) / max(parts, 1)
+        let results = Mutex<[Int: Result<[R], any Error>]>([:])
+        DispatchQueue.concurrentPerform(iterations: parts) { c in
+            let range = (c * chunk)..<min(xs.count, (c + 1) * chunk)
+            let r = Result { try xs[range].map(body) }
+            results.withLock { $0[c] = r }
+        }
+        return try results.withLock { all in try (0..<parts).flatMap { try all[$0]!.get() } }
     }
 }

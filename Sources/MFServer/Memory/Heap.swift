@@ -13,13 +13,19 @@ public enum Heap {
     private static let optFunction = dlsym(libc, "mallopt").map { unsafeBitCast($0, to: OptFunction.self) }
     #endif
 
-    /// Caps malloc's arenas (`M_ARENA_MAX`). glibc makes up to 8 per core, and
-    /// each keeps the pages its threads freed: at 5M ratings a restarted mfd
-    /// held 390 MB resident with the default and 309 MB with one arena
+    /// Caps malloc's arenas (`M_ARENA_MAX`) and fixes the size from which it maps
+    /// memory of its own (`M_MMAP_THRESHOLD`), so that the daemon's large,
+    /// short-lived arrays go back to the system when freed. glibc makes up to 8
+    /// arenas per core, each keeping the pages its threads freed, and raises the
+    /// threshold to the largest block freed so far (up to 32 MiB), after which a
+    /// retrain's 25 MB arrays stayed in the heap: at 5M ratings a restarted mfd
+    /// held 390 MB resident with the defaults and 290 MB with 2 arenas, and a
+    /// retrain peaked at 610 MB with a moving threshold and 525 MB with 4 MiB
     /// (docs/operations.md, memory). Call before the threads start.
-    public static func limitArenas(_ count: Int32) {
+    public static func configure(arenas: Int32 = 2, mmapThreshold: Int32 = 4 << 20) {
         #if canImport(Glibc)
-        _ = optFunction?(-8, count)  // M_ARENA_MAX
+        _ = optFunction?(-8, arenas)  // M_ARENA_MAX
+        _ = optFunction?(-3, mmapThreshold)  // M_MMAP_THRESHOLD
         #endif
     }
 
