@@ -61,14 +61,15 @@ struct Daemon {
             onDrained: {
                 do { try store.close() } catch { logger.error("closing the database failed", metadata: ["error": "\(error)"]) }
             })
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: server),
-            .init(service: EngineLoadService(engine: engine, notifier: notifier, logger: logger), successTerminationBehavior: .ignore),
-        ]
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server)]
         if let interval = try Watchdog.pingInterval(environment: env, pid: getpid()) {
             // First in the list = shut down last, so it pings while the server drains.
             services.insert(.init(service: WatchdogService(interval: interval, notifier: notifier, logger: logger)), at: 0)
         }
+        // First of all: a SIGTERM while loading drains the server and closes the store,
+        // which ends the load, before this service is asked to stop.
+        services.insert(.init(service: EngineLoadService(engine: engine, notifier: notifier, logger: logger),
+                              successTerminationBehavior: .ignore), at: 0)
         let group = ServiceGroup(configuration: .init(
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],

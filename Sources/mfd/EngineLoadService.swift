@@ -11,7 +11,9 @@ struct EngineLoadService: Service {
     let logger: Logger
 
     func run() async throws {
-        try await engine.loaded()
+        do { try await engine.loaded() } catch where engine.isShuttingDown {
+            return  // stopped while loading (SIGTERM): not a failure
+        }
         do { try notifier.notify(.status("serving, \(engine.snapshot.ratingCount) ratings loaded")) } catch {
             logger.warning("sd_notify STATUS failed", metadata: ["error": "\(error)"])
         }

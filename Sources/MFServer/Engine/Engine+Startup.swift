@@ -89,7 +89,11 @@ extension Engine {
             logger.info("loaded", metadata: ["ratings": "\(snapshot.ratingCount)", "users": "\(snapshot.users.count)",
                                              "seconds": "\(Self.seconds(since: started))"])
         } catch {
-            logger.critical("loading failed", metadata: ["error": "\(error)"])
+            if isShuttingDown {
+                logger.info("loading stopped by the shutdown", metadata: ["error": "\(error)"])
+            } else {
+                logger.critical("loading failed", metadata: ["error": "\(error)"])
+            }
             loading.finish(.failure(error))
             return
         }

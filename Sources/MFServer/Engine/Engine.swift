@@ -30,6 +30,10 @@ public final class Engine: Sendable {
     private let current = Mutex<EngineSnapshot>(.empty)
     private let config: Mutex<ServerConfig>
     private let ticker = Mutex<Task<Void, Never>?>(nil)
+    private let stopping = Atomic<Bool>(false)
+
+    /// Whether `shutdown()` has begun: a load that fails after it was stopped, not broken.
+    public var isShuttingDown: Bool { stopping.load(ordering: .acquiring) }
 
     init(store: Store, configuration: EngineConfiguration, config: ServerConfig, logger: Logger) {
         self.store = store
@@ -76,6 +80,7 @@ public final class Engine: Sendable {
 
     /// Graceful stop: no new training, cancel a running one and wait for it to end.
     public func shutdown() async {
+        stopping.store(true, ordering: .releasing)
         ticker.withLock { $0?.cancel(); $0 = nil }
         await jobs.cancelRunning()
         imports.abortAll()
