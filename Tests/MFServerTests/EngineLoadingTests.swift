@@ -91,4 +91,25 @@ import Testing
         #expect(!listed.contains(3))
         await engine.shutdown()
     }
+
+    /// An import answers once its rows are stored and reloads in a loading phase;
+    /// reads meanwhile see the imported ratings (from the store), and after it too.
+    @Test func anImportReloadsInTheBackgroundAndReadsSeeItsRatingsThroughout() async throws {
+        let f = try await EngineFixture.make(ratings: EngineFixture.tasteRatings)
+        defer { f.discard() }
+        let e = f.engine
+        // User 3 rates items 3, 6 and 9 (none in the taste set) through an import.
+        let begin = try e.importBegin(ImportBeginRequest(kind: .ratings, format: .csv))
+        _ = try e.importChunk(ImportChunkRequest(import: begin.import, offset: 0, data: "userId,movieId,rating\n3,3,5\n3,6,4.5\n3,9,1\n"))
+        let report = try await e.importCommit(begin.import, reloadInBackground: true)
+        #expect(report.imported == 3)
+        let during = try await e.recommendWhileLoading(RecommendRequest(user: 3, n: 40)).result
+        #expect(Set(during.items.map(\.item)).isDisjoint(with: [3, 6, 9]))
+        try await e.loaded()
+        #expect(!e.isLoading)
+        let after = try e.recommend(RecommendRequest(user: 3, n: 40))
+        #expect(Set(after.items.map(\.item)) == Set(during.items.map(\.item)))
+        #expect(e.snapshot.users[3]?.ratings.ids.contains(9) == true)
+        #expect(e.snapshot.ratingCount == EngineFixture.tasteRatings.count + 3)
+    }
 }
