@@ -12,7 +12,8 @@ struct EngineFixture {
 
     /// `ratings` are stored first (through the engine); with `train`, a model is trained on them.
     static func make(ratings: [RatingTuple] = [], maxBatch: Int = 1000, train: Bool = true,
-                     recommendCacheBytes: Int = EngineConfiguration().recommendCacheBytes) async throws -> EngineFixture {
+                     recommendCacheBytes: Int = EngineConfiguration().recommendCacheBytes,
+                     configure: (inout EngineConfiguration) -> Void = { _ in }) async throws -> EngineFixture {
         let dir = "/tmp/mfde-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let store = try Store.open(path: dir + "/db.sqlite")
@@ -21,6 +22,7 @@ struct EngineFixture {
         cfg.spoolDirectory = dir
         cfg.recommendCacheBytes = recommendCacheBytes
         cfg.overrides = SetConfigRequest(factors: 4, iterations: 3, retrain: .manual)
+        configure(&cfg)
         let engine = try await Engine.open(store: store, configuration: cfg, logger: Logger(label: "engine-test"))
         if !ratings.isEmpty {
             _ = try await engine.addRatings(AddRatingsRequest(ratings: ratings))

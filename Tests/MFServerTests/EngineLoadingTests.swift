@@ -36,8 +36,7 @@ import Testing
         let release = Latch()
         let engine = try await Self.reopenHeld(f, release: release)
         await engine.loading.modelStage.wait()
-        #expect(engine.isLoading)
-        #expect(engine.snapshot.partial)
+        try #require(engine.isLoading && engine.snapshot.partial)  // else the reads would wait for the held load
         #expect(engine.status(connections: 0, requests: [:], errors: 0).loading?.stage == "model")
 
         var during: [Int64: RecommendResult] = [:]
@@ -95,7 +94,8 @@ import Testing
     /// An import answers once its rows are stored and reloads in a loading phase;
     /// reads meanwhile see the imported ratings (from the store), and after it too.
     @Test func anImportReloadsInTheBackgroundAndReadsSeeItsRatingsThroughout() async throws {
-        let f = try await EngineFixture.make(ratings: EngineFixture.tasteRatings)
+        let release = Latch()
+        let f = try await EngineFixture.make(ratings: EngineFixture.tasteRatings) { $0.beforeImportReload = { await release.wait() } }
         defer { f.discard() }
         let e = f.engine
         // User 3 rates items 3, 6 and 9 (none in the taste set) through an import.
@@ -103,8 +103,11 @@ import Testing
         _ = try e.importChunk(ImportChunkRequest(import: begin.import, offset: 0, data: "userId,movieId,rating\n3,3,5\n3,6,4.5\n3,9,1\n"))
         let report = try await e.importCommit(begin.import, reloadInBackground: true)
         #expect(report.imported == 3)
+        try #require(e.isLoading && e.snapshot.partial)  // else the read would wait for the held reload
         let during = try await e.recommendWhileLoading(RecommendRequest(user: 3, n: 40)).result
         #expect(Set(during.items.map(\.item)).isDisjoint(with: [3, 6, 9]))
+        #expect(e.isLoading)  // answered from the store, not after the reload
+        release.open()
         try await e.loaded()
         #expect(!e.isLoading)
         let after = try e.recommend(RecommendRequest(user: 3, n: 40))

@@ -41,6 +41,7 @@ extension Engine {
 
     /// The lists from the store again, then the retrain policy; ends a loading phase if one runs.
     private func reloadAfterImport(kind: ImportKind, rows: Int) async {
+        await configuration.beforeImportReload?()
         do { try await reloadAfterImport(kind: kind, rows: rows, throwing: ()) } catch {
             // The rows are stored; memory keeps what it had until the next start or import.
             logger.error("reload after an import failed", metadata: ["error": "\(error)"])

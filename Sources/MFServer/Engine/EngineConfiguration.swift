@@ -27,6 +27,8 @@ public struct EngineConfiguration: Sendable {
     /// Awaited in the loading phase after the stored model serves and before the
     /// ratings load: tests hold an engine there to exercise its loading reads.
     var afterModelStage: (@Sendable () async -> Void)? = nil
+    /// Awaited before the background reload after an import (tests, as above).
+    var beforeImportReload: (@Sendable () async -> Void)? = nil
 
     public init() {}
 }
