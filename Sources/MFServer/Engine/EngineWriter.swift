@@ -99,7 +99,14 @@ actor EngineWriter {
                     it[x.item]!.ratingCount += 1; it[x.item]!.ratingSum += Double(x.value); ratingCount += 1
                 }
                 it[x.item]!.lastSequence = seq
-                itemRatings[x.item, default: RatingList()].set(x.user, x.value)
+                // The two lists hold the same pairs: a rating new to the user is new to the
+                // item, so only a re-rating searches the item's list (popular items hold
+                // tens of thousands of ratings at 5M).
+                if old == nil {
+                    itemRatings[x.item, default: RatingList()].appendNew(x.user, x.value)
+                } else {
+                    itemRatings[x.item, default: RatingList()].set(x.user, x.value)
+                }
                 pendingChanges += 1
             }
             out.append((newUsers.count, newItems.count))
