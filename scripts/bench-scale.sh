@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # mfd at scale, driven through mfctl as a user would, beside cmfrec's strongest
-# model on the same data in the same run. Figures: docs/benchmarks.md ("Scale").
+# model (and implicit's ALS) on the same data in the same run. Figures: docs/benchmarks.md ("Scale").
 #   scripts/bench-scale.sh [5m|25m]...        (default: 5m)
 # 5m:  ../shared/anchors/gen_synth.py defaults (100k users, 20k items, 5M ratings);
 # 25m: shaped like MovieLens-25M (162k users, 62k items, 25M ratings).
@@ -90,6 +90,11 @@ run_set() {  # run_set NAME USERS ITEMS RATINGS
     echo "$line" | awk -v n="$name" '{ for (i = 2; i < NF; i += 2) print "scale", n, "cmfrec_strong_" $i, $(i + 1) }'
     fit=$(echo "$line" | awk '{ print $3 }')
     fig "$name" train_over_cmfrec_strong "$(echo "$train_s $fit" | awk '{ printf "%.2f", $1 / $2 }')"
+    # implicit's ALS (k = 64, 15 iterations, every rating as an interaction), as ../shared/anchors/bench_scale.py fits it.
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" ../shared/anchors/bench_scale.py --data "$csv" --lib implicit \
+      --threads 2 --out "$W/implicit.json" >&2
+    "$PY" -c 'import json,sys; r=json.load(open(sys.argv[1])); print("scale", sys.argv[2], "implicit_fit_s", r["fit_s"]); print("scale", sys.argv[2], "implicit_maxrss_mib", r["ru_maxrss_mib"])' \
+      "$W/implicit.json" "$name"
   fi
 }
 
