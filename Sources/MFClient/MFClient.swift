@@ -106,12 +106,7 @@ public final class MFClient: Sendable {
         return Pending(id: id, reply: enqueue(bytes))
     }
 
-    func roundTrip(_ bytes: [UInt8]) async throws(MFClientError) -> [UInt8] {
-        do { return try await enqueue(bytes).get() } catch let e as MFClientError { throw e } catch {
-            throw .badResponse("\(error)")
-        }
-    }
-
+    /// Writes a request line; its response line, or the timeout's error, completes the future.
     private func enqueue(_ bytes: [UInt8]) -> EventLoopFuture<[UInt8]> {
         let loop = channel.eventLoop
         let promise = loop.makePromise(of: [UInt8].self)

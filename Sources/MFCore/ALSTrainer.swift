@@ -147,11 +147,6 @@ final class ALSTrainer {
                                  neighbors: data.itemUsers, ranges: itemRanges, scratch: gram, out: y)
     }
 
-    /// The model, copied out of the trainer's buffers. The user-side buffers are
-    /// the largest (users × k each); without user attributes each is given back
-    /// to the system as soon as it is copied, so the trainer and the model do not
-    /// hold both at once (51 MB of a 5M-rating retrain's peak). `run` calls this
-    /// last: the trainer's user rows are gone after it.
     /// Lets the system take back the whole pages inside `buffer` (their contents
     /// are no longer needed; the buffer itself stays allocated until `deinit`).
     static func discardPages(_ buffer: UnsafeMutablePointer<Float>, count: Int) {
@@ -163,6 +158,11 @@ final class ALSTrainer {
         #endif
     }
 
+    /// The model, copied out of the trainer's buffers. The user-side buffers are
+    /// the largest (users × k each); without user attributes each is given back
+    /// to the system as soon as it is copied, so the trainer and the model do not
+    /// hold both at once (51 MB of a 5M-rating retrain's peak). `run` calls this
+    /// last: the trainer's user rows are gone after it.
     func makeModel() throws -> MFModel {
         let k = self.k
         // User attributes' blocks are computed from p and x below: keep them then.

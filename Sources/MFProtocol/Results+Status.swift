@@ -127,7 +127,8 @@ public struct StatusResult: Codable, Sendable, Equatable {
     public var requests: [String: Int]
     public var errors: Int
     public var config: ServerConfig
-    /// Present while mfd loads its ratings after a start (counts are 0 until then).
+    /// Present while mfd loads its ratings after a start or an import (after a
+    /// start the counts read 0 until the ratings are in).
     public var loading: LoadingInfo?
 
     public init(server: String, uptimeSeconds: Double, ratings: Int, users: Int, items: Int, density: Double,

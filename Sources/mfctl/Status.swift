@@ -10,7 +10,7 @@ struct Status: AsyncParsableCommand {
         try await global.run(StatusRequest()) { s in
             var lines = ["\(s.server), up \(Int(s.uptimeSeconds)) s, \(s.connections) connections"]
             if let l = s.loading {
-                // Counts read 0 until the ratings are in: say why.
+                // After a start the counts read 0 until the ratings are in: say why.
                 lines.append("loading: \(l.stage)" + (l.total > 0 ? " \(l.done * 100 / l.total)%" : "")
                     + " (recommend and predict answer from the stored model; writes wait)")
             }

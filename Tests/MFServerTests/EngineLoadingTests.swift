@@ -22,20 +22,22 @@ import Testing
         return f
     }
 
-    /// Reopens the fixture's store with the load held after the model stage until `release` opens.
-    static func reopenHeld(_ f: EngineFixture, release: Latch) async throws -> Engine {
+    /// `storeWithChangesAfterTheModel`, reopened and held after the model stage
+    /// (the stored model serves) until `release` opens.
+    static func heldAfterTheModelStage() async throws -> (fixture: EngineFixture, engine: Engine, release: Latch) {
+        let f = try await storeWithChangesAfterTheModel()
+        let release = Latch()
         var cfg = EngineConfiguration()
         cfg.spoolDirectory = f.dir
         cfg.afterModelStage = { await release.wait() }
-        return try await Engine.start(store: f.store, configuration: cfg, logger: Logger(label: "loading-test"))
+        let engine = try await Engine.start(store: f.store, configuration: cfg, logger: Logger(label: "loading-test"))
+        await engine.loading.modelStage.wait()
+        return (f, engine, release)
     }
 
     @Test func readsDuringLoadingExcludeExactlyTheStoredRatingsAndMatchTheLoadedAnswers() async throws {
-        let f = try await Self.storeWithChangesAfterTheModel()
+        let (f, engine, release) = try await Self.heldAfterTheModelStage()
         defer { f.discard() }
-        let release = Latch()
-        let engine = try await Self.reopenHeld(f, release: release)
-        await engine.loading.modelStage.wait()
         try #require(engine.isLoading && engine.snapshot.partial)  // else the reads would wait for the held load
         #expect(engine.status(connections: 0, requests: [:], errors: 0).loading?.stage == "model")
 
@@ -68,11 +70,8 @@ import Testing
     }
 
     @Test func writesWaitForTheLoadAndThenApply() async throws {
-        let f = try await Self.storeWithChangesAfterTheModel()
+        let (f, engine, release) = try await Self.heldAfterTheModelStage()
         defer { f.discard() }
-        let release = Latch()
-        let engine = try await Self.reopenHeld(f, release: release)
-        await engine.loading.modelStage.wait()
         let all = AccessPolicy.Grant(everyone: true)
         let dispatcher = Dispatcher(engine: engine, policy: AccessPolicy(read: all, write: all, admin: all),
                                     logger: Logger(label: "loading-test"))

@@ -29,13 +29,8 @@ extension Dispatcher {
         default:
             let promise = c.eventLoop.makePromise(of: Void.self)
             promise.completeWithTask { try await e.loaded() }
-            return .later(promise.futureResult.flatMap { _ -> EventLoopFuture<ByteBuffer> in
-                switch self.route(request, id: id, context: c) {
-                case .now(let b): return c.eventLoop.makeSucceededFuture(b)
-                case .later(let f): return f
-                case .none: return c.eventLoop.makeSucceededFuture(ByteBuffer())
-                }
-            }.flatMapErrorThrowing { [encoder] error in
+            return .later(promise.futureResult.flatMap { _ in self.routedLater(request, id: id, context: c) }
+                .flatMapErrorThrowing { [encoder] error in
                 self.counters.count(request.op, failed: true)
                 return Self.trimmed(encoder.failure(id: id, WireError(engine: error)), c.allocator)
             })

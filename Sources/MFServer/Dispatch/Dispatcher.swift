@@ -66,13 +66,7 @@ public final class Dispatcher: LineRequestHandler {
         let reply: LineReply
         var overlap: EventLoopFuture<Void>?
         if let pending, !(pending.ratingWrites && ratingWrite) {
-            reply = .later(pending.done.flatMap { _ in
-                switch self.route(request, id: id, context: context) {
-                case .now(let b): return context.eventLoop.makeSucceededFuture(b)
-                case .later(let f): return f
-                case .none: return context.eventLoop.makeSucceededFuture(ByteBuffer())
-                }
-            })
+            reply = .later(pending.done.flatMap { _ in self.routedLater(request, id: id, context: context) })
         } else {
             overlap = pending?.done
             reply = route(request, id: id, context: context)
@@ -85,6 +79,15 @@ public final class Dispatcher: LineRequestHandler {
             }
         }
         return reply
+    }
+
+    /// `route`'s reply as a future, for a request that runs once something else is done.
+    func routedLater(_ request: Request, id: RequestID, context: RequestContext) -> EventLoopFuture<ByteBuffer> {
+        switch route(request, id: id, context: context) {
+        case .now(let b): return context.eventLoop.makeSucceededFuture(b)
+        case .later(let f): return f
+        case .none: return context.eventLoop.makeSucceededFuture(ByteBuffer())
+        }
     }
 
     /// Encodes a synchronous outcome.

@@ -32,25 +32,25 @@ extension Engine {
         if reloadInBackground {
             loading.restart("rating lists")
             await writer.publishPartial()
-            Task { await self.reloadAfterImport(kind: kind, rows: report.rows) }
+            Task { await self.reloadInLoadingPhase(kind: kind, rows: report.rows) }
         } else {
-            try await reloadAfterImport(kind: kind, rows: report.rows, throwing: ())
+            try await reloadAfterImport(kind: kind, rows: report.rows)
         }
         return result(report, kind: kind, requested: req.format, start: start)
     }
 
     /// The lists from the store again, then the retrain policy; ends a loading phase if one runs.
-    private func reloadAfterImport(kind: ImportKind, rows: Int) async {
+    private func reloadInLoadingPhase(kind: ImportKind, rows: Int) async {
         await configuration.beforeImportReload?()
-        do { try await reloadAfterImport(kind: kind, rows: rows, throwing: ()) } catch {
+        do { try await reloadAfterImport(kind: kind, rows: rows) } catch {
             // The rows are stored; memory keeps what it had until the next start or import.
             logger.error("reload after an import failed", metadata: ["error": "\(error)"])
         }
         loading.finish(.success(()))
     }
 
-    private func reloadAfterImport(kind: ImportKind, rows: Int, throwing: Void) async throws {
-        try await reload(replayFromModel: false)
+    private func reloadAfterImport(kind: ImportKind, rows: Int) async throws {
+        try await reload()
         store.releaseMemory()  // the import filled the writer's page cache
         Heap.trim()
         if kind == .ratings, rows > 0, serverConfig.retrain == .auto {

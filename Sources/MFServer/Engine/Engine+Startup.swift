@@ -70,7 +70,7 @@ extension Engine {
                 loading.report("demo catalogue")
                 try await loadDemo()
             }
-            try await reload(replayFromModel: true)
+            try await reload()
             if snapshot.base == nil, snapshot.ratingCount > 0, serverConfig.retrain != .external {
                 // Nothing to serve from yet: the first model is part of the start, as the
                 // reads that wait for it would otherwise get popularity from a daemon about to have one.
@@ -132,12 +132,9 @@ extension Engine {
         }
     }
 
-    /// Re-reads everything from the store (startup, after an import). With
-    /// `replayFromModel`, also loads the newest stored model and re-solves what changed since.
-    func reload(replayFromModel: Bool) async throws {
-        if replayFromModel, await writer.base == nil, let base = try await latestModel() {
-            await writer.setBase(base)
-        }
+    /// Re-reads the ratings and the catalogue from the store (startup, after an
+    /// import) and re-solves what changed since the serving model was trained.
+    func reload() async throws {
         loading.report("ratings")
         let lists = try await readRatingLists()
         let users = try await store.allUsers()

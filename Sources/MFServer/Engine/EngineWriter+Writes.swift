@@ -109,27 +109,18 @@ extension EngineWriter {
     /// (Appending one rating at a time through `RatingList.set`, which searches
     /// the list, took 57 % of a 17 s restart at 5M ratings.)
     func load(ratings lists: UserRatingLists, users userRecords: [UserRecord], items itemRecords: [ItemRecord]) {
-        var u = ShardedMap<UserEntry>.Builder(), i = ShardedMap<ItemEntry>.Builder()
-        for r in itemRecords {
-            var e = ItemEntry()
-            e.setCatalogue(title: r.title, genres: r.genres, attributes: r.attributes.mapValues(MFProtocol.AttributeValue.init))
-            i[r.id] = e
-        }
-        var itemCounts: [Int64: Int] = [:]
-        itemCounts.reserveCapacity(itemRecords.count)
+        var u = ShardedMap<UserEntry>.Builder(), i = Self.catalogue(itemRecords)
         for (_, list) in lists.users {
             for (j, item) in list.ids.enumerated() {
-                itemCounts[item, default: 0] += 1
                 i[item, default: ItemEntry()].ratingCount += 1
                 i[item, default: ItemEntry()].ratingSum += Double(list.values[j])
             }
         }
         var ir: [Int64: RatingList] = [:]
-        ir.reserveCapacity(itemCounts.count)
-        for (item, n) in itemCounts { ir[item] = RatingList(capacity: n) }
-        itemCounts = [:]
         for (user, list) in lists.users {
-            for (j, item) in list.ids.enumerated() { ir[item]!.appendNew(user, list.values[j]) }
+            for (j, item) in list.ids.enumerated() {
+                ir[item, default: RatingList(capacity: i[item]!.ratingCount)].appendNew(user, list.values[j])
+            }
             var e = UserEntry()
             e.ratings = list
             if let base { e.seen = base.seen(list) }
@@ -140,6 +131,17 @@ extension EngineWriter {
         catalogueVersion += 1
         ratingCount = lists.count
         sequence = lists.sequence
+    }
+
+    /// Item entries with their catalogue fields (no rating counts yet).
+    static func catalogue(_ records: [ItemRecord]) -> ShardedMap<ItemEntry>.Builder {
+        var i = ShardedMap<ItemEntry>.Builder()
+        for r in records {
+            var e = ItemEntry()
+            e.setCatalogue(title: r.title, genres: r.genres, attributes: r.attributes.mapValues(MFProtocol.AttributeValue.init))
+            i[r.id] = e
+        }
+        return i
     }
 
     /// Marks users and items changed after `base`'s training snapshot (startup replay).
@@ -153,8 +155,6 @@ extension EngineWriter {
         if pendingChanges > 0 { firstPendingAt = Date() }
     }
 
-    func setBase(_ b: ModelBase?) { base = b }
-
     /// Publishes the current state as partial (`EngineSnapshot.partial`): the
     /// store has rows the lists lack until the reload after an import.
     func publishPartial() { publish(partial: base != nil) }
@@ -163,12 +163,7 @@ extension EngineWriter {
     /// and the catalogue, before the ratings are loaded.
     func serveWhileLoading(base b: ModelBase, items itemRecords: [ItemRecord]) {
         base = b
-        var i = ShardedMap<ItemEntry>.Builder()
-        for r in itemRecords {
-            var e = ItemEntry()
-            e.setCatalogue(title: r.title, genres: r.genres, attributes: r.attributes.mapValues(MFProtocol.AttributeValue.init))
-            i[r.id] = e
-        }
+        var i = Self.catalogue(itemRecords)
         items = i.build()
         catalogueVersion += 1
         sequence = b.sequence

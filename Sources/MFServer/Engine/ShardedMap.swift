@@ -72,13 +72,6 @@ struct ShardedMap<Value: Sendable>: Sendable {
             _modify { yield &shards[ShardedMap.shard(key)][key, default: value()] }
         }
 
-        /// Changes every entry in place.
-        mutating func modifyAll(_ body: (Int64, inout Value) -> Void) {
-            for s in shards.indices {
-                for j in shards[s].indices { let k = shards[s].keys[j]; body(k, &shards[s].values[j]) }
-            }
-        }
-
         /// The finished map; the builder is left empty.
         mutating func build() -> ShardedMap {
             var map = ShardedMap()
