@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end: mfd ratings export -> Spark ALS (local[2]) -> interchange format
 # -> mfd import -> serve -> RMSE within 2% of Spark's RegressionEvaluator.
-# Extended test (issue 9): needs Java 17+ and PyPI access; .ci/run runs it
+# Extended test: needs Java 17+ and PyPI access; .ci/run runs it
 # when Java 17+ is present and says so either way.
 #
 # Data: ../shared/data/ml-latest-small-2016 and its split in ../shared/splits

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# README's two commands on a fresh clone of the committed HEAD (issue 6), each
+# README's two commands on a fresh clone of the committed HEAD, each
 # taken from README.md (the line after its marker) and run verbatim:
 #   command 2: swift test
 #   command 1: make demo && export ..., then `mfctl recommend 42` must print

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installed-layout test (issue 6): `make install DESTDIR=...`, then start the
+# Installed-layout test: `make install DESTDIR=...`, then start the
 # installed mfd the way systemd would: socket-activated through
 # systemd-socket-activate on the unit's socket with its path rewritten into a
 # temporary directory, with the unit's ExecStart= and STATE_/RUNTIME_DIRECTORY,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 10 acceptance: `mfctl tune` on ml-latest-small-2016 finds a
+# Acceptance test: `mfctl tune` on ml-latest-small-2016 finds a
 # configuration whose holdout RMSE is within 0.005 of the defaults' or better.
 # A daemon gets the 2016 ratings and movies; `mfctl evaluate` (holdout split
 # seed 7, which tune never sees: tune carves its own validation split from its

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Issue 8 end to end on the demo catalogue (users have ages, items genres):
+/// Feature models end to end on the demo catalogue (users have ages, items genres):
 /// the configured model kind is trained, served, folded in and survives a restart.
 @Suite(.enabled(if: mfdBuilt, "\(mfdBinary) is missing: run `swift build` first"))
 struct FeatureModelKindTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// The end-to-end list on MovieLens ml-latest-small (2016), streamed in with import ops.
+/// End to end on MovieLens ml-latest-small (2016), streamed in with import ops: import, train, recommend, fold-in.
 @Suite(.enabled(if: mfdBuilt, "\(mfdBinary) is missing: run `swift build` first"),
        .enabled(if: movieLensPresent, "\(movieLensSmall) is absent: MovieLens tests skipped (the demo tests still run)"))
 struct MovieLensDaemonTests {

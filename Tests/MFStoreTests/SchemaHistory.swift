@@ -80,7 +80,7 @@ enum SchemaHistory {
         CREATE TABLE settings (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;
         """
 
-    /// "v1" as edited in place by eafa44a (wt-store): ratings without FKs and indexes.
+    /// "v1" as edited in place by eafa44a: ratings without FKs and indexes.
     /// Every database created from eafa44a until v2 landed has this layout.
     static let v1Edited = """
         -- One row; every rating-changing transaction increments it once.
