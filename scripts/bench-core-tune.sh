@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # How MFCore's product defaults were chosen: grid over settings on fit.csv ->
-# val.csv of every split (never test.csv), one JSON line per run.
+# val.csv of every split (never test.csv), one JSON line per run. Figures:
+# docs/core.md ("Appendix: how the defaults were chosen").
 # Usage: scripts/bench-core-tune.sh "--lambda 0.05" "--lambda 0.1" ...   (each arg = one setting)
 # Env:   SHARED=../shared  SPLITS="ml-latest-small-2016 ml-latest-small-2018"
 set -euo pipefail
