@@ -4,7 +4,7 @@
 # binaries built, e.g. `make -s release` in a `git worktree` of the old
 # revision), a fresh mfd gets ml-latest-small-2016 imported and trained, then
 # `mfbench serve` runs 16 connections of durable add_rating (depth 16 and 8)
-# and recommend (depth 1), 5 s each. Figures: docs/benchmarks.md (session 4).
+# and recommend (depth 1), 5 s each. Figures: docs/benchmarks.md ("Recommend cache on and off").
 #   scripts/bench-ab.sh OLD_CHECKOUT NEW_CHECKOUT [ROUNDS]      (default 2 rounds)
 # PHASES replaces the phase list: `mfbench serve` arguments, one phase per line, e.g.
 #   PHASES=$'--phase recommend\n--phase recommend --rate 20000' scripts/bench-ab.sh …

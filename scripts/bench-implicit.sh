@@ -1,6 +1,7 @@
 #!/bin/sh
 # Implicit-feedback ALS: mfd vs `implicit`, side by side on the same data,
-# factors, iterations and threads (see docs/benchmarks.md).
+# factors, iterations and threads.
+# Figures: docs/benchmarks.md ("Implicit-feedback ALS vs `implicit`").
 #   scripts/bench-implicit.sh [SPLIT_DIR] [VENV]
 # Needs a release mfbench (swift build -c release -Xswiftc -target-cpu -Xswiftc haswell --product mfbench)
 # and a venv with implicit, pandas, scipy, threadpoolctl.

@@ -4,7 +4,7 @@
 # alternately ROUNDS times: open-loop recommend at 5,000/s from 16 connections
 # for 5 s while a second mfbench writes durable add_rating at WRITE_RATE/s from
 # 2 connections. Each line gives recommend p50/p99, the writes' rate and the
-# cache's counters so far. Figures: docs/benchmarks.md (session 7).
+# cache's counters so far. Figures: docs/benchmarks.md ("Recommend cache on and off").
 #   scripts/bench-mixed.sh [ROUNDS] [WRITE_RATE]      (defaults 3, 500)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -5,7 +5,7 @@
 # idle one costs nothing), and open-loop recommend at RATE from 16 connections
 # alternates between them, ROUNDS times, SECONDS each. Each line gives p50/p99;
 # the summary counts the runs with p50 <= 100 µs and p99 <= 1 ms.
-# Figures: docs/benchmarks.md (session 6).
+# Figures: docs/benchmarks.md ("Tail latency").
 #   scripts/bench-tail.sh [ROUNDS] [RATE] [SECONDS]      (defaults 10, 10000, 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
