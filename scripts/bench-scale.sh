@@ -73,6 +73,15 @@ run_set() {  # run_set NAME USERS ITEMS RATINGS
   t0=$(now); "$BIN/mfctl" train --wait >/dev/null 2>&1
   local train_s; train_s=$(since "$t0")
   fig "$name" train_s "$train_s"; fig "$name" train_hwm_mib "$(kib VmHWM)"; fig "$name" trained_rss_mib "$(kib VmRSS)"
+  # A retrain after 1 % of the ratings changed (every 100th rating re-rated):
+  # mfd starts it from the serving model (`warm_iterations` sweeps).
+  awk -F, 'NR == 1 || NR % 100 == 0 { if (NR > 1) $3 = ($3 >= 3 ? $3 - 1 : $3 + 1); print }' OFS=, "$csv" >"$W/changed.csv"
+  t0=$(now); "$BIN/mfctl" import ratings "$W/changed.csv" >/dev/null 2>&1; wait_for loaded
+  fig "$name" update_import_loaded_s "$(since "$t0")"; fig "$name" update_hwm_mib "$(kib VmHWM)"
+  t0=$(now); "$BIN/mfctl" train --wait >/dev/null 2>&1
+  local retrain_s; retrain_s=$(since "$t0")
+  fig "$name" retrain_s "$retrain_s"; fig "$name" retrain_hwm_mib "$(kib VmHWM)"
+  fig "$name" retrain_warm_start_model "$("$BIN/mfctl" status --json | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["last_training"]["metrics"].get("warm_start_model", "none"))')"
   "$BIN/mfctl" metrics >/dev/null
   serve "$name" "$users" closed16 --connections 16
   serve "$name" "$users" open5000 --connections 16 --rate 5000
@@ -90,6 +99,7 @@ run_set() {  # run_set NAME USERS ITEMS RATINGS
     echo "$line" | awk -v n="$name" '{ for (i = 2; i < NF; i += 2) print "scale", n, "cmfrec_strong_" $i, $(i + 1) }'
     fit=$(echo "$line" | awk '{ print $3 }')
     fig "$name" train_over_cmfrec_strong "$(echo "$train_s $fit" | awk '{ printf "%.2f", $1 / $2 }')"
+    fig "$name" retrain_over_cmfrec_strong "$(echo "$retrain_s $fit" | awk '{ printf "%.2f", $1 / $2 }')"
     # implicit's ALS (k = 64, 15 iterations, every rating as an interaction), as ../shared/anchors/bench_scale.py fits it.
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" ../shared/anchors/bench_scale.py --data "$csv" --lib implicit \
       --threads 2 --out "$W/implicit.json" >&2

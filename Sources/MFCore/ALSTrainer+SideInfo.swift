@@ -120,14 +120,16 @@ extension MFTrainer {
     /// - Throws: `invalid_config` unless `config.algorithm == .als`,
     ///   `invalid_attribute` for a bad attribute value, or what `train` throws.
     public static func train(_ data: RatingMatrix, sideInfo: SideInfo, config: TrainingConfig, holdout: HoldoutRatings? = nil,
-                             onEpoch: ((EpochReport) -> Bool)? = nil) throws -> MFModel {
+                             warmStart: WarmStart? = nil, onEpoch: ((EpochReport) -> Bool)? = nil) throws -> MFModel {
         try config.validate()
         try holdout.map { try check($0, data) }
+        try check(warmStart, data, config)
         guard config.algorithm == .als else {
             throw MFCoreError.invalidConfig(field: "algorithm", reason: "side information needs algorithm als")
         }
         let t = ALSTrainer(data: data, config: config)
         t.holdout = holdout
+        warmStart.map(t.begin(from:))
         let s = config.sideInfo
         if !sideInfo.users.isEmpty && s.userWeight > 0 {
             t.userAttributes = try AttributeFactors(rows: sideInfo.users, count: data.userCount, separator: sideInfo.separator,

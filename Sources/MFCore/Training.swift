@@ -42,15 +42,18 @@ public enum MFTrainer {
     ///   return false to stop. Training also stops when the current task is cancelled.
     /// - Parameter holdout: ratings not in `data`, scored after every epoch
     ///   (`EpochReport.holdoutRMSE`); implicit-feedback models predict preferences, not ratings, and ignore it.
+    /// - Parameter warmStart: a model to start from instead of random factors (ALS only).
     /// - Throws: `invalid_config`, or `cancelled(epoch:)` when stopped.
     public static func train(_ data: RatingMatrix, config: TrainingConfig, holdout: HoldoutRatings? = nil,
-                             onEpoch: ((EpochReport) -> Bool)? = nil) throws -> MFModel {
+                             warmStart: WarmStart? = nil, onEpoch: ((EpochReport) -> Bool)? = nil) throws -> MFModel {
         try config.validate()
         try holdout.map { try check($0, data) }
+        try check(warmStart, data, config)
         switch config.algorithm {
         case .als:
             let t = ALSTrainer(data: data, config: config)
             t.holdout = holdout
+            warmStart.map(t.begin(from:))
             return try t.run(onEpoch: onEpoch)
         case .sgd:
             var t = SGDTrainer(data: data, config: config)
@@ -64,6 +67,15 @@ public enum MFTrainer {
     /// Count of each item's ratings at or above the global mean (unknown-user ranking).
     static func popularity(_ m: RatingMatrix) -> [Float] {
         (0..<m.itemCount).map { i in Float(m.ratings(ofItem: i).reduce(0) { $0 + ($1 >= m.mean ? 1 : 0) }) }
+    }
+
+    /// A warm start must fit the matrix and the config, and needs ALS.
+    static func check(_ start: WarmStart?, _ data: RatingMatrix, _ config: TrainingConfig) throws {
+        guard let start else { return }
+        guard config.algorithm == .als else {
+            throw MFCoreError.invalidConfig(field: "warm_start", reason: "needs algorithm als")
+        }
+        try start.check(data, config)
     }
 
     /// Held-out indices must lie inside the training matrix.

@@ -117,16 +117,17 @@ public struct SetConfigRequest: WireOperation {
     public var retrainAfterChanges: Int?
     public var retrainAfterMinutes: Double?
     public var holdoutFraction: Double?
+    public var warmIterations: Int?
 
     public init(model: ModelKind? = nil, factors: Int? = nil, lambda: Double? = nil, iterations: Int? = nil,
                 alpha: Double? = nil, seed: Int64? = nil, threads: Int? = nil, userAttrWeight: Double? = nil,
                 itemAttrWeight: Double? = nil, retrain: RetrainMode? = nil, retrainAfterChanges: Int? = nil,
-                retrainAfterMinutes: Double? = nil, holdoutFraction: Double? = nil) {
+                retrainAfterMinutes: Double? = nil, holdoutFraction: Double? = nil, warmIterations: Int? = nil) {
         self.model = model; self.factors = factors; self.lambda = lambda; self.iterations = iterations
         self.alpha = alpha; self.seed = seed; self.threads = threads; self.userAttrWeight = userAttrWeight
         self.itemAttrWeight = itemAttrWeight; self.retrain = retrain
         self.retrainAfterChanges = retrainAfterChanges; self.retrainAfterMinutes = retrainAfterMinutes
-        self.holdoutFraction = holdoutFraction
+        self.holdoutFraction = holdoutFraction; self.warmIterations = warmIterations
     }
 
     typealias CodingKeys = ServerConfig.CodingKeys
@@ -146,6 +147,7 @@ public struct SetConfigRequest: WireOperation {
         retrainAfterChanges = try r.optional(.retrainAfterChanges)
         retrainAfterMinutes = try r.optional(.retrainAfterMinutes)
         holdoutFraction = try r.optional(.holdoutFraction)
+        warmIterations = try r.optional(.warmIterations)
         if self == SetConfigRequest() {
             throw WireError(.invalidValue, "set_config needs at least one setting", field: nil)
         }

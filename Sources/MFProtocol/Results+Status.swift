@@ -28,11 +28,17 @@ public struct TrainingMetrics: Codable, Sendable, Equatable {
     public var holdoutFraction: Double?
     public var holdoutSeed: Int64?
     public var holdoutRatings: Int?
+    /// The model a warm retrain started from (nil: a cold start from random factors).
+    public var warmStartModel: Int64?
+    /// Sweeps the training ran.
+    public var iterations: Int?
 
     public init(trainRMSE: Double, holdoutRMSE: Double?, ratings: Int, durationSeconds: Double,
-                holdoutFraction: Double? = nil, holdoutSeed: Int64? = nil, holdoutRatings: Int? = nil) {
+                holdoutFraction: Double? = nil, holdoutSeed: Int64? = nil, holdoutRatings: Int? = nil,
+                warmStartModel: Int64? = nil, iterations: Int? = nil) {
         self.trainRMSE = trainRMSE; self.holdoutRMSE = holdoutRMSE; self.ratings = ratings; self.durationSeconds = durationSeconds
         self.holdoutFraction = holdoutFraction; self.holdoutSeed = holdoutSeed; self.holdoutRatings = holdoutRatings
+        self.warmStartModel = warmStartModel; self.iterations = iterations
     }
 
     enum CodingKeys: String, CodingKey {
@@ -43,6 +49,8 @@ public struct TrainingMetrics: Codable, Sendable, Equatable {
         case holdoutFraction = "holdout_fraction"
         case holdoutSeed = "holdout_seed"
         case holdoutRatings = "holdout_ratings"
+        case warmStartModel = "warm_start_model"
+        case iterations
     }
 }
 
@@ -177,17 +185,23 @@ public struct ServerConfig: Codable, Sendable, Equatable {
     public var retrainAfterMinutes: Double
     /// Fraction of ratings a retrain holds out to score each epoch, then folds in (0 = none).
     public var holdoutFraction: Double
+    /// Sweeps of a warm retrain: one that starts from the current model because
+    /// its kind, factors and regularization are unchanged and the ratings changed
+    /// by at most a tenth since it was trained (0 = every retrain starts cold).
+    public var warmIterations: Int
 
     public static let defaultHoldoutFraction = 0.05
+    public static let defaultWarmIterations = 5
 
     public init(model: ModelKind, factors: Int, lambda: Double, iterations: Int, alpha: Double, seed: Int64,
                 threads: Int, userAttrWeight: Double, itemAttrWeight: Double, retrain: RetrainMode,
-                retrainAfterChanges: Int, retrainAfterMinutes: Double, holdoutFraction: Double = Self.defaultHoldoutFraction) {
+                retrainAfterChanges: Int, retrainAfterMinutes: Double, holdoutFraction: Double = Self.defaultHoldoutFraction,
+                warmIterations: Int = Self.defaultWarmIterations) {
         self.model = model; self.factors = factors; self.lambda = lambda; self.iterations = iterations
         self.alpha = alpha; self.seed = seed; self.threads = threads; self.userAttrWeight = userAttrWeight
         self.itemAttrWeight = itemAttrWeight; self.retrain = retrain
         self.retrainAfterChanges = retrainAfterChanges; self.retrainAfterMinutes = retrainAfterMinutes
-        self.holdoutFraction = holdoutFraction
+        self.holdoutFraction = holdoutFraction; self.warmIterations = warmIterations
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -197,9 +211,10 @@ public struct ServerConfig: Codable, Sendable, Equatable {
         case retrainAfterChanges = "retrain_after_changes"
         case retrainAfterMinutes = "retrain_after_minutes"
         case holdoutFraction = "holdout_fraction"
+        case warmIterations = "warm_iterations"
     }
 
-    /// A configuration stored before `holdout_fraction` existed takes the default.
+    /// A configuration stored before `holdout_fraction` or `warm_iterations` existed takes the default.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(model: try c.decode(ModelKind.self, forKey: .model), factors: try c.decode(Int.self, forKey: .factors),
@@ -209,6 +224,7 @@ public struct ServerConfig: Codable, Sendable, Equatable {
                   itemAttrWeight: try c.decode(Double.self, forKey: .itemAttrWeight), retrain: try c.decode(RetrainMode.self, forKey: .retrain),
                   retrainAfterChanges: try c.decode(Int.self, forKey: .retrainAfterChanges),
                   retrainAfterMinutes: try c.decode(Double.self, forKey: .retrainAfterMinutes),
-                  holdoutFraction: try c.decodeIfPresent(Double.self, forKey: .holdoutFraction) ?? Self.defaultHoldoutFraction)
+                  holdoutFraction: try c.decodeIfPresent(Double.self, forKey: .holdoutFraction) ?? Self.defaultHoldoutFraction,
+                  warmIterations: try c.decodeIfPresent(Int.self, forKey: .warmIterations) ?? Self.defaultWarmIterations)
     }
 }

@@ -20,12 +20,13 @@ struct Config: AsyncParsableCommand {
     @Option(help: "Retrain after this many changes (0 = never by count).") var retrainAfterChanges: Int?
     @Option(help: "Retrain this many minutes after the first pending change (0 = never by time).") var retrainAfterMinutes: Double?
     @Option(help: "Fraction of ratings a training holds out to score each epoch, then folds in (0 = none).") var holdoutFraction: Double?
+    @Option(help: "Sweeps of a retrain that starts from the current model (0 = always start cold).") var warmIterations: Int?
 
     func run() async throws {
         let set = SetConfigRequest(model: model, factors: factors, lambda: lambda, iterations: iterations, alpha: alpha,
                                    userAttrWeight: userAttrWeight, itemAttrWeight: itemAttrWeight, retrain: retrain,
                                    retrainAfterChanges: retrainAfterChanges, retrainAfterMinutes: retrainAfterMinutes,
-                                   holdoutFraction: holdoutFraction)
+                                   holdoutFraction: holdoutFraction, warmIterations: warmIterations)
         if set == SetConfigRequest() { return try await global.run(GetConfigRequest(), human: Self.text) }
         try await global.run(set, human: Self.text)
     }
@@ -34,7 +35,7 @@ struct Config: AsyncParsableCommand {
         "model \(c.model.rawValue), factors \(c.factors), lambda \(c.lambda), iterations \(c.iterations), alpha \(c.alpha), "
             + "user_attr_weight \(c.userAttrWeight), item_attr_weight \(c.itemAttrWeight), seed \(c.seed), threads \(c.threads)\n"
             + "retrain \(c.retrain.rawValue), after \(c.retrainAfterChanges) changes or \(c.retrainAfterMinutes) minutes; "
-            + "holdout_fraction \(c.holdoutFraction)"
+            + "holdout_fraction \(c.holdoutFraction), warm_iterations \(c.warmIterations)"
     }
 }
 

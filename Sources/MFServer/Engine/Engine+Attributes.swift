@@ -4,12 +4,15 @@ import MFProtocol
 extension Engine {
     /// Trains the configured model kind on a ratings snapshot; `collective`
     /// reads the users' stored attributes and the items' genres and attributes.
+    /// With `warmStart`, training starts from that model and runs `cfg.warmSweeps` sweeps.
     func trainModel(_ matrix: RatingMatrix, users: IDMap, items: IDMap, config cfg: ServerConfig, holdout: HoldoutRatings? = nil,
-                    onEpoch: @escaping (EpochReport) -> Bool) async throws -> MFModel {
+                    warmStart: WarmStart? = nil, onEpoch: @escaping (EpochReport) -> Bool) async throws -> MFModel {
+        var training = cfg.training
+        if warmStart != nil { training.iterations = cfg.warmSweeps }
         guard cfg.model == .collective else {
-            return try MFTrainer.train(matrix, config: cfg.training, holdout: holdout, onEpoch: onEpoch)
+            return try MFTrainer.train(matrix, config: training, holdout: holdout, warmStart: warmStart, onEpoch: onEpoch)
         }
         let side = await writer.sideInfo(users: users, items: items)
-        return try MFTrainer.train(matrix, sideInfo: side, config: cfg.training, holdout: holdout, onEpoch: onEpoch)
+        return try MFTrainer.train(matrix, sideInfo: side, config: training, holdout: holdout, warmStart: warmStart, onEpoch: onEpoch)
     }
 }

@@ -36,7 +36,7 @@ extension Engine {
         var stages: [(String, ContinuousClock.Instant)] = [("read", .now)]
         do {
             let mark = await writer.pendingCount().count
-            let fitted = try await fit(job: id, config: cfg, stages: &stages)
+            let fitted = try await fit(job: id, config: cfg, changes: mark, stages: &stages)
             let (model, users, items, ratingCount, sequence) = (fitted.model, fitted.users, fitted.items, fitted.ratings, fitted.sequence)
             stages.append(("save", .now))
             let last = jobs.job(id)?.epochs.last
@@ -45,7 +45,8 @@ extension Engine {
             let metrics = TrainingMetrics(trainRMSE: rmse, holdoutRMSE: last?.holdoutRMSE, ratings: ratingCount,
                                           durationSeconds: Date().timeIntervalSince(start),
                                           holdoutFraction: held, holdoutSeed: held == nil ? nil : cfg.seed,
-                                          holdoutRatings: held == nil ? nil : fitted.heldOut ?? 0)
+                                          holdoutRatings: held == nil ? nil : fitted.heldOut ?? 0,
+                                          warmStartModel: fitted.warmStartModel, iterations: fitted.iterations)
             let parts = model.parts()
             let record = ModelRecord(algorithm: cfg.model.algorithm, hyperparameters: Self.json(cfg.training), metrics: Self.json(metrics),
                                      trainingLog: Self.json(jobs.job(id)?.epochs ?? []), sequence: sequence,
@@ -88,20 +89,26 @@ extension Engine {
         let sequence: Int64
         /// Ratings held out and folded back in; nil when none were.
         let heldOut: Int?
+        /// The model a warm start began from (nil: cold), and the sweeps run.
+        let warmStartModel: Int64?
+        let iterations: Int
     }
 
     /// Read → split → fit → complete. The training matrix and the split are
     /// released when it returns, before the model is saved and installed.
-    private func fit(job id: Int64, config cfg: ServerConfig,
+    /// `changes`: rating changes since the serving model (see `warmStart(for:…)`).
+    private func fit(job id: Int64, config cfg: ServerConfig, changes: Int,
                      stages: inout [(String, ContinuousClock.Instant)]) async throws -> Fitted {
         // Implicit models predict preferences, not ratings: nothing to score a holdout with.
         let (split, ratingCount, sequence) = try await TrainingHoldout.read(
             from: store, fraction: cfg.model == .implicit ? 0 : cfg.holdoutFraction, seed: cfg.seed)
-        let iterations = cfg.iterations
+        let warm = warmStart(for: cfg, users: split.users, items: split.items, ratings: ratingCount, changes: changes)
+        let iterations = warm == nil ? cfg.iterations : cfg.warmSweeps
+        if let warm { logger.info("training starts warm", metadata: ["job": "\(id)", "from_model": "\(warm.model)", "iterations": "\(iterations)"]) }
         jobs.update(id) { $0.state = .running; $0.stage = "epoch 0/\(iterations)" }
         stages.append(("fit", .now))
         let trained = try await trainModel(split.matrix, users: split.users, items: split.items, config: cfg,
-                                           holdout: split.holdout) { [jobs] report in
+                                           holdout: split.holdout, warmStart: warm?.start) { [jobs] report in
             jobs.update(id) { j in
                 j.progress = Double(report.epoch) / Double(iterations)
                 j.stage = "epoch \(report.epoch)/\(iterations)"
@@ -115,7 +122,8 @@ extension Engine {
         let threads = cfg.threads > 0 ? cfg.threads : ProcessInfo.processInfo.activeProcessorCount
         let model = try split.completed(trained, entries: snapshot, threads: threads)
         return Fitted(model: model, users: split.users, items: split.items, ratings: ratingCount, sequence: sequence,
-                      heldOut: split.replayUsers.isEmpty ? nil : split.holdout?.count ?? 0)
+                      heldOut: split.replayUsers.isEmpty ? nil : split.holdout?.count ?? 0,
+                      warmStartModel: warm?.model, iterations: iterations)
     }
 
     /// Starts a retrain when the policy says so (`auto`: after N changes or T minutes).

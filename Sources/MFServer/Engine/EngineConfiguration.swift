@@ -62,6 +62,7 @@ extension ServerConfig {
         if let v = s.retrainAfterChanges { c.retrainAfterChanges = v }
         if let v = s.retrainAfterMinutes { c.retrainAfterMinutes = v }
         if let v = s.holdoutFraction { c.holdoutFraction = v }
+        if let v = s.warmIterations { c.warmIterations = v }
         try c.validate()
         return c
     }
@@ -82,6 +83,9 @@ extension ServerConfig {
         guard retrainAfterChanges >= 0 else { throw WireError(.invalidValue, "`retrain_after_changes` must be ≥ 0", field: "retrain_after_changes") }
         guard (0...0.5).contains(holdoutFraction) else {
             throw WireError(.invalidValue, "`holdout_fraction` must be in 0...0.5", field: "holdout_fraction")
+        }
+        guard (0...1000).contains(warmIterations) else {
+            throw WireError(.invalidValue, "`warm_iterations` must be in 0...1000 (0 = always cold)", field: "warm_iterations")
         }
         guard retrainAfterMinutes >= 0, retrainAfterMinutes.isFinite else {
             throw WireError(.invalidValue, "`retrain_after_minutes` must be finite and ≥ 0", field: "retrain_after_minutes")
