@@ -75,7 +75,10 @@ let package = Package(
         .testTarget(name: "MFCoreTests", dependencies: ["MFCore"]),
         .testTarget(name: "MFStoreTests", dependencies: ["MFStore", "MFCore", "mfstore-tool"]),
         .testTarget(name: "MFProtocolTests", dependencies: ["MFProtocol"]),
-        .testTarget(name: "MFServerTests", dependencies: ["MFServer", "MFProtocol", "MFCore", "MFStore"]),
+        .testTarget(name: "MFServerTests", dependencies: [
+            "MFServer", "MFProtocol", "MFCore", "MFStore",
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+        ]),
         .testTarget(name: "MFClientTests", dependencies: ["MFClient", "MFProtocol"]),
         .testTarget(name: "MFCtlTests", dependencies: ["MFCtlKit", "MFProtocol"]),
         // Drives the real mfd/mfctl binaries over a Unix socket.

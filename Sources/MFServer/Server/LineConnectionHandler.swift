@@ -63,6 +63,13 @@ final class LineConnectionHandler: ChannelDuplexHandler {
         processLines()
     }
 
+    /// The peer is gone: buffered lines are dropped and replies still to come are discarded.
+    func channelInactive(context: ChannelHandlerContext) {
+        closing = true
+        partialTimer?.cancel()
+        context.fireChannelInactive()
+    }
+
     func channelReadComplete(context: ChannelHandlerContext) {
         flushIfNeeded()
     }
@@ -108,8 +115,18 @@ final class LineConnectionHandler: ChannelDuplexHandler {
     }
 
     private var canRead: Bool {
-        !closing && !quiescing && !inputClosed && writable && !framerHasLines
-            && sequencer.inFlight < config.maxInFlightPerConnection
+        !closing && !quiescing && !inputClosed && !framerHasLines && canDispatch
+    }
+
+    /// Room for another reply: fewer than `maxInFlightPerConnection` requests
+    /// awaiting theirs, and the replies held (queued to the socket or waiting
+    /// for an earlier one) below `outboundHighWaterBytes`. Every buffered line
+    /// is checked against this, not only every read: a 64 KiB read holds
+    /// about 1,600 requests, and answering all of a client's lines while it
+    /// reads none held 100 MB per connection.
+    private var canDispatch: Bool {
+        writable && sequencer.inFlight < config.maxInFlightPerConnection
+            && sequencer.bufferedBytes < config.outboundHighWaterBytes
     }
 
     // MARK: Dispatch
@@ -119,7 +136,8 @@ final class LineConnectionHandler: ChannelDuplexHandler {
         var extracted = false
         framerHasLines = false
         while !closing {
-            if sequencer.inFlight >= config.maxInFlightPerConnection {
+            writable = context.channel.isWritable
+            if !canDispatch {
                 framerHasLines = framer.bufferedBytes > 0
                 break
             }
@@ -178,7 +196,7 @@ final class LineConnectionHandler: ChannelDuplexHandler {
     /// After a drain: dispatch what is buffered, then read again if NIO asked.
     private func resume() {
         guard !closing else { return }
-        if framerHasLines && sequencer.inFlight < config.maxInFlightPerConnection {
+        if framerHasLines && canDispatch {
             processLines()
             flushIfNeeded()
         }

@@ -4,10 +4,12 @@ import NIOCore
 ///
 /// Pure state machine: `reserve()` hands out increasing sequence numbers,
 /// `complete(_:with:)` fills a slot, `popReady()` yields the head while it is
-/// filled. `inFlight` counts reserved slots not yet popped.
+/// filled. `inFlight` counts reserved slots not yet popped; `bufferedBytes`
+/// the bytes of completed responses waiting for an earlier one.
 struct ResponseSequencer {
     private var slots = CircularBuffer<ByteBuffer?>(initialCapacity: 16)
     private var headSeq: UInt64 = 0
+    private(set) var bufferedBytes = 0
 
     var inFlight: Int { slots.count }
     var isEmpty: Bool { slots.isEmpty }
@@ -23,12 +25,14 @@ struct ResponseSequencer {
         let index = slots.index(slots.startIndex, offsetBy: offset)
         precondition(slots[index] == nil, "completed a sequence number twice")
         slots[index] = response
+        bufferedBytes += response.readableBytes
     }
 
     mutating func popReady() -> ByteBuffer? {
         guard let first = slots.first, let response = first else { return nil }
         slots.removeFirst()
         headSeq &+= 1
+        bufferedBytes -= response.readableBytes
         return response
     }
 }
