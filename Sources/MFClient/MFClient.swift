@@ -81,7 +81,11 @@ public final class MFClient: Sendable {
             do { bytes = try await reply.get() } catch let e as MFClientError { throw e } catch { throw .badResponse("\(error)") }
             let line: ResponseLine
             do { line = try ResponseLine(bytes) } catch { throw .badResponse(error.message) }
-            guard line.id == .int(id) else { throw .badResponse("response id \(line.id) does not match request id \(id)") }
+            guard line.id == .int(id) else {
+                // The connection's own errors (too_many_connections, timeout, line_too_long) carry id null.
+                if line.id == .null, case .failure(let e) = line.outcome { throw .daemon(e) }
+                throw .badResponse("response id \(line.id) does not match request id \(id)")
+            }
             return line
         }
 

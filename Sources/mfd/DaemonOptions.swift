@@ -11,8 +11,11 @@ struct DaemonOptions: ParsableArguments {
     @Option(help: "Longest request line in bytes [MFD_MAX_LINE_BYTES; default 1048576].")
     var maxLineBytes: Int?
 
-    @Option(help: "Most simultaneous connections [MFD_MAX_CONNECTIONS; default 256].")
+    @Option(help: "Most simultaneous connections; 8 of them (a quarter when fewer than 32) are kept for root, mfd's user and peers allowed writes [MFD_MAX_CONNECTIONS; default 256].")
     var maxConnections: Int?
+
+    @Option(help: "Most connections one uid may hold, root, mfd's user and peers allowed writes excepted; 0 = no bound [MFD_MAX_CONNECTIONS_PER_UID; default 64].")
+    var maxConnectionsPerUid: Int?
 
     @Option(help: "Most pipelined requests awaiting a reply per connection [MFD_MAX_IN_FLIGHT; default 64].")
     var maxInFlight: Int?
@@ -23,7 +26,7 @@ struct DaemonOptions: ParsableArguments {
     @Option(help: "Seconds a half-written request line may wait before the connection is closed [MFD_IDLE_TIMEOUT; default 30].")
     var idleTimeout: Double?
 
-    @Option(help: "Seconds an idle connection (no request) stays open; 0 keeps it forever [MFD_IDLE_CONNECTION_TIMEOUT; default 0].")
+    @Option(help: "Seconds an idle connection (no request) stays open; 0 keeps it forever [MFD_IDLE_CONNECTION_TIMEOUT; default 600].")
     var idleConnectionTimeout: Double?
 
     @Option(help: "Seconds SIGTERM waits for connections to finish their in-flight requests before closing them [MFD_SHUTDOWN_GRACE; default 2].")

@@ -32,6 +32,11 @@ struct DaemonSettings {
         server.maxConnections = try Self.positive(R.resolve(
             flag: o.maxConnections, environment: env, name: "MFD_MAX_CONNECTIONS",
             parse: { Int($0) }, default: server.maxConnections), "--max-connections")
+        server.maxConnectionsPerUID = try R.resolve(flag: o.maxConnectionsPerUid, environment: env, name: "MFD_MAX_CONNECTIONS_PER_UID",
+                                                    parse: { Int($0) }, default: server.maxConnectionsPerUID)
+        guard server.maxConnectionsPerUID >= 0 else {
+            throw MFServerError.invalidConfiguration(field: "--max-connections-per-uid", message: "must be 0 (no bound) or a positive count")
+        }
         server.maxInFlightPerConnection = try Self.positive(R.resolve(
             flag: o.maxInFlight, environment: env, name: "MFD_MAX_IN_FLIGHT",
             parse: { Int($0) }, default: server.maxInFlightPerConnection), "--max-in-flight")
@@ -42,7 +47,8 @@ struct DaemonSettings {
         }
         server.partialLineTimeout = .nanoseconds(Int64(idle * 1e9))
         let idleConnection = try R.resolve(flag: o.idleConnectionTimeout, environment: env,
-                                           name: "MFD_IDLE_CONNECTION_TIMEOUT", parse: { Double($0) }, default: 0)
+                                           name: "MFD_IDLE_CONNECTION_TIMEOUT", parse: { Double($0) },
+                                           default: Double(server.idleConnectionTimeout?.nanoseconds ?? 0) / 1e9)
         guard idleConnection >= 0, idleConnection.isFinite else {
             throw MFServerError.invalidConfiguration(
                 field: "--idle-connection-timeout", message: "must be 0 or a positive number of seconds")

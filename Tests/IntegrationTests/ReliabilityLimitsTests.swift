@@ -31,6 +31,10 @@ struct ReliabilityLimitsTests {
         let refused = try fifth.reply(timeout: 30)
         #expect(refused.errorCode == "too_many_connections", "\(refused)")
         #expect(try fifth.readLine(timeout: 30) == nil)
+        // mfctl says so plainly.
+        let ctl = try run(mfctlBinary, ["status", "--socket", dir.socket])
+        #expect(ctl.status != 0 && ctl.output.contains("too_many_connections: too many connections") && !ctl.output.contains("bad response"),
+                "\(ctl.output)")
         open.removeLast()  // closes one; a new connection is then accepted once the server saw the close
         let again = try connectWhenAccepted(mfd)
         #expect(try again.call("ping").ok)

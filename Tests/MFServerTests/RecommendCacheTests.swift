@@ -90,9 +90,11 @@ import MFCore
     }
 
     @Test func aRepeatedRecommendIsCopiedUntilAWriteChangesTheAnswer() async throws {
-        let f = try await EngineFixture.make(ratings: EngineFixture.tasteRatings)
+        // No timed item passes: both engines must hold the same item rows whenever they are compared.
+        let quiet: (inout EngineConfiguration) -> Void = { $0.itemRefreshInterval = 3600 }
+        let f = try await EngineFixture.make(ratings: EngineFixture.tasteRatings, configure: quiet)
         defer { f.discard() }
-        let uncached = try await EngineFixture.make(ratings: EngineFixture.tasteRatings, recommendCacheBytes: 0)
+        let uncached = try await EngineFixture.make(ratings: EngineFixture.tasteRatings, recommendCacheBytes: 0, configure: quiet)
         defer { uncached.discard() }
         let d = Dispatcher(engine: f.engine, policy: .standard(daemonUID: 0), logger: Logger(label: "t"))
         let plain = Dispatcher(engine: uncached.engine, policy: .standard(daemonUID: 0), logger: Logger(label: "t"))

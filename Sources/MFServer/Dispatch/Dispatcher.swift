@@ -36,6 +36,9 @@ public final class Dispatcher: LineRequestHandler {
     /// Lets `status` report open connections (call from the server's onReady).
     public func attach(_ serverStats: ServerStats) { stats.withLock { $0 = serverStats } }
 
+    /// Peers allowed writes (root and the daemon's user among them) may use the reserved connection slots.
+    public func isPrivileged(_ peer: PeerCredentials) -> Bool { policy.allows(peer, .write) }
+
     public func handle(line: ByteBuffer, context: RequestContext) -> LineReply {
         let decoded = line.withUnsafeReadableBytes { decoder.decode($0) }
         guard let decoded else { return .none }

@@ -1,4 +1,7 @@
 import NIOCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What a request handler returns for one line.
 ///
@@ -42,4 +45,12 @@ public struct RequestContext: Sendable {
 public protocol LineRequestHandler: Sendable {
     /// Handle one request line (without its newline).
     func handle(line: ByteBuffer, context: RequestContext) -> LineReply
+    /// Whether `peer` may use the connection slots kept in reserve and hold
+    /// more than one user's share (`ServerConfiguration.reservedConnections`,
+    /// `maxConnectionsPerUID`). Default: root and the server's own user.
+    func isPrivileged(_ peer: PeerCredentials) -> Bool
+}
+
+extension LineRequestHandler {
+    public func isPrivileged(_ peer: PeerCredentials) -> Bool { peer.uid == 0 || peer.uid == getuid() }
 }

@@ -8,6 +8,8 @@ public enum ServerErrorKind: Sendable, Equatable {
     case lineTooLong(limit: Int)
     /// The connection limit was reached; the new connection closes.
     case tooManyConnections(limit: Int)
+    /// The peer's uid holds its share of the connections; the new connection closes.
+    case tooManyConnectionsForUID(uid: UInt32, limit: Int)
     /// The peer may not perform an operation of this access class.
     case permissionDenied(AccessClass)
     /// A partial line (or an idle connection) outlived its timeout; the connection closes.
@@ -19,7 +21,7 @@ public enum ServerErrorKind: Sendable, Equatable {
     public var wireCode: ErrorCode {
         switch self {
         case .lineTooLong: .lineTooLong
-        case .tooManyConnections: .tooManyConnections
+        case .tooManyConnections, .tooManyConnectionsForUID: .tooManyConnections
         case .permissionDenied: .permissionDenied
         case .timeout: .timeout
         case .internalError: .internalError
@@ -34,6 +36,8 @@ public enum ServerErrorKind: Sendable, Equatable {
         switch self {
         case .lineTooLong(let limit): "request line longer than \(limit) bytes; closing connection"
         case .tooManyConnections(let limit): "too many connections (limit \(limit)); try again later"
+        case .tooManyConnectionsForUID(let uid, let limit):
+            "uid \(uid) already holds \(limit) connections, the most one user may; close one and try again"
         case .permissionDenied(let cls): "permission denied: this peer may not perform \(cls.rawValue) operations"
         case .timeout(let s): "no complete request line within \(s) s; closing connection"
         case .internalError: "internal error while handling the request"

@@ -1,8 +1,11 @@
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Live counters of the socket server (for `status`, tests and logs).
 public final class ServerStats: Sendable {
-    private let _openConnections = Atomic<Int>(0)
+    private let slots: Mutex<ConnectionSlots>
     private let _acceptedConnections = Atomic<Int>(0)
     private let _rejectedConnections = Atomic<Int>(0)
     private let _requests = Atomic<Int>(0)
@@ -12,13 +15,18 @@ public final class ServerStats: Sendable {
     private let _maxInFlightSeen = Atomic<Int>(0)
     private let nextConnectionID = Atomic<UInt64>(1)
 
-    public init() {}
+    /// - Parameter slots: the admission rule (default: no bound, for tests of one connection).
+    init(slots: ConnectionSlots = ConnectionSlots(limit: .max, reserved: 0, perUID: 0)) {
+        self.slots = Mutex(slots)
+    }
+
+    public convenience init() { self.init(slots: ConnectionSlots(limit: .max, reserved: 0, perUID: 0)) }
 
     /// Connections currently open.
-    public var openConnections: Int { _openConnections.load(ordering: .relaxed) }
+    public var openConnections: Int { slots.withLock { $0.open } }
     /// Connections accepted since start (rejected ones excluded).
     public var acceptedConnections: Int { _acceptedConnections.load(ordering: .relaxed) }
-    /// Connections refused with `too_many_connections`.
+    /// Connections refused with `too_many_connections` (all slots, or a uid's share, taken).
     public var rejectedConnections: Int { _rejectedConnections.load(ordering: .relaxed) }
     /// Request lines handed to the handler.
     public var requests: Int { _requests.load(ordering: .relaxed) }
@@ -31,23 +39,16 @@ public final class ServerStats: Sendable {
     /// Highest number of in-flight requests seen on one connection.
     public var maxInFlightSeen: Int { _maxInFlightSeen.load(ordering: .relaxed) }
 
-    /// Reserves a connection slot; false when `limit` is reached.
-    func tryOpenConnection(limit: Int) -> Bool {
-        var current = _openConnections.load(ordering: .relaxed)
-        while current < limit {
-            let (exchanged, original) = _openConnections.compareExchange(
-                expected: current, desired: current + 1, ordering: .relaxed)
-            if exchanged {
-                _acceptedConnections.add(1, ordering: .relaxed)
-                return true
-            }
-            current = original
-        }
-        _rejectedConnections.add(1, ordering: .relaxed)
-        return false
+    /// Takes a connection slot for `uid` (`ConnectionSlots.admit`), counting the outcome.
+    func admit(uid: uid_t, privileged: Bool) -> ConnectionSlots.Refusal? {
+        let refusal = slots.withLock { $0.admit(uid: uid, privileged: privileged) }
+        if refusal == nil { _acceptedConnections.add(1, ordering: .relaxed) } else { _rejectedConnections.add(1, ordering: .relaxed) }
+        return refusal
     }
 
-    func closeConnection() { _openConnections.subtract(1, ordering: .relaxed) }
+    /// Frees the slot of an admitted connection.
+    func release(uid: uid_t) { slots.withLock { $0.release(uid: uid) } }
+
     func makeConnectionID() -> UInt64 { nextConnectionID.add(1, ordering: .relaxed).oldValue }
     func countRequest() { _requests.add(1, ordering: .relaxed) }
     func countLineTooLong() { _linesTooLong.add(1, ordering: .relaxed) }

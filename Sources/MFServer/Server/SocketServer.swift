@@ -45,7 +45,8 @@ public final class SocketServer: Sendable {
         logger: Logger,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> SocketServer {
-        let stats = ServerStats()
+        let stats = ServerStats(slots: ConnectionSlots(limit: configuration.maxConnections, reserved: configuration.reservedConnections,
+                                                       perUID: configuration.maxConnectionsPerUID))
         let quiescer = ServerQuiescingHelper(group: group)
         let connections = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
         let config = configuration
@@ -60,20 +61,24 @@ public final class SocketServer: Sendable {
             .childChannelOption(.writeBufferWaterMark,
                 value: ChannelOptions.Types.WriteBufferWaterMark(low: config.outboundLowWaterBytes, high: config.outboundHighWaterBytes))
             .childChannelInitializer { channel in
-                guard stats.tryOpenConnection(limit: config.maxConnections) else {
-                    logger.warning("connection refused: too many connections", metadata: ["limit": "\(config.maxConnections)"])
-                    let line = errorEncoder.encode(.tooManyConnections(limit: config.maxConnections), nil, channel.allocator)
-                    return channel.eventLoop.makeCompletedFuture {
+                PeerCredentials.of(channel, withGroups: config.readSupplementaryGroups).flatMapThrowing { peer in
+                    if let refusal = stats.admit(uid: peer.uid, privileged: handler.isPrivileged(peer)) {
+                        let kind: ServerErrorKind = switch refusal {
+                        case .full(let limit): .tooManyConnections(limit: limit)
+                        case .perUID(let uid, let limit): .tooManyConnectionsForUID(uid: UInt32(uid), limit: limit)
+                        }
+                        logger.warning("connection refused", metadata: ["reason": "\(kind.message)", "peer_uid": "\(peer.uid)",
+                                                                       "peer_pid": "\(peer.pid)"])
+                        let line = errorEncoder.encode(kind, nil, channel.allocator)
                         try channel.pipeline.syncOperations.addHandler(RejectConnectionHandler(line: line))
+                        return
                     }
-                }
-                let id = ObjectIdentifier(channel)
-                connections.withLockedValue { $0[id] = channel }
-                channel.closeFuture.whenComplete { _ in
-                    stats.closeConnection()
-                    connections.withLockedValue { _ = $0.removeValue(forKey: id) }
-                }
-                return PeerCredentials.of(channel, withGroups: config.readSupplementaryGroups).flatMapThrowing { peer in
+                    let id = ObjectIdentifier(channel)
+                    connections.withLockedValue { $0[id] = channel }
+                    channel.closeFuture.whenComplete { _ in
+                        stats.release(uid: peer.uid)
+                        connections.withLockedValue { _ = $0.removeValue(forKey: id) }
+                    }
                     let connectionID = stats.makeConnectionID()
                     let context = RequestContext(peer: peer, allocator: channel.allocator,
                                                  eventLoop: channel.eventLoop, connectionID: connectionID)
