@@ -138,14 +138,18 @@ public struct StatusResult: Codable, Sendable, Equatable {
     /// Present while mfd loads its ratings after a start or an import (after a
     /// start the counts read 0 until the ratings are in).
     public var loading: LoadingInfo?
+    /// Present after trainings failed: automatic retrains wait until `next_attempt_s` from now.
+    public var retrainBackoff: RetrainBackoffInfo?
 
     public init(server: String, uptimeSeconds: Double, ratings: Int, users: Int, items: Int, density: Double,
                 model: ModelInfo?, lastTraining: JobInfo?, running: JobInfo?, pendingChanges: Int, connections: Int,
-                requests: [String: Int], errors: Int, config: ServerConfig, loading: LoadingInfo? = nil) {
+                requests: [String: Int], errors: Int, config: ServerConfig, loading: LoadingInfo? = nil,
+                retrainBackoff: RetrainBackoffInfo? = nil) {
         self.server = server; self.uptimeSeconds = uptimeSeconds; self.ratings = ratings; self.users = users
         self.items = items; self.density = density; self.model = model; self.lastTraining = lastTraining
         self.running = running; self.pendingChanges = pendingChanges; self.connections = connections
         self.requests = requests; self.errors = errors; self.config = config; self.loading = loading
+        self.retrainBackoff = retrainBackoff
     }
 
     enum CodingKeys: String, CodingKey {
@@ -153,6 +157,22 @@ public struct StatusResult: Codable, Sendable, Equatable {
         case uptimeSeconds = "uptime_s"
         case lastTraining = "last_training"
         case pendingChanges = "pending_changes"
+        case retrainBackoff = "retrain_backoff"
+    }
+}
+
+/// Automatic retrains held back after failed trainings (`status.retrain_backoff`).
+public struct RetrainBackoffInfo: Codable, Sendable, Equatable {
+    /// Failed trainings since the last success.
+    public var failures: Int
+    /// Seconds until the retrain policy may start the next automatic retrain (0: it may now).
+    public var nextAttemptSeconds: Double
+
+    public init(failures: Int, nextAttemptSeconds: Double) { self.failures = failures; self.nextAttemptSeconds = nextAttemptSeconds }
+
+    enum CodingKeys: String, CodingKey {
+        case failures
+        case nextAttemptSeconds = "next_attempt_s"
     }
 }
 

@@ -25,6 +25,9 @@ struct Status: AsyncParsableCommand {
                     + (met.holdoutRMSE.map { String(format: ", holdout RMSE %.4f", $0) } ?? "") + String(format: ", %.1f s", met.durationSeconds))
             }
             if let r = s.running { lines.append("running: \(r.kind.rawValue) job \(r.job) \(Int(r.progress * 100))%") }
+            if let b = s.retrainBackoff {
+                lines.append("retrain backing off: \(b.failures) failed trainings, next automatic retrain in \(Int(b.nextAttemptSeconds.rounded())) s")
+            }
             lines.append("pending changes \(s.pendingChanges), retrain \(s.config.retrain.rawValue), requests \(s.requests.values.reduce(0, +)), errors \(s.errors)")
             return lines.joined(separator: "\n")
         }

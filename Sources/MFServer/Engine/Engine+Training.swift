@@ -67,13 +67,20 @@ extension Engine {
             logger.info("training finished", metadata: ["job": "\(id)", "model": "\(modelID)", "ratings": "\(ratingCount)",
                                                         "train_rmse": "\(rmse)", "stages": "\(timing)",
                                                         "holdout_rmse": "\(last?.holdoutRMSE.map { "\($0)" } ?? "none")", "seconds": "\(metrics.durationSeconds)"])
+            retrainBackoff.withLock { $0.succeeded() }
             return jobs.finish(id) { j in
                 j.state = .succeeded; j.progress = 1; j.stage = nil; j.modelID = modelID; j.metrics = metrics
             }
         } catch {
             let cancelled = Task.isCancelled || (error as? MFCoreError)?.code == "cancelled" || error is CancellationError
             let wire = WireError(engine: error)
-            logger.log(level: cancelled ? .info : .error, "training ended", metadata: ["job": "\(id)", "error": "\(wire)"])
+            if !cancelled {
+                let next = retrainBackoff.withLock { b in b.failed(at: Date()); return b.notBefore ?? Date() }
+                logger.error("training failed", metadata: ["job": "\(id)", "error": "\(wire)",
+                                                           "next_automatic_retrain_in_s": "\(Int(next.timeIntervalSinceNow.rounded()))"])
+            } else {
+                logger.info("training ended", metadata: ["job": "\(id)", "error": "\(wire)"])
+            }
             return jobs.finish(id) { j in
                 j.state = cancelled ? .cancelled : .failed
                 j.error = cancelled ? nil : wire
@@ -129,7 +136,7 @@ extension Engine {
     /// Starts a retrain when the policy says so (`auto`: after N changes or T minutes).
     func checkRetrainPolicy() async {
         let cfg = serverConfig
-        guard cfg.retrain == .auto, !jobs.isRunning else { return }
+        guard cfg.retrain == .auto, !jobs.isRunning, retrainBackoff.withLock({ $0.allows(at: Date()) }) else { return }
         let (pending, since) = await writer.pendingCount()
         guard pending > 0 else { return }
         let byCount = cfg.retrainAfterChanges > 0 && pending >= cfg.retrainAfterChanges

@@ -26,6 +26,7 @@ public final class Engine: Sendable {
     let metrics = EngineMetrics()
     let recommendCache: RecommendCache
     let loading = LoadGate()
+    let retrainBackoff = Mutex(RetrainBackoff())
     let startedAt = Date()
     private let current = Mutex<EngineSnapshot>(.empty)
     private let config: Mutex<ServerConfig>
