@@ -19,10 +19,13 @@ public final class MFClient: Sendable {
         self.path = path; self.timeout = timeout; self.channel = channel; self.matcher = matcher
     }
 
-    /// Connects to `path`. `timeout` (seconds) bounds the connect and each request.
-    public static func connect(path: String, timeout: Double = 30,
+    /// Connects to `path` if `trust` accepts its directory and the daemon
+    /// listening on it. `timeout` (seconds) bounds the connect and each request.
+    public static func connect(path: String, timeout: Double = 30, trust: ServerTrust = .standard,
                                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws(MFClientError) -> MFClient {
+        if let why = trust.refusal(socketPath: path) { throw .untrusted(path: path, reason: why) }
         let loop = group.next()
+        let client: MFClient
         do {
             let (channel, matcher) = try await ClientBootstrap(group: loop)
                 .connectTimeout(.milliseconds(Int64(timeout * 1000)))
@@ -38,10 +41,20 @@ public final class MFClient: Sendable {
                 .flatMapThrowing { channel in
                     (channel, NIOLoopBound(try channel.pipeline.syncOperations.handler(type: ResponseMatcher.self), eventLoop: loop))
                 }.get()
-            return MFClient(path: path, timeout: timeout, channel: channel, matcher: matcher)
+            client = MFClient(path: path, timeout: timeout, channel: channel, matcher: matcher)
         } catch {
             throw .unreachable(path: path, reason: Self.reason(error))
         }
+        let peer: uid_t
+        do { peer = try await client.channel.peerUID().get() } catch {
+            client.channel.close(promise: nil)
+            throw .unreachable(path: path, reason: "cannot read the server's credentials: \(Self.reason(error))")
+        }
+        if let why = trust.refusal(peerUID: peer) {
+            client.channel.close(promise: nil)
+            throw .untrusted(path: path, reason: why)
+        }
+        return client
     }
 
     static func reason(_ error: any Error) -> String {

@@ -14,6 +14,8 @@ public enum MFClientError: Error, Sendable, Equatable, CustomStringConvertible {
     case badResponse(String)
     /// A local file could not be read or written (import/export).
     case localFile(path: String, reason: String)
+    /// The socket or the server behind it belongs to someone the client does not trust (`ServerTrust`).
+    case untrusted(path: String, reason: String)
 
     public var code: String {
         switch self {
@@ -23,12 +25,13 @@ public enum MFClientError: Error, Sendable, Equatable, CustomStringConvertible {
         case .connectionClosed: return "connection_closed"
         case .badResponse: return "bad_response"
         case .localFile: return "local_file"
+        case .untrusted: return "untrusted_server"
         }
     }
 
     public var exitCode: Int32 {
         switch self {
-        case .unreachable, .connectionClosed: return ExitCode.unreachable
+        case .unreachable, .connectionClosed, .untrusted: return ExitCode.unreachable
         case .timeout: return ExitCode.timeout
         case .daemon(let e): return e.code.exitCode
         case .badResponse: return ExitCode.daemonError
@@ -45,6 +48,8 @@ public enum MFClientError: Error, Sendable, Equatable, CustomStringConvertible {
         case .connectionClosed: return "mfd closed the connection"
         case .badResponse(let m): return "bad response from mfd: \(m)"
         case .localFile(let path, let reason): return "\(path): \(reason)"
+        case .untrusted(let path, let reason):
+            return "refusing \(path): \(reason), not root, mfd or you; set MFD_SOCKET or --socket to your mfd's socket"
         }
     }
 }

@@ -14,11 +14,12 @@ final class FakeServer: @unchecked Sendable {
     private var modelUsers = 0
     private var modelItems = 0
 
-    init() throws {
-        path = "/tmp/mfc-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
-        unlink(path)
+    /// Listens on `path` (default: a unique name in /tmp).
+    init(path: String? = nil) throws {
+        self.path = path ?? "/tmp/mfc-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
+        unlink(self.path)
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        let ok = SocketPath.withAddress(path) { bind(fd, $0, $1) }
+        let ok = SocketPath.withAddress(self.path) { bind(fd, $0, $1) }
         guard ok == 0, listen(fd, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
         let t = Thread { [self] in acceptLoop() }
         t.start()

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import MFProtocol
 import NIOCore
 
 /// Who is on the other end of a Unix-socket connection.
@@ -34,16 +35,6 @@ public struct PeerCredentials: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "pid=\(pid) uid=\(uid) gid=\(gid)" }
 }
 
-/// Layout of Linux `struct ucred` (declared here because Glibc hides it behind `_GNU_SOURCE`).
-struct LinuxUcred: Sendable {
-    var pid: pid_t = 0
-    var uid: uid_t = 0
-    var gid: gid_t = 0
-}
-
-/// Linux `SO_PEERCRED` (17 on every architecture Swift supports on Linux).
-let linuxSOPeerCred: CInt = 17
-
 extension PeerCredentials {
     /// Reads `SO_PEERCRED` from a connected Unix-socket channel, plus groups
     /// when `withGroups` is set. Completes inline when called on the channel's loop.
@@ -52,7 +43,7 @@ extension PeerCredentials {
             return channel.eventLoop.makeFailedFuture(MFServerError.peerCredentialsUnavailable("channel has no socket"))
         }
         let cred: EventLoopFuture<LinuxUcred> = provider.unsafeGetSocketOption(
-            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(linuxSOPeerCred))
+            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(LinuxUcred.socketOption))
         return cred.map { c in
             PeerCredentials(
                 pid: c.pid, uid: c.uid, gid: c.gid,
