@@ -212,7 +212,9 @@ class Connection:
         self.inbuf += data
         answered = False
         start = 0
-        while True:
+        # Lines after the last awaited reply stay buffered: they are not answers to
+        # these requests (e.g. an idle connection's farewell), and `stale` sees them.
+        while pending:
             nl = self.inbuf.find(b"\n", start)
             if nl < 0:
                 break
