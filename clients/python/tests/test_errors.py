@@ -69,6 +69,8 @@ def test_bad_arguments_are_refused_at_once():
         mfdclient.Client("/tmp/x.sock", timeout=0)
     with pytest.raises(TypeError, match="import source"):
         mfdclient.Client("/tmp/x.sock").import_ratings(12345)
+    with pytest.raises(FileNotFoundError, match="cannot read /nonexistent/ratings.csv"):
+        mfdclient.Client("/tmp/x.sock").import_ratings("/nonexistent/ratings.csv")
 
 
 REFUSAL = b'{"id":null,"ok":false,"error":{"code":"too_many_connections","message":"too many connections (limit 1); try again later"}}\n'
