@@ -14,8 +14,8 @@ from ._socketpath import SYSTEM_SOCKET, hand_run_default, resolve_socket
 from ._types import (AddItemResult, AddRatingResult, AddRatingsResult, AddUserResult, Because, Config,
                      DeleteRatingResult, DeleteUserResult, Epoch, Evaluation, Export, FoldInResult, Hello,
                      ImportIssue, ImportModelResult, ImportResult, ItemInfo, Job, Limits, Loading, ModelInfo,
-                     Prediction, RatedItem, Recommendation, Recommendations, SimilarItem, SimilarUser, Status,
-                     TrainingMetrics, TuneReport, TuneTrial, UserInfo)
+                     Prediction, RatedItem, Recommendation, Recommendations, RetrainBackoff, SimilarItem,
+                     SimilarUser, Status, TrainingMetrics, TuneReport, TuneTrial, UserInfo)
 
 __version__ = "0.1.0"
 
@@ -25,6 +25,6 @@ __all__ = [
     "AddItemResult", "AddRatingResult", "AddRatingsResult", "AddUserResult", "Because", "Config",
     "DeleteRatingResult", "DeleteUserResult", "Epoch", "Evaluation", "Export", "FoldInResult", "Hello",
     "ImportIssue", "ImportModelResult", "ImportResult", "ItemInfo", "Job", "Limits", "Loading", "ModelInfo",
-    "Prediction", "RatedItem", "Recommendation", "Recommendations", "SimilarItem", "SimilarUser", "Status",
-    "TrainingMetrics", "TuneReport", "TuneTrial", "UserInfo",
+    "Prediction", "RatedItem", "Recommendation", "Recommendations", "RetrainBackoff", "SimilarItem",
+    "SimilarUser", "Status", "TrainingMetrics", "TuneReport", "TuneTrial", "UserInfo",
 ]

@@ -298,9 +298,18 @@ class Loading:
 
 
 @dataclass
+class RetrainBackoff:
+    """Automatic retrains held back after failed trainings (``status`` ``retrain_backoff``)."""
+    failures: Optional[int] = None
+    next_attempt_s: Optional[float] = None
+    raw: Any = _raw()
+
+
+@dataclass
 class Status:
     """``status``: counts, serving model, jobs, counters and configuration.
-    ``loading`` is set while mfd loads after a start or an import."""
+    ``loading`` is set while mfd loads after a start or an import, and
+    ``retrain_backoff`` after trainings failed."""
     server: Optional[str] = None
     uptime_s: Optional[float] = None
     ratings: Optional[int] = None
@@ -316,10 +325,11 @@ class Status:
     errors: Optional[int] = None
     config: Optional[Config] = None
     loading: Optional[Loading] = None
+    retrain_backoff: Optional[RetrainBackoff] = None
     raw: Any = _raw()
     _nested = {"model": lambda v: _build(ModelInfo, v), "last_training": lambda v: _build(Job, v),
                "running": lambda v: _build(Job, v), "config": lambda v: _build(Config, v),
-               "loading": lambda v: _build(Loading, v)}
+               "loading": lambda v: _build(Loading, v), "retrain_backoff": lambda v: _build(RetrainBackoff, v)}
 
 
 @dataclass

@@ -86,6 +86,8 @@ def test_train_status_of_the_first_training(client):
 
 def test_unknown_result_fields_are_ignored_and_kept_in_raw():
     st = mfdclient._types._build(mfdclient.Status, {"server": "mfd 9", "ratings": 3, "some_new_field": {"x": 1},
-                                                     "config": {"lambda": 0.1, "new_setting": True}})
+                                                     "config": {"lambda": 0.1, "new_setting": True},
+                                                     "retrain_backoff": {"failures": 2, "next_attempt_s": 41.5}})
     assert st.server == "mfd 9" and st.ratings == 3 and st.config.lambda_ == 0.1
+    assert st.retrain_backoff == mfdclient.RetrainBackoff(failures=2, next_attempt_s=41.5)
     assert st.raw["some_new_field"] == {"x": 1} and st.config.raw["new_setting"] is True
