@@ -53,6 +53,7 @@ public struct ModelFiles: Codable, Sendable, Equatable {
             switch v {
             case .int(let n): params[key] = .number(Double(n))
             case .double(let d): params[key] = .number(d)
+            case .number(let text): params[key] = Double(text).map { .number($0) } ?? .string(text)
             case .bool(let b): params[key] = .number(b ? 1 : 0)
             case .string(let t): params[key] = .string(t)
             case .null: break

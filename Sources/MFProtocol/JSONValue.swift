@@ -47,14 +47,13 @@ enum JSONNumber: Sendable, Equatable, CustomStringConvertible {
             .contains(where: { $0 >= UInt8(ascii: "1") && $0 <= UInt8(ascii: "9") })
     }
 
-    /// The exact integer value, or nil when the number is fractional or out of `T`'s range.
+    /// The integer an integer literal spells, or nil: for a literal out of
+    /// `T`'s range, and for any fraction or exponent, even an integral one
+    /// (`4.0`, `1e2`): an ID or count must be written as an integer.
     func integer<T: FixedWidthInteger>(_ type: T.Type) -> T? {
         switch self {
         case .int(let v): return T(exactly: v)
-        case .text:
-            let d = double
-            guard d.isFinite, d == d.rounded(.towardZero), abs(d) < 9.2e18 else { return nil }
-            return T(exactly: d)
+        case .text: return nil
         }
     }
 

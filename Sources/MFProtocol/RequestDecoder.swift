@@ -4,8 +4,15 @@ import Foundation
 public struct DecodedRequest: Sendable, Equatable {
     public var id: RequestID
     public var request: Result<Request, WireError>
+    /// The operation the line names, when it names a known one, even if its
+    /// parameters failed to decode: the server checks permission before it
+    /// tells a peer what is wrong with them.
+    public var op: Op?
 
-    public init(id: RequestID, request: Result<Request, WireError>) { self.id = id; self.request = request }
+    public init(id: RequestID, request: Result<Request, WireError>, op: Op? = nil) {
+        self.id = id; self.request = request
+        self.op = op ?? (try? request.get())?.op
+    }
 }
 
 /// Turns one request line (without its `\n`) into a typed request or a precise wire error.
@@ -35,7 +42,7 @@ public struct RequestDecoder: Sendable {
             if hotPath, let hot = Self.hotPath(members) { return hot }
             do {
                 let env = try Envelope(from: TreeDecoder(root))
-                return DecodedRequest(id: env.id, request: env.request)
+                return DecodedRequest(id: env.id, request: env.request, op: env.op)
             } catch let e as WireError {
                 return DecodedRequest(id: .null, request: .failure(e))
             } catch {
@@ -67,7 +74,7 @@ public struct FoundationRequestDecoder: @unchecked Sendable {  // JSONDecoder is
             let data = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: raw.baseAddress!), count: raw.count, deallocator: .none)
             do {
                 let env = try decoder.decode(Envelope.self, from: data)
-                return DecodedRequest(id: env.id, request: env.request)
+                return DecodedRequest(id: env.id, request: env.request, op: env.op)
             } catch let e as WireError {
                 return DecodedRequest(id: .null, request: .failure(e))
             } catch DecodingError.typeMismatch(_, let ctx) where ctx.codingPath.isEmpty {
@@ -91,6 +98,7 @@ public struct FoundationRequestDecoder: @unchecked Sendable {  // JSONDecoder is
 struct Envelope: Decodable {
     var id: RequestID = .null
     var request: Result<Request, WireError>
+    var op: Op?
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
@@ -112,6 +120,7 @@ struct Envelope: Decodable {
             request = .failure(WireError(.unknownOp, "unknown op \"\(name)\"; send {\"op\":\"hello\"} or see docs/protocol.md", field: "op"))
             return
         }
+        self.op = op
         do {
             request = .success(try Request.decode(op, from: decoder))
         } catch let e as WireError {

@@ -33,4 +33,18 @@ import Testing
         let status = try await reply(d, Array(#"{"op":"status"}"#.utf8))
         #expect(status?.contains(#""add_rating":2"#) == true, "\(status ?? "")")
     }
+
+    /// A peer that may not run an op hears `permission_denied`, not what is wrong with its parameters.
+    @Test func permissionIsCheckedBeforeParameters() async throws {
+        let f = try await EngineFixture.make()
+        defer { f.discard() }
+        let d = Dispatcher(engine: f.engine, policy: .standard(daemonUID: 0), logger: Logger(label: "t"))
+        for line in [#"{"id":1,"op":"add_rating","user":1.5,"item":2,"rating":4}"#, #"{"id":1,"op":"set_config","factorz":3}"#,
+                     #"{"id":1,"op":"delete_user"}"#] {
+            let denied = try await reply(d, Array(line.utf8), uid: 12345)
+            #expect(denied?.hasPrefix(#"{"id":1,"ok":false,"error":{"code":"permission_denied""#) == true, "\(line): \(denied ?? "")")
+            let allowed = try await reply(d, Array(line.utf8), uid: 0)
+            #expect(allowed?.contains("permission_denied") == false && allowed?.contains(#""ok":false"#) == true, "\(allowed ?? "")")
+        }
+    }
 }

@@ -42,21 +42,21 @@ public final class Dispatcher: LineRequestHandler {
     public func handle(line: ByteBuffer, context: RequestContext) -> LineReply {
         let decoded = line.withUnsafeReadableBytes { decoder.decode($0) }
         guard let decoded else { return .none }
-        let request: Request
+        // Permission first: a peer that may not run an op learns nothing about its parameters.
+        if let op = decoded.op {
+            let needed = AccessClass(rawValue: op.access.rawValue)!
+            guard policy.check(context.peer, needed, op: op.rawValue, logger: logger) else {
+                counters.count(op, failed: true)
+                let e = WireError(.permissionDenied, "permission denied: uid \(context.peer.uid) may not perform \(needed.rawValue) operations such as \(op.rawValue)")
+                return .now(buffer(encoder.failure(id: decoded.id, e), context))
+            }
+        }
         switch decoded.request {
-        case .success(let r): request = r
+        case .success(let request): return ordered(request, id: decoded.id, context: context)
         case .failure(let e):
             counters.countDecodeError()
             return .now(buffer(encoder.failure(id: decoded.id, e), context))
         }
-        let op = request.op
-        let needed = AccessClass(rawValue: op.access.rawValue)!
-        guard policy.check(context.peer, needed, op: op.rawValue, logger: logger) else {
-            counters.count(op, failed: true)
-            let e = WireError(.permissionDenied, "permission denied: uid \(context.peer.uid) may not perform \(needed.rawValue) operations such as \(op.rawValue)")
-            return .now(buffer(encoder.failure(id: decoded.id, e), context))
-        }
-        return ordered(request, id: decoded.id, context: context)
     }
 
     /// Runs requests of one connection in order: a request waits for the
