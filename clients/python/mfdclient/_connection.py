@@ -13,6 +13,7 @@ from typing import Any, Deque, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from ._errors import MFDConnectionError, MFDError, MFDTimeoutError
 from ._socketpath import MAX_PATH_BYTES
+from ._trust import path_refusal, peer_refusal, refusal_message, trusted_uids
 
 #: Requests written before the first of them is answered, at most. The daemon
 #: itself takes at most 64 at a time from a connection; the rest wait in the
@@ -66,6 +67,10 @@ class Connection:
                 "unreachable",
                 f"cannot connect to {path}: the path is {len(path.encode())} bytes; "
                 f"a Unix socket path holds at most {MAX_PATH_BYTES}", path)
+        uids = trusted_uids()
+        why = path_refusal(path, uids)
+        if why:
+            raise MFDConnectionError("untrusted_server", refusal_message(path, why), path)
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             sock.settimeout(timeout)
@@ -79,6 +84,10 @@ class Connection:
             raise MFDConnectionError(
                 "unreachable",
                 f"cannot connect to {path} ({reason}): is mfd running? try `systemctl status mfd`", path) from None
+        why = peer_refusal(sock, uids)
+        if why:
+            sock.close()
+            raise MFDConnectionError("untrusted_server", refusal_message(path, why), path)
         sock.setblocking(False)
         self.sock: Optional[socket.socket] = sock
         self.selector = selectors.DefaultSelector()

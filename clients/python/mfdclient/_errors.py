@@ -41,7 +41,9 @@ class MFDConnectionError(MFDError):
     """The daemon could not be reached, closed the connection, or sent something
     that is not a protocol reply. The message names the socket path.
 
-    ``code`` is ``unreachable``, ``connection_closed`` or ``bad_response``.
+    ``code`` is ``unreachable``, ``connection_closed``, ``bad_response`` or
+    ``untrusted_server`` (the socket's directory or the process listening on it
+    belongs to someone other than root, the ``mfd`` user or the caller).
     """
 
     def __init__(self, code: str, message: str, path: str) -> None:
