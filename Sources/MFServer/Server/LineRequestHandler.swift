@@ -23,7 +23,8 @@ public struct RequestContext: Sendable {
     public let allocator: ByteBufferAllocator
     /// The connection's event loop: `handle` is always called on it.
     public let eventLoop: any EventLoop
-    /// Process-unique connection number, for logs.
+    /// Process-unique connection number (from 1): names the connection in
+    /// logs and identifies it to the handler.
     public let connectionID: UInt64
 
     public init(peer: PeerCredentials, allocator: ByteBufferAllocator, eventLoop: any EventLoop, connectionID: UInt64) {
@@ -42,4 +43,13 @@ public struct RequestContext: Sendable {
 public protocol LineRequestHandler: Sendable {
     /// Handle one request line (without its newline).
     func handle(line: ByteBuffer, context: RequestContext) -> LineReply
+
+    /// Called once when the connection has closed, on its event loop, with
+    /// the context its lines came with; no `handle` for it follows. Replies
+    /// still pending are discarded. The default does nothing.
+    func connectionClosed(context: RequestContext)
+}
+
+extension LineRequestHandler {
+    public func connectionClosed(context: RequestContext) {}
 }
