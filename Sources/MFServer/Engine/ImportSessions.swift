@@ -3,8 +3,8 @@ import MFProtocol
 import Synchronization
 
 /// Open `import_*` sessions. Chunks are spooled to a file the daemon creates
-/// itself, so the store's single writer is held only during `import_commit`,
-/// not while a client uploads.
+/// itself in its private spool directory, so the store's single writer is
+/// held only during `import_commit`, not while a client uploads.
 final class ImportSessions: Sendable {
     final class Session: @unchecked Sendable {  // mutated only under ImportSessions.state's lock
         let token: String
@@ -28,11 +28,11 @@ final class ImportSessions: Sendable {
     }
     private let state = Mutex(State())
     let limit: Int
-    let directory: String
+    let spool: SpoolDirectory
     static let maxChunkBytes = 256 << 10
     static let idleLimit: TimeInterval = 600
 
-    init(limit: Int, directory: String) { self.limit = limit; self.directory = directory }
+    init(limit: Int, spool: SpoolDirectory) { self.limit = limit; self.spool = spool }
 
     func begin(_ r: ImportBeginRequest) throws -> ImportBeginResult {
         dropIdle()
@@ -42,12 +42,8 @@ final class ImportSessions: Sendable {
             }
             let token = "imp-\(s.next)"
             s.next += 1
-            let path = "\(directory)/mfd-import-\(getpid())-\(token)-\(UInt32.random(in: 0...UInt32.max))"
-            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
-                  let h = FileHandle(forWritingAtPath: path) else {
-                throw WireError(.storageFailed, "cannot create the import spool file in \(directory)")
-            }
-            s.open[token] = Session(token: token, request: r, path: path, handle: h)
+            let file = try spool.createFile()
+            s.open[token] = Session(token: token, request: r, path: file.path, handle: file.handle)
             return ImportBeginResult(import: token, maxChunkBytes: Self.maxChunkBytes)
         }
     }
