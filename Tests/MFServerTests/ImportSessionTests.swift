@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MFProtocol
+import NIOCore
 import Testing
 @testable import MFServer
 
@@ -34,6 +35,7 @@ private func mode(_ path: String) -> mode_t? {
         // As created: no chunk has been written yet.
         #expect(st.st_size == 0)
         #expect(st.st_mode & S_IFMT == S_IFREG && st.st_mode & 0o7777 == 0o600 && st.st_uid == geteuid())
+        #expect(!files[0].contains(begin.import.dropFirst(4)), "the file name gives the token away")
         _ = try f.engine.importChunk(ImportChunkRequest(import: begin.import, offset: 0, data: "userId,movieId,rating\n"))
         #expect(mode(dir + "/" + files[0]) == 0o600)
         _ = try f.engine.importAbort(begin.import)
@@ -85,5 +87,130 @@ private func mode(_ path: String) -> mode_t? {
             _ = try await Engine.start(store: f.store, configuration: EngineConfiguration(), logger: logger)
         }
         #expect(FileManager.default.fileExists(atPath: f.dir + "/db.sqlite"), "nothing behind the link was removed")
+    }
+}
+
+/// Import and model-import sessions belong to the connection that began them.
+@Suite struct ImportSessionOwnershipTests {
+    /// A fixture's dispatcher, a session begun on connection `a`, and another connection `b`.
+    struct Begun {
+        let f: EngineFixture, d: Dispatcher, a: RequestContext, b: RequestContext, token: String
+    }
+
+    /// Sends `line` (a begin) on a new connection `a` of a new fixture's dispatcher.
+    static func begun(_ line: String, configure: (inout EngineConfiguration) -> Void = { _ in }) async throws -> Begun {
+        let f = try await EngineFixture.make(configure: configure)
+        let d = Dispatcher(engine: f.engine, policy: .standard(daemonUID: 0), logger: Logger(label: "import-test"))
+        let a = Dispatcher.testContext()
+        let token = try #require(result(try await call(d, a, line))["import"] as? String)
+        return Begun(f: f, d: d, a: a, b: Dispatcher.testContext(), token: token)
+    }
+
+    /// The reply to `line` on the connection `c` stands for, parsed.
+    static func call(_ d: Dispatcher, _ c: RequestContext, _ line: String) async throws -> [String: Any] {
+        let text = try #require(try await d.testReply(Array(line.utf8), context: c))
+        return try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    static func result(_ reply: [String: Any]) -> [String: Any] { reply["result"] as? [String: Any] ?? [:] }
+    static func error(_ reply: [String: Any]) -> (code: String?, field: String?) {
+        let e = reply["error"] as? [String: Any]
+        return (e?["code"] as? String, e?["field"] as? String)
+    }
+
+    /// Each line, sent on a connection that did not begin the session, gets `not_found` naming `import`.
+    static func expectNotFound(_ d: Dispatcher, on c: RequestContext, _ lines: [String]) async throws {
+        for line in lines {
+            let e = error(try await call(d, c, line))
+            #expect(e.code == "not_found" && e.field == "import", "\(line) from another connection: \(e)")
+        }
+    }
+
+    static let beginImport = #"{"op":"import_begin","kind":"ratings","format":"csv"}"#
+    static let beginModel = #"{"op":"import_model_begin","manifest":{"format":"mfd-model-1","algorithm":"x","k":2,"global_mean":3,"users":1,"items":1}}"#
+    static func chunk(_ token: String, _ data: String) -> String {
+        #"{"op":"import_chunk","import":"\#(token)","data":"\#(data)"}"#
+    }
+    static func op(_ op: String, _ token: String) -> String { #"{"op":"\#(op)","import":"\#(token)"}"# }
+
+    @Test func anImportAnswersOnlyToTheConnectionThatBeganIt() async throws {
+        let s = try await Self.begun(Self.beginImport)
+        defer { s.f.discard() }
+        try await Self.expectNotFound(s.d, on: s.b, [Self.chunk(s.token, #"userId,movieId,rating\n7,8,4\n"#),
+                                                     Self.op("import_commit", s.token), Self.op("import_abort", s.token)])
+        let chunk = Self.result(try await Self.call(s.d, s.a, Self.chunk(s.token, #"userId,movieId,rating\n7,8,4\n"#)))
+        #expect(chunk["bytes"] as? Int == 28 && chunk["lines"] as? Int == 2, "\(chunk)")
+        let commit = Self.result(try await Self.call(s.d, s.a, Self.op("import_commit", s.token)))
+        #expect(commit["imported"] as? Int == 1, "\(commit)")
+        #expect(try await s.f.store.rating(user: 7, item: 8)?.value == 4)
+        try await s.f.engine.loaded()  // the reload after the import, before the store closes
+    }
+
+    @Test func aModelImportAnswersOnlyToTheConnectionThatBeganItAndImportAbortEndsIt() async throws {
+        let s = try await Self.begun(Self.beginModel)
+        defer { s.f.discard() }
+        let rows = #"{"op":"import_model_rows","import":"\#(s.token)","side":"users","rows":[[1,0.1,0.5,0.2]]}"#
+        try await Self.expectNotFound(s.d, on: s.b, [rows, Self.op("import_model_commit", s.token), Self.op("import_abort", s.token)])
+        #expect(Self.result(try await Self.call(s.d, s.a, rows))["users"] as? Int == 1)
+        #expect(Self.result(try await Self.call(s.d, s.a, Self.op("import_abort", s.token)))["closed"] as? Bool == true)
+        #expect(Self.error(try await Self.call(s.d, s.a, rows)).code == "not_found")
+    }
+
+    @Test func closingAConnectionAbortsItsSessionsSoOthersCanBeginAtOnce() async throws {
+        let s = try await Self.begun(Self.beginImport) { $0.maxImportSessions = 1 }
+        defer { s.f.discard() }
+        _ = try await Self.call(s.d, s.a, Self.chunk(s.token, #"userId,movieId,rating\n"#))
+        for _ in 0..<2 { _ = try await Self.call(s.d, s.a, Self.beginModel) }
+        #expect(entries(spoolDirectory(s.f)).count == 1)
+        #expect(Self.error(try await Self.call(s.d, s.b, Self.beginImport)).code == "busy")
+        #expect(Self.error(try await Self.call(s.d, s.b, Self.beginModel)).code == "busy")
+
+        s.d.connectionClosed(context: s.a)
+        #expect(entries(spoolDirectory(s.f)).isEmpty, "the spool file goes with the session")
+        #expect(Self.result(try await Self.call(s.d, s.b, Self.beginImport))["import"] is String)
+        #expect(Self.result(try await Self.call(s.d, s.b, Self.beginModel))["import"] is String)
+        #expect(Self.error(try await Self.call(s.d, s.a, Self.chunk(s.token, "1,2,3\\n"))).code == "not_found")
+    }
+
+    @Test func aCommitRoutedBeforeItsConnectionClosesRunsToItsEnd() async throws {
+        let s = try await Self.begun(Self.beginImport)
+        defer { s.f.discard() }
+        _ = try await Self.call(s.d, s.a, Self.chunk(s.token, #"userId,movieId,rating\n7,8,4\n"#))
+        let commit = s.d.handle(line: ByteBuffer(string: Self.op("import_commit", s.token)), context: s.a)
+        s.d.connectionClosed(context: s.a)
+        guard case .later(let reply) = commit else { Issue.record("import_commit was answered at once"); return }
+        #expect(String(buffer: try await reply.get()).contains(#""imported":1"#))
+        #expect(try await s.f.store.rating(user: 7, item: 8)?.value == 4)
+        try await s.f.engine.loaded()  // the reload after the import, before the store closes
+    }
+
+    @Test func aBeginStillQueuedWhenItsConnectionClosesLeavesNoSession() async throws {
+        let (f, engine, release) = try await EngineLoadingTests.heldAfterTheModelStage()
+        defer { f.discard() }
+        let d = Dispatcher(engine: engine, policy: .standard(daemonUID: 0), logger: Logger(label: "import-test"))
+        let a = Dispatcher.testContext()
+        let queued = d.handle(line: ByteBuffer(string: Self.beginImport), context: a)  // waits for the load
+        guard case .later(let reply) = queued else { Issue.record("import_begin ran during the load"); return }
+        d.connectionClosed(context: a)
+        release.open()
+        #expect(String(buffer: try await reply.get()).contains(#""ok":true"#))
+        #expect(await eventually { entries(spoolDirectory(f)).isEmpty }, "the session begun after the close was not aborted")
+        await engine.shutdown()
+    }
+
+    @Test func tokensAre128RandomBitsNotASequence() async throws {
+        let s = try await Self.begun(Self.beginImport)
+        defer { s.f.discard() }
+        var tokens = [s.token]
+        for line in [Self.beginImport, Self.beginModel, Self.beginModel] {
+            tokens.append(try #require(Self.result(try await Self.call(s.d, s.a, line))["import"] as? String))
+        }
+        let hex = Set("0123456789abcdef")
+        for (n, token) in tokens.enumerated() {
+            let prefix = n < 2 ? "imp-" : "mod-"
+            let digits = token.dropFirst(prefix.count)
+            #expect(token.hasPrefix(prefix) && digits.count == 32 && digits.allSatisfy(hex.contains), "\(token)")
+        }
+        #expect(Set(tokens).count == tokens.count)
     }
 }

@@ -73,22 +73,13 @@ struct SpoolDirectory: Sendable {
     /// step (`O_CREAT | O_EXCL`), open for writing.
     func createFile() throws -> (path: String, handle: FileHandle) {
         while true {
-            let file = path + "/import-" + Self.randomName()
+            let file = path + "/import-" + SessionToken.randomHex()
             let fd = open(file, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
             if fd >= 0 { return (file, FileHandle(fileDescriptor: fd, closeOnDealloc: true)) }
             guard errno == EEXIST else {
                 throw WireError(.storageFailed, "cannot create an import spool file in \(path): \(String(cString: strerror(errno)))")
             }
         }
-    }
-
-    /// 128 random bits as 32 hex digits.
-    private static func randomName() -> String {
-        var g = SystemRandomNumberGenerator()
-        return [g.next() as UInt64, g.next()].map { v in
-            let digits = String(v, radix: 16)
-            return String(repeating: "0", count: 16 - digits.count) + digits
-        }.joined()
     }
 
     static func octal(_ mode: mode_t) -> String {

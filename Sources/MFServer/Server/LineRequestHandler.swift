@@ -24,7 +24,7 @@ public struct RequestContext: Sendable {
     /// The connection's event loop: `handle` is always called on it.
     public let eventLoop: any EventLoop
     /// Process-unique connection number (from 1): names the connection in
-    /// logs and identifies it to the handler.
+    /// logs and identifies it to the handler (import sessions belong to it).
     public let connectionID: UInt64
 
     public init(peer: PeerCredentials, allocator: ByteBufferAllocator, eventLoop: any EventLoop, connectionID: UInt64) {
