@@ -64,7 +64,7 @@ run_set() {  # run_set NAME USERS ITEMS RATINGS
     mkdir -p "$dir"
     "$PY" ../shared/anchors/gen_synth.py --out "$dir" --users "$users" --items "$items" --ratings "$ratings" >&2
   fi
-  rm -f "$W"/db.sqlite* "$W/mfd.log"
+  rm -rf "$W"/db.sqlite* "$W/mfd.log"  # the database, its -wal/-shm and its -spool directory
   start_mfd; wait_for "$BIN/mfctl" ping
   t0=$(now); "$BIN/mfctl" import ratings "$csv" >/dev/null 2>&1
   local import_s; import_s=$(since "$t0")

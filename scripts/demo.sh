@@ -5,7 +5,7 @@
 #   scripts/demo.sh start   build must exist (make release); idempotent
 #   scripts/demo.sh stop
 #
-# Data and log: .demo/ in the project (mfd.sqlite, mfd.log, mfd.pid).
+# Data and log: .demo/ in the project (mfd.sqlite, mfd.sqlite-spool/, mfd.log, mfd.pid).
 # Socket: /tmp/mfd-demo-$UID/mfd.sock (short: sun_path holds 107 bytes; a
 # deep checkout path could exceed that). mfctl finds it through MFD_SOCKET,
 # which the last line printed tells you to export.

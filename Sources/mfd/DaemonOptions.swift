@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// Command-line flags of mfd; each is optional so the environment can fill it.
 struct DaemonOptions: ParsableArguments {
-    @Option(help: "SQLite database file [MFD_DB; default $STATE_DIRECTORY/mfd.sqlite, else ~/.local/share/mfd/mfd.sqlite].")
+    @Option(help: "SQLite database file; import spool files go in a private directory beside it, its path with -spool appended [MFD_DB; default $STATE_DIRECTORY/mfd.sqlite, else ~/.local/share/mfd/mfd.sqlite].")
     var db: String?
 
     @Option(help: "Unix socket path [MFD_SOCKET; default $RUNTIME_DIRECTORY/mfd.sock, else $XDG_RUNTIME_DIR/mfd/mfd.sock, else /tmp/mfd-$UID/mfd.sock].")

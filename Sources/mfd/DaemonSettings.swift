@@ -109,7 +109,6 @@ struct DaemonSettings {
         c.userAttrWeight = try R.resolve(flag: o.userAttrWeight, environment: env, name: "MFD_USER_ATTR_WEIGHT", parse: { Double($0) })
         c.itemAttrWeight = try R.resolve(flag: o.itemAttrWeight, environment: env, name: "MFD_ITEM_ATTR_WEIGHT", parse: { Double($0) })
         e.overrides = c
-        e.spoolDirectory = NSTemporaryDirectory().hasSuffix("/") ? String(NSTemporaryDirectory().dropLast()) : NSTemporaryDirectory()
         return e
     }
 

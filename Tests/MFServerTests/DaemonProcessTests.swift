@@ -84,7 +84,8 @@ struct DaemonProcessTests {
     }
 }
 
-/// A test database and its WAL files.
+/// A test database, its WAL files and its import spool directory.
 private func removeDatabase(_ path: String) {
     for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
+    try? FileManager.default.removeItem(atPath: path + "-spool")  // the import spool directory
 }

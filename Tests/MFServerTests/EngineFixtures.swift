@@ -19,7 +19,6 @@ struct EngineFixture {
         let store = try Store.open(path: dir + "/db.sqlite")
         var cfg = EngineConfiguration()
         cfg.maxBatch = maxBatch
-        cfg.spoolDirectory = dir
         cfg.recommendCacheBytes = recommendCacheBytes
         cfg.overrides = SetConfigRequest(factors: 4, iterations: 3, retrain: .manual)
         configure(&cfg)

@@ -28,7 +28,6 @@ import Testing
         let f = try await storeWithChangesAfterTheModel()
         let release = Latch()
         var cfg = EngineConfiguration()
-        cfg.spoolDirectory = f.dir
         cfg.afterModelStage = { await release.wait() }
         let engine = try await Engine.start(store: f.store, configuration: cfg, logger: Logger(label: "loading-test"))
         await engine.loading.modelStage.wait()

@@ -42,6 +42,28 @@ import Testing
     }
 }
 
+@Suite struct SocketServerConnectionTests {
+    @Test func theHandlerHearsOnceThatAConnectionClosedWithTheContextOfItsLines() async throws {
+        let handler = ConnectionCloseRecorder()
+        try await withTestServer(handler: handler) { _, path in
+            var leaving: TestClient? = try TestClient(path: path)
+            let staying = try TestClient(path: path)
+            try leaving?.send("hi\n")
+            try staying.send("hi\n")
+            let id = try #require(UInt64(try leaving?.readLine() ?? ""))
+            let other = try #require(UInt64(try staying.readLine() ?? ""))
+            #expect(id != other)
+            #expect(handler.closed.isEmpty)
+            leaving = nil  // closes the socket
+            try handler.waitForClosed(1)
+            #expect(handler.closed == [id])
+            try staying.send("still\n")
+            #expect(try staying.readLine() == "\(other)")
+            #expect(handler.closed == [id])
+        }
+    }
+}
+
 @Suite struct SocketServerLimitTests {
     @Test func overLongLineGetsAnErrorThenClose() async throws {
         try await withTestServer({ $0.maxLineBytes = 64 }, handler: GatedHandler()) { server, path in

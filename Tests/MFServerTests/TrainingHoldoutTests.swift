@@ -57,9 +57,7 @@ import Testing
 
         // The stored model is the completed one: a restart serves the same row from the model.
         await f.engine.shutdown()
-        var cfg = EngineConfiguration()
-        cfg.spoolDirectory = f.dir
-        let again = try await Engine.open(store: f.store, configuration: cfg, logger: Logger(label: "engine-test"))
+        let again = try await Engine.open(store: f.store, configuration: EngineConfiguration(), logger: Logger(label: "engine-test"))
         let snap2 = again.snapshot
         let after = snap2.userVector(held.user, entry: snap2.users[held.user])
         #expect(snap2.base?.id == base.id && after.source == .model && after.vector == served.vector)

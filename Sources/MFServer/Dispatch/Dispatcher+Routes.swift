@@ -20,9 +20,9 @@ extension Dispatcher {
         case .item(let r): return now(op, id, c) { try e.item(r) }
         case .trainStatus(let r): return now(op, id, c) { try e.trainStatus(r.job) }
         case .getConfig: return now(op, id, c) { e.getConfig() }
-        case .importBegin(let r): return now(op, id, c) { try e.importBegin(r) }
-        case .importChunk(let r): return now(op, id, c) { try e.importChunk(r) }
-        case .importAbort(let r): return now(op, id, c) { try e.importAbort(r.token) }
+        case .importBegin(let r): return now(op, id, c) { try e.importBegin(r, connection: c.connectionID) }
+        case .importChunk(let r): return now(op, id, c) { try e.importChunk(r, connection: c.connectionID) }
+        case .importAbort(let r): return now(op, id, c) { try e.importAbort(r.token, connection: c.connectionID) }
         case .addRating(let r): return queued(op, id, c) { try e.addRating(r, on: c.eventLoop) }
         case .addRatings(let r): return queued(op, id, c) { try e.addRatings(r, on: c.eventLoop) }
         case .deleteRating(let r): return later(op, id, c) { try await e.deleteRating(r) }
@@ -32,17 +32,35 @@ extension Dispatcher {
         case .addItem(let r): return later(op, id, c) { try await e.addItem(r) }
         case .train(let r): return later(op, id, c) { try await e.train(wait: r.wait) }
         case .setConfig(let r): return later(op, id, c) { try await e.setConfig(r) }
-        case .importCommit(let r): return later(op, id, c) { try await e.importCommit(r.token, reloadInBackground: true) }
+        case .importCommit(let r):
+            return taking(op, id, c, { try e.imports.take(r.token, connection: c.connectionID) }) {
+                try await e.importCommit($0, reloadInBackground: true)
+            }
         case .evaluate(let r): return later(op, id, c) { try await e.evaluate(r) }
         case .metrics:
             return now(op, id, c) { e.metricsText(connections: self.openConnections) }
         case .tune(let r): return later(op, id, c) { try await e.tune(r) }
-        case .importModelBegin(let r): return now(op, id, c) { try e.importModelBegin(r) }
-        case .importModelRows(let r): return now(op, id, c) { try e.importModelRows(r) }
-        case .importModelCommit(let r): return later(op, id, c) { try await e.importModelCommit(r.token) }
+        case .importModelBegin(let r): return now(op, id, c) { try e.importModelBegin(r, connection: c.connectionID) }
+        case .importModelRows(let r): return now(op, id, c) { try e.importModelRows(r, connection: c.connectionID) }
+        case .importModelCommit(let r):
+            return taking(op, id, c, { try e.modelImports.take(r.token, connection: c.connectionID) }) {
+                try await e.importModelCommit($0)
+            }
         case .exportBegin(let r): return later(op, id, c) { try await e.exportBegin(r) }
         case .exportNext(let r): return later(op, id, c) { try await e.exportNext(r) }
         case .exportEnd(let r): return now(op, id, c) { try e.exportEnd(r.token) }
         }
+    }
+
+    /// Takes an import session for its commit while the request is routed, so
+    /// a commit once routed is not aborted by its connection closing, then
+    /// commits it on a task; a token that is not the connection's is answered at once.
+    func taking<S: Sendable, R: Encodable & Sendable>(_ op: Op, _ id: RequestID, _ c: RequestContext, _ take: () throws -> S,
+                                                      _ commit: @escaping @Sendable (S) async throws -> R) -> LineReply {
+        let session: S
+        do { session = try take() } catch {
+            return now(op, id, c) { () throws -> R in throw error }
+        }
+        return later(op, id, c) { try await commit(session) }
     }
 }

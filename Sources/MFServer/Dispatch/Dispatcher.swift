@@ -59,6 +59,17 @@ public final class Dispatcher: LineRequestHandler {
         }
     }
 
+    /// Drops the import sessions the connection began (`Engine.connectionClosed`):
+    /// at once, and again once the connection's unfinished requests are done,
+    /// so a queued `import_begin` cannot leave a session behind it.
+    public func connectionClosed(context: RequestContext) {
+        let conn = context.connectionID
+        engine.connectionClosed(conn)
+        if let pending = pendingWrites.withLock({ $0[conn] }) {
+            pending.done.whenComplete { [engine] _ in engine.connectionClosed(conn) }
+        }
+    }
+
     /// Runs requests of one connection in order: a request waits for the
     /// connection's unfinished ones, except that consecutive rating writes
     /// overlap (they share group commits; the store keeps their queue order).

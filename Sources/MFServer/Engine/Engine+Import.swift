@@ -3,13 +3,35 @@ import MFProtocol
 import MFStore
 
 extension Engine {
-    public func importBegin(_ r: ImportBeginRequest) throws -> ImportBeginResult { try imports.begin(r) }
+    /// `import_begin`: opens a session owned by `connection` (the request's
+    /// `RequestContext.connectionID`; 0 for a caller without a connection) and
+    /// its spool file, created mode 0600 in the private spool directory.
+    public func importBegin(_ r: ImportBeginRequest, connection: UInt64 = 0) throws -> ImportBeginResult {
+        try imports.begin(r, connection: connection)
+    }
 
-    public func importChunk(_ r: ImportChunkRequest) throws -> ImportChunkResult { try imports.chunk(r) }
+    /// `import_chunk`: appends to the spool file of a session `connection` began; any other token is `not_found`.
+    public func importChunk(_ r: ImportChunkRequest, connection: UInt64 = 0) throws -> ImportChunkResult {
+        try imports.chunk(r, connection: connection)
+    }
 
-    public func importAbort(_ token: String) throws -> CloseResult {
-        guard imports.close(token) else { throw WireError(.notFound, "no open import \"\(token)\"", field: "import") }
+    /// `import_abort`: drops an import or model-import session `connection`
+    /// began (with its spool file); any other token is `not_found`.
+    public func importAbort(_ token: String, connection: UInt64 = 0) throws -> CloseResult {
+        guard imports.abort(token, connection: connection) || modelImports.abort(token, connection: connection) else {
+            throw WireError(.notFound, "no open import \"\(token)\"", field: "import")
+        }
         return CloseResult()
+    }
+
+    /// Drops the import and model-import sessions `connection` began, except
+    /// an import whose commit has begun (it runs to its end). The server calls
+    /// it when the connection closes.
+    public func connectionClosed(_ connection: UInt64) {
+        let dropped = imports.abort(connection: connection) + modelImports.abort(connection: connection)
+        if dropped > 0 {
+            logger.info("connection closed: import sessions aborted", metadata: ["conn": "\(connection)", "sessions": "\(dropped)"])
+        }
     }
 
     /// Parses and stores the spooled bytes in one transaction, then reloads the
@@ -18,9 +40,15 @@ extension Engine {
     /// durable and reloads in a loading phase, as after a start: reads of users
     /// answer from the model with their ratings read from the store, other
     /// requests and writes wait (5M ratings: the reload was half of the import).
-    public func importCommit(_ token: String, reloadInBackground: Bool = false) async throws -> ImportCommitResult {
-        let session = try imports.take(token)
-        defer { _ = imports.close(token) }
+    /// The session must be one `connection` began; any other token is `not_found`.
+    public func importCommit(_ token: String, connection: UInt64 = 0, reloadInBackground: Bool = false) async throws -> ImportCommitResult {
+        try await importCommit(imports.take(token, connection: connection), reloadInBackground: reloadInBackground)
+    }
+
+    /// Commits a session already taken (`ImportSessions.take`), then closes it.
+    func importCommit(_ session: ImportSessions.Session, reloadInBackground: Bool) async throws -> ImportCommitResult {
+        let token = session.token
+        defer { imports.close(token) }
         let start = Date()
         let req = session.request
         var options = ImportOptions(format: Self.storeFormat(req.kind, req.format), sourceName: req.name ?? token, skipBad: req.skipBad)

@@ -4,24 +4,30 @@ import MFProtocol
 import MFStore
 
 extension Engine {
-    /// `import_model_begin {manifest}`.
-    public func importModelBegin(_ r: ImportModelBeginRequest) throws -> ImportBeginResult {
-        ImportBeginResult(import: try modelImports.begin(r.manifest), maxChunkBytes: ImportSessions.maxChunkBytes)
+    /// `import_model_begin {manifest}`: opens a session owned by `connection`
+    /// (the request's `RequestContext.connectionID`; 0 for a caller without one).
+    public func importModelBegin(_ r: ImportModelBeginRequest, connection: UInt64 = 0) throws -> ImportBeginResult {
+        ImportBeginResult(import: try modelImports.begin(r.manifest, connection: connection), maxChunkBytes: ImportSessions.maxChunkBytes)
     }
 
-    /// `import_model_rows {import, side, rows}`.
-    public func importModelRows(_ r: ImportModelRowsRequest) throws -> ImportModelRowsResult {
+    /// `import_model_rows {import, side, rows}` for a session `connection` began; any other token is `not_found`.
+    public func importModelRows(_ r: ImportModelRowsRequest, connection: UInt64 = 0) throws -> ImportModelRowsResult {
         guard r.rows.count <= configuration.maxBatch else {
             throw WireError(.invalidValue, "\(r.rows.count) rows exceed max_batch \(configuration.maxBatch)", field: "rows")
         }
-        return try modelImports.rows(r)
+        return try modelImports.rows(r, connection: connection)
     }
 
     /// `import_model_commit {import}`: checks counts and IDs, saves the model
     /// through the normal atomic save, swaps it in like a retrain, and folds in
     /// what changed after the manifest's `sequence` (or users/items the model lacks).
-    public func importModelCommit(_ token: String) async throws -> ImportModelResult {
-        let session = try modelImports.take(token)
+    /// The session must be one `connection` began; any other token is `not_found`.
+    public func importModelCommit(_ token: String, connection: UInt64 = 0) async throws -> ImportModelResult {
+        try await importModelCommit(modelImports.take(token, connection: connection))
+    }
+
+    /// Commits a session already taken (`ModelImportSessions.take`).
+    func importModelCommit(_ session: ModelImportSessions.Session) async throws -> ImportModelResult {
         guard !jobs.isRunning else {
             throw WireError(.trainingInProgress, "a training job is running; import the model when it ends (see train_status)")
         }

@@ -16,7 +16,9 @@ extension Engine {
     }
 
     /// Opens the engine over `store` and returns once the configuration is
-    /// read; the rest loads in the background, in this order:
+    /// read and the import spool directory is ready (created or checked, and
+    /// emptied of files an earlier process left); the rest loads in the
+    /// background, in this order:
     ///
     /// 1. the newest model and the catalogue, then a snapshot that serves
     ///    `recommend` and `predict` from that model (each user's ratings read
@@ -39,9 +41,25 @@ extension Engine {
             cfg = try cfg.applying(configuration.overrides)
             try await store.setSetting(configKey, json(cfg))
         }
-        let engine = Engine(store: store, configuration: configuration, config: cfg, logger: logger)
+        let spool = try prepareSpoolDirectory(configuration, store: store, logger: logger)
+        let engine = Engine(store: store, configuration: configuration, config: cfg, spool: spool, logger: logger)
         Task { await engine.load() }
         return engine
+    }
+
+    /// The private directory for import spool files, created or checked, with
+    /// the files a previous process left in it removed (`SpoolDirectory`).
+    private static func prepareSpoolDirectory(_ configuration: EngineConfiguration, store: Store, logger: Logger) throws -> SpoolDirectory {
+        let path = SpoolDirectory.path(configured: configuration.spoolDirectory, databasePath: store.path)
+        let (spool, removed, repaired) = try SpoolDirectory.prepare(path)
+        if let repaired {
+            logger.warning("import spool directory was not private; set its mode to 0700",
+                           metadata: ["path": "\(path)", "mode": "\(SpoolDirectory.octal(repaired))"])
+        }
+        if removed > 0 {
+            logger.info("removed import spool files left by an earlier process", metadata: ["path": "\(path)", "files": "\(removed)"])
+        }
+        return spool
     }
 
     /// Returns once the engine has loaded its ratings; throws what stopped it loading.

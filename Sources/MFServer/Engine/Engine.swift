@@ -36,13 +36,13 @@ public final class Engine: Sendable {
     /// Whether `shutdown()` has begun: a load that fails after it was stopped, not broken.
     public var isShuttingDown: Bool { stopping.load(ordering: .acquiring) }
 
-    init(store: Store, configuration: EngineConfiguration, config: ServerConfig, logger: Logger) {
+    init(store: Store, configuration: EngineConfiguration, config: ServerConfig, spool: SpoolDirectory, logger: Logger) {
         self.store = store
         self.configuration = configuration
         self.logger = logger
         self.config = Mutex(config)
         self.recommendCache = RecommendCache(capacityBytes: max(0, configuration.recommendCacheBytes))
-        self.imports = ImportSessions(limit: configuration.maxImportSessions, directory: configuration.spoolDirectory)
+        self.imports = ImportSessions(limit: configuration.maxImportSessions, spool: spool)
         let box = PublishBox()
         self.writer = EngineWriter(store: store, logger: logger, itemRefreshInterval: configuration.itemRefreshInterval,
                                    publish: { snap in

@@ -18,8 +18,12 @@ public struct EngineConfiguration: Sendable {
     public var itemRefreshInterval: Double = 1
     /// Most open import sessions.
     public var maxImportSessions: Int = 4
-    /// Directory for import spool files (the daemon's own files).
-    public var spoolDirectory: String = "/tmp"
+    /// The engine's private directory for import spool files; nil (the
+    /// default) is the database path with `-spool` appended. The engine
+    /// creates it mode 0700 at start, or requires an existing one to be its
+    /// user's and not writable by others, and deletes every file in it then:
+    /// never name a directory that holds anything else.
+    public var spoolDirectory: String? = nil
     /// Bytes of encoded `recommend` results kept (`RecommendCache`); 0 = no cache.
     public var recommendCacheBytes: Int = 16 << 20
     /// Server name and version for `hello` and `status`.

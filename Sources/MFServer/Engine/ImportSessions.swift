@@ -3,11 +3,17 @@ import MFProtocol
 import Synchronization
 
 /// Open `import_*` sessions. Chunks are spooled to a file the daemon creates
-/// itself, so the store's single writer is held only during `import_commit`,
-/// not while a client uploads.
+/// itself in its private spool directory, so the store's single writer is
+/// held only during `import_commit`, not while a client uploads.
+///
+/// A session belongs to the connection that began it: a token from another
+/// connection is answered as unknown, and `abort(connection:)` drops the
+/// connection's sessions when it closes.
 final class ImportSessions: Sendable {
     final class Session: @unchecked Sendable {  // mutated only under ImportSessions.state's lock
         let token: String
+        /// The connection that began it (`RequestContext.connectionID`; 0 for a caller without one).
+        let connection: UInt64
         let request: ImportBeginRequest
         let path: String
         let handle: FileHandle
@@ -17,50 +23,39 @@ final class ImportSessions: Sendable {
         /// Last begin/chunk; sessions idle longer than `idleLimit` are dropped (a client that vanished).
         var lastUse = Date()
 
-        init(token: String, request: ImportBeginRequest, path: String, handle: FileHandle) {
-            self.token = token; self.request = request; self.path = path; self.handle = handle
+        init(token: String, connection: UInt64, request: ImportBeginRequest, path: String, handle: FileHandle) {
+            self.token = token; self.connection = connection; self.request = request; self.path = path; self.handle = handle
         }
     }
 
-    private struct State {
-        var next = 1
-        var open: [String: Session] = [:]
-    }
-    private let state = Mutex(State())
+    private let state = Mutex<[String: Session]>([:])
     let limit: Int
-    let directory: String
+    let spool: SpoolDirectory
     static let maxChunkBytes = 256 << 10
     static let idleLimit: TimeInterval = 600
 
-    init(limit: Int, directory: String) { self.limit = limit; self.directory = directory }
+    init(limit: Int, spool: SpoolDirectory) { self.limit = limit; self.spool = spool }
 
-    func begin(_ r: ImportBeginRequest) throws -> ImportBeginResult {
+    func begin(_ r: ImportBeginRequest, connection: UInt64) throws -> ImportBeginResult {
         dropIdle()
-        return try state.withLock { s in
-            guard s.open.count < limit else {
-                throw WireError(.busy, "\(s.open.count) import sessions are open (limit \(limit)); retry later")
+        return try state.withLock { open in
+            guard open.count < limit else {
+                throw WireError(.busy, "\(open.count) import sessions are open (limit \(limit)); retry later")
             }
-            let token = "imp-\(s.next)"
-            s.next += 1
-            let path = "\(directory)/mfd-import-\(getpid())-\(token)-\(UInt32.random(in: 0...UInt32.max))"
-            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
-                  let h = FileHandle(forWritingAtPath: path) else {
-                throw WireError(.storageFailed, "cannot create the import spool file in \(directory)")
-            }
-            s.open[token] = Session(token: token, request: r, path: path, handle: h)
+            let token = SessionToken.make("imp")
+            let file = try spool.createFile()
+            open[token] = Session(token: token, connection: connection, request: r, path: file.path, handle: file.handle)
             return ImportBeginResult(import: token, maxChunkBytes: Self.maxChunkBytes)
         }
     }
 
-    func chunk(_ r: ImportChunkRequest) throws -> ImportChunkResult {
+    func chunk(_ r: ImportChunkRequest, connection: UInt64) throws -> ImportChunkResult {
         let bytes = try r.bytes()
         guard bytes.count <= Self.maxChunkBytes else {
             throw WireError(.invalidValue, "chunk of \(bytes.count) bytes exceeds max_chunk_bytes \(Self.maxChunkBytes)", field: "data")
         }
-        return try state.withLock { s in
-            guard let session = s.open[r.import], !session.committing else {
-                throw WireError(.notFound, "no open import \"\(r.import)\"", field: "import")
-            }
+        return try state.withLock { open in
+            let session = try Self.usable(open, r.import, connection)
             if let off = r.offset, off != session.bytes {
                 throw WireError(.invalidValue, "offset \(off) does not match the \(session.bytes) bytes received", field: "offset")
             }
@@ -74,35 +69,63 @@ final class ImportSessions: Sendable {
         }
     }
 
-    /// Takes the session for committing (no more chunks); the caller must `close` it.
-    func take(_ token: String) throws -> Session {
-        try state.withLock { s in
-            guard let session = s.open[token], !session.committing else {
-                throw WireError(.notFound, "no open import \"\(token)\"", field: "import")
-            }
+    /// Takes the session for committing (no more chunks, and closing its
+    /// connection no longer aborts it); the caller must `close` it.
+    func take(_ token: String, connection: UInt64) throws -> Session {
+        try state.withLock { open in
+            let session = try Self.usable(open, token, connection)
             session.committing = true
             try? session.handle.close()
             return session
         }
     }
 
-    /// Drops a session and its spool file.
-    func close(_ token: String) -> Bool {
-        let session = state.withLock { $0.open.removeValue(forKey: token) }
-        guard let session else { return false }
-        try? session.handle.close()
-        unlink(session.path)
-        return true
+    /// An open, not committing session of `connection`; anything else is
+    /// `not_found`, so a token says nothing to another connection.
+    private static func usable(_ open: [String: Session], _ token: String, _ connection: UInt64) throws -> Session {
+        guard let session = open[token], session.connection == connection, !session.committing else {
+            throw WireError(.notFound, "no open import \"\(token)\"", field: "import")
+        }
+        return session
+    }
+
+    /// `import_abort`: drops a session of `connection` that is not committing, and its spool file.
+    func abort(_ token: String, connection: UInt64) -> Bool {
+        !remove { $0.token == token && $0.connection == connection && !$0.committing }.isEmpty
+    }
+
+    /// Drops a session and its spool file (after its commit).
+    func close(_ token: String) {
+        _ = remove { $0.token == token }
+    }
+
+    /// Drops the sessions `connection` began that are not committing; returns how many.
+    func abort(connection: UInt64) -> Int {
+        remove { $0.connection == connection && !$0.committing }.count
     }
 
     /// Drops sessions no client has touched for `idleLimit`.
     func dropIdle() {
         let cutoff = Date().addingTimeInterval(-Self.idleLimit)
-        let idle = state.withLock { s in s.open.values.filter { !$0.committing && $0.lastUse < cutoff }.map(\.token) }
-        for token in idle { _ = close(token) }
+        _ = remove { !$0.committing && $0.lastUse < cutoff }
+    }
+
+    /// Removes the matching sessions in one step (so none is taken for a
+    /// commit meanwhile), then closes and deletes their spool files.
+    private func remove(where match: (Session) -> Bool) -> [Session] {
+        let gone = state.withLock { open in
+            let found = open.values.filter(match)
+            for session in found { open[session.token] = nil }
+            return found
+        }
+        for session in gone {
+            try? session.handle.close()
+            unlink(session.path)
+        }
+        return gone
     }
 
     func abortAll() {
-        for token in state.withLock({ Array($0.open.keys) }) { _ = close(token) }
+        _ = remove { _ in true }
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 import MFProtocol
 import Synchronization
 
-/// Open `import_model_*` sessions: factor rows collected in flat arrays until commit.
+/// Open `import_model_*` sessions: factor rows collected in flat arrays until
+/// commit. Like `ImportSessions`, each belongs to the connection that began it.
 final class ModelImportSessions: Sendable {
     struct Side: Sendable {
         var ids: [Int64] = []
@@ -13,39 +14,34 @@ final class ModelImportSessions: Sendable {
 
     struct Session: Sendable {
         let manifest: ModelManifest
+        /// The connection that began it (`RequestContext.connectionID`; 0 for a caller without one).
+        let connection: UInt64
         var users = Side()
         var items = Side()
         var lastUsed = Date()
     }
 
-    private struct State {
-        var next = 1
-        var open: [String: Session] = [:]
-    }
-    private let state = Mutex(State())
+    private let state = Mutex<[String: Session]>([:])
     let limit = 2
     static let idleTimeout: TimeInterval = 600
 
-    func begin(_ manifest: ModelManifest) throws -> String {
-        try state.withLock { s in
+    func begin(_ manifest: ModelManifest, connection: UInt64) throws -> String {
+        try state.withLock { open in
             let now = Date()
-            s.open = s.open.filter { now.timeIntervalSince($0.value.lastUsed) <= Self.idleTimeout }
-            guard s.open.count < limit else {
-                throw WireError(.busy, "\(s.open.count) model imports are open (limit \(limit)); retry later")
+            open = open.filter { now.timeIntervalSince($0.value.lastUsed) <= Self.idleTimeout }
+            guard open.count < limit else {
+                throw WireError(.busy, "\(open.count) model imports are open (limit \(limit)); retry later")
             }
-            let token = "mod-\(s.next)"
-            s.next += 1
-            s.open[token] = Session(manifest: manifest)
+            let token = SessionToken.make("mod")
+            open[token] = Session(manifest: manifest, connection: connection)
             return token
         }
     }
 
     /// Appends one batch after checking every row (all or nothing).
-    func rows(_ r: ImportModelRowsRequest) throws -> ImportModelRowsResult {
-        try state.withLock { s in
-            guard var session = s.open[r.import] else {
-                throw WireError(.notFound, "no open model import \"\(r.import)\"", field: "import")
-            }
+    func rows(_ r: ImportModelRowsRequest, connection: UInt64) throws -> ImportModelRowsResult {
+        try state.withLock { open in
+            var session = try Self.session(open, r.import, connection)
             let m = session.manifest
             var side = r.side == .users ? session.users : session.items
             let expected = r.side == .users ? m.users : m.items
@@ -71,20 +67,42 @@ final class ModelImportSessions: Sendable {
             }
             if r.side == .users { session.users = side } else { session.items = side }
             session.lastUsed = Date()
-            s.open[r.import] = session
+            open[r.import] = session
             return ImportModelRowsResult(users: session.users.ids.count, items: session.items.ids.count)
         }
     }
 
-    /// Removes and returns a session for commit.
-    func take(_ token: String) throws -> Session {
-        try state.withLock { s in
-            guard let session = s.open.removeValue(forKey: token) else {
-                throw WireError(.notFound, "no open model import \"\(token)\"", field: "import")
-            }
+    /// Removes and returns a session of `connection` for commit.
+    func take(_ token: String, connection: UInt64) throws -> Session {
+        try state.withLock { open in
+            let session = try Self.session(open, token, connection)
+            open[token] = nil
             return session
         }
     }
 
-    func close(_ token: String) -> Bool { state.withLock { $0.open.removeValue(forKey: token) != nil } }
+    /// A session of `connection`; anything else is `not_found`, so a token says nothing to another connection.
+    private static func session(_ open: [String: Session], _ token: String, _ connection: UInt64) throws -> Session {
+        guard let session = open[token], session.connection == connection else {
+            throw WireError(.notFound, "no open model import \"\(token)\"", field: "import")
+        }
+        return session
+    }
+
+    /// `import_abort`: drops a session of `connection`.
+    func abort(_ token: String, connection: UInt64) -> Bool {
+        state.withLock { open in
+            guard open[token]?.connection == connection else { return false }
+            return open.removeValue(forKey: token) != nil
+        }
+    }
+
+    /// Drops the sessions `connection` began; returns how many.
+    func abort(connection: UInt64) -> Int {
+        state.withLock { open in
+            let before = open.count
+            open = open.filter { $0.value.connection != connection }
+            return before - open.count
+        }
+    }
 }

@@ -26,7 +26,8 @@ public struct RequestContext: Sendable {
     public let allocator: ByteBufferAllocator
     /// The connection's event loop: `handle` is always called on it.
     public let eventLoop: any EventLoop
-    /// Process-unique connection number, for logs.
+    /// Process-unique connection number (from 1): names the connection in
+    /// logs and identifies it to the handler (import sessions belong to it).
     public let connectionID: UInt64
 
     public init(peer: PeerCredentials, allocator: ByteBufferAllocator, eventLoop: any EventLoop, connectionID: UInt64) {
@@ -49,8 +50,14 @@ public protocol LineRequestHandler: Sendable {
     /// more than one user's share (`ServerConfiguration.reservedConnections`,
     /// `maxConnectionsPerUID`). Default: root and the server's own user.
     func isPrivileged(_ peer: PeerCredentials) -> Bool
+
+    /// Called once when the connection has closed, on its event loop, with
+    /// the context its lines came with; no `handle` for it follows. Replies
+    /// still pending are discarded. The default does nothing.
+    func connectionClosed(context: RequestContext)
 }
 
 extension LineRequestHandler {
     public func isPrivileged(_ peer: PeerCredentials) -> Bool { peer.uid == 0 || peer.uid == getuid() }
+    public func connectionClosed(context: RequestContext) {}
 }

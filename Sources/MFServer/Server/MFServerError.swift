@@ -14,7 +14,7 @@ public enum MFServerError: Error, Equatable, CustomStringConvertible {
     case invalidConfiguration(field: String, message: String)
     /// `LISTEN_FDS`/`LISTEN_PID`/`LISTEN_FDNAMES` are inconsistent.
     case invalidSocketActivation(String)
-    /// A directory for the socket or database could not be created or is unsafe.
+    /// A directory for the socket, the database or import spool files could not be created or is unsafe.
     case directoryUnusable(path: String, reason: String)
 
     public var code: String {

@@ -82,6 +82,7 @@ public final class SocketServer: Sendable {
                     let connectionID = stats.makeConnectionID()
                     let context = RequestContext(peer: peer, allocator: channel.allocator,
                                                  eventLoop: channel.eventLoop, connectionID: connectionID)
+                    channel.closeFuture.whenComplete { _ in handler.connectionClosed(context: context) }
                     var connLogger = logger
                     connLogger[metadataKey: "conn"] = "\(connectionID)"
                     connLogger.debug("connection opened", metadata: ["peer_uid": "\(peer.uid)", "peer_pid": "\(peer.pid)"])

@@ -12,7 +12,12 @@ extension Dispatcher {
 
     /// The reply to one line, awaiting an asynchronous one (writes); nil when the line gets none.
     func testReply(_ line: [UInt8], uid: uid_t = 0) async throws -> String? {
-        switch handle(line: ByteBuffer(bytes: line), context: Self.testContext(uid: uid)) {
+        try await testReply(line, context: Self.testContext(uid: uid))
+    }
+
+    /// As `testReply(_:uid:)`, on the connection `context` stands for.
+    func testReply(_ line: [UInt8], context: RequestContext) async throws -> String? {
+        switch handle(line: ByteBuffer(bytes: line), context: context) {
         case .none: return nil
         case .now(let b): return String(buffer: b)
         case .later(let f): return String(buffer: try await f.get())

@@ -38,12 +38,7 @@ final class GatedHandler: LineRequestHandler, @unchecked Sendable {
 
     /// Blocks until `count` deferred requests wait, or throws after `timeout`.
     func waitForPending(_ count: Int, timeout: Double = 10) throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        condition.lock()
-        defer { condition.unlock() }
-        while pending.count < count {
-            guard condition.wait(until: deadline) else { throw TestClient.Failure.timedOut("\(count) pending requests") }
-        }
+        try condition.wait(for: "\(count) pending requests", timeout: timeout) { pending.count >= count }
     }
 
     /// Completes one deferred request (from the calling thread).
@@ -70,5 +65,42 @@ struct PeerEchoHandler: LineRequestHandler {
     func handle(line: ByteBuffer, context: RequestContext) -> LineReply {
         let p = context.peer
         return .now(context.allocator.buffer(string: "\(p.pid) \(p.uid) \(p.gid) \(p.supplementaryGroups.count)"))
+    }
+}
+
+/// Replies with the connection's id; records the ids of closed connections.
+final class ConnectionCloseRecorder: LineRequestHandler, @unchecked Sendable {
+    private let condition = NSCondition()
+    private var closedIDs: [UInt64] = []
+
+    func handle(line: ByteBuffer, context: RequestContext) -> LineReply {
+        .now(context.allocator.buffer(string: "\(context.connectionID)"))
+    }
+
+    func connectionClosed(context: RequestContext) {
+        condition.withLock {
+            closedIDs.append(context.connectionID)
+            condition.broadcast()
+        }
+    }
+
+    var closed: [UInt64] { condition.withLock { closedIDs } }
+
+    /// Blocks until `count` connections have closed, or throws after `timeout`.
+    func waitForClosed(_ count: Int, timeout: Double = 10) throws {
+        try condition.wait(for: "\(count) closed connections", timeout: timeout) { closedIDs.count >= count }
+    }
+}
+
+extension NSCondition {
+    /// Takes the lock and waits for signals until `done` holds (checked under
+    /// the lock), or throws `timedOut(what)` after `timeout` seconds.
+    func wait(for what: String, timeout: Double, until done: () -> Bool) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        lock()
+        defer { unlock() }
+        while !done() {
+            guard wait(until: deadline) else { throw TestClient.Failure.timedOut(what) }
+        }
     }
 }
