@@ -61,10 +61,49 @@ extension MFClient {
                 progress(done.end, total ?? done.end)
             }
             inFlight = []
-            return try await sendKeepingJSON(ImportCommitRequest(token: begin.import))
         } catch {
             if case .daemon = error { _ = try? await send(ImportAbortRequest(token: begin.import)) }
             throw error
+        }
+        do throws(MFClientError) {
+            return try await sendKeepingJSON(ImportCommitRequest(token: begin.import))
+        } catch .connectionClosed {
+            return try await Self.receipt(of: begin.import, socket: self.path, timeout: timeout)
+        } catch {
+            if case .daemon = error { _ = try? await send(ImportAbortRequest(token: begin.import)) }
+            throw error
+        }
+    }
+
+    /// After the connection closed during `import_commit` (the daemon stopped
+    /// or died), asks the daemon at `socket`, once one answers again (within
+    /// `timeout`, at least 60 s), whether the import committed
+    /// (`import_receipt`): its result when it did, else `import_failed`.
+    static func receipt(of token: String, socket: String, timeout: Double) async throws(MFClientError) -> RawResult<ImportCommitResult> {
+        let deadline = ContinuousClock.now + .seconds(max(timeout, 60))
+        while true {
+            let client: MFClient
+            do throws(MFClientError) {
+                client = try await connect(path: socket, timeout: timeout)
+            } catch {
+                guard case .unreachable = error, ContinuousClock.now < deadline else { throw error }
+                try? await Task.sleep(for: .milliseconds(200))
+                continue
+            }
+            defer { Task { await client.close() } }
+            do throws(MFClientError) {
+                return try await client.sendKeepingJSON(ImportReceiptRequest(token: token))
+            } catch {
+                switch error {
+                case .daemon(let e) where e.code == .notFound:
+                    throw .daemon(WireError(.importFailed, "mfd closed the connection during the commit and the import did not commit: "
+                                            + "nothing was stored; run it again"))
+                case .connectionClosed where ContinuousClock.now < deadline:
+                    continue
+                default:
+                    throw error
+                }
+            }
         }
     }
 

@@ -27,6 +27,7 @@ public enum Request: Sendable, Equatable {
     case importChunk(ImportChunkRequest)
     case importCommit(ImportCommitRequest)
     case importAbort(ImportAbortRequest)
+    case importReceipt(ImportReceiptRequest)
     case importModelBegin(ImportModelBeginRequest)
     case importModelRows(ImportModelRowsRequest)
     case importModelCommit(ImportModelCommitRequest)
@@ -64,6 +65,7 @@ public enum Request: Sendable, Equatable {
         case .importChunk: return .importChunk
         case .importCommit: return .importCommit
         case .importAbort: return .importAbort
+        case .importReceipt: return .importReceipt
         case .importModelBegin: return .importModelBegin
         case .importModelRows: return .importModelRows
         case .importModelCommit: return .importModelCommit
@@ -103,6 +105,7 @@ public enum Request: Sendable, Equatable {
         case .importChunk: return .importChunk(try ImportChunkRequest(from: decoder))
         case .importCommit: return .importCommit(try ImportCommitRequest(from: decoder))
         case .importAbort: return .importAbort(try ImportAbortRequest(from: decoder))
+        case .importReceipt: return .importReceipt(try ImportReceiptRequest(from: decoder))
         case .importModelBegin: return .importModelBegin(try ImportModelBeginRequest(from: decoder))
         case .importModelRows: return .importModelRows(try ImportModelRowsRequest(from: decoder))
         case .importModelCommit: return .importModelCommit(try ImportModelCommitRequest(from: decoder))
@@ -142,6 +145,7 @@ public enum Request: Sendable, Equatable {
         case .importChunk(let r): return r
         case .importCommit(let r): return r
         case .importAbort(let r): return r
+        case .importReceipt(let r): return r
         case .importModelBegin(let r): return r
         case .importModelRows(let r): return r
         case .importModelCommit(let r): return r
@@ -181,6 +185,7 @@ public enum Request: Sendable, Equatable {
         case let r as ImportChunkRequest: self = .importChunk(r)
         case let r as ImportCommitRequest: self = .importCommit(r)
         case let r as ImportAbortRequest: self = .importAbort(r)
+        case let r as ImportReceiptRequest: self = .importReceipt(r)
         case let r as ImportModelBeginRequest: self = .importModelBegin(r)
         case let r as ImportModelRowsRequest: self = .importModelRows(r)
         case let r as ImportModelCommitRequest: self = .importModelCommit(r)
@@ -223,6 +228,7 @@ extension Op {
         case .importChunk: return ImportChunkRequest.self
         case .importCommit: return ImportCommitRequest.self
         case .importAbort: return ImportAbortRequest.self
+        case .importReceipt: return ImportReceiptRequest.self
         case .importModelBegin: return ImportModelBeginRequest.self
         case .importModelRows: return ImportModelRowsRequest.self
         case .importModelCommit: return ImportModelCommitRequest.self

@@ -112,6 +112,16 @@ public struct ImportCommitRequest: SessionOperation {
     public init(token: String) { self.token = token }
 }
 
+/// `import_receipt {import}`: the `import_commit` result of a committed import, from
+/// any connection; `not_found` when it did not commit (or is older than the newest 16).
+public struct ImportReceiptRequest: SessionOperation {
+    public typealias Result = ImportCommitResult
+    public static let op = Op.importReceipt
+    public static let tokenKey = "import"
+    public var token: String
+    public init(token: String) { self.token = token }
+}
+
 /// `import_abort {import}`: drop an import or model-import session; nothing is stored.
 public struct ImportAbortRequest: SessionOperation {
     public typealias Result = CloseResult

@@ -4,6 +4,17 @@ import MFProtocol
 import Glibc
 #endif
 
+/// A Bool behind a lock (the fake server's threads read what a test sets).
+final class LockedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Bool
+    init(_ value: Bool) { stored = value }
+    var value: Bool {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+}
+
 /// A small blocking POSIX server that answers per docs/protocol.md with canned data,
 /// for testing MFClient without the real daemon. One thread per connection.
 final class FakeServer: @unchecked Sendable {
@@ -13,6 +24,9 @@ final class FakeServer: @unchecked Sendable {
     private var imported: [UInt8] = []
     private var modelUsers = 0
     private var modelItems = 0
+    /// Hang up on `import_commit` instead of answering, as a daemon killed
+    /// mid-commit would; `import_receipt` then says whether it `commitLands`.
+    let dropCommit = LockedFlag(false), commitLands = LockedFlag(false)
 
     /// Listens on `path` (default: a unique name in /tmp).
     init(path: String? = nil) throws {
@@ -55,6 +69,7 @@ final class FakeServer: @unchecked Sendable {
             while let frame = framer.next() {
                 guard case .line(let line) = frame else { return }
                 guard let d = decoder.decode(line) else { continue }
+                if case .success(.importCommit) = d.request, dropCommit.value { return }
                 guard let reply = answer(d) else { continue }  // no reply: lets the client time out
                 var off = 0
                 while off < reply.count {
@@ -102,6 +117,11 @@ final class FakeServer: @unchecked Sendable {
                 let (u, i) = lock.withLock { (modelUsers, modelItems) }
                 return enc.success(id: d.id, ImportModelResult(modelID: 9, users: u, items: i, factors: 2, replayed: 0))
             case .importAbort: return enc.success(id: d.id, CloseResult())
+            case .importReceipt:
+                guard commitLands.value else { return enc.failure(id: d.id, WireError(.notFound, "no committed import", field: "import")) }
+                let lines = importedBytes.filter { $0 == 10 }.count
+                return enc.success(id: d.id, ImportCommitResult(kind: .ratings, format: .csv, lines: Int64(lines),
+                                                                imported: Int64(lines), skipped: 0, issues: [], durationSeconds: 0))
             default: return enc.failure(id: d.id, WireError(.internalError, "fake server does not do \(r.op.rawValue)"))
             }
         }

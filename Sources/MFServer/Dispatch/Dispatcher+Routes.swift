@@ -23,6 +23,7 @@ extension Dispatcher {
         case .importBegin(let r): return now(op, id, c) { try e.importBegin(r, connection: c.connectionID) }
         case .importChunk(let r): return now(op, id, c) { try e.importChunk(r, connection: c.connectionID) }
         case .importAbort(let r): return now(op, id, c) { try e.importAbort(r.token, connection: c.connectionID) }
+        case .importReceipt(let r): return later(op, id, c) { try await e.importReceipt(r.token) }
         case .addRating(let r): return queued(op, id, c) { try e.addRating(r, on: c.eventLoop) }
         case .addRatings(let r): return queued(op, id, c) { try e.addRatings(r, on: c.eventLoop) }
         case .deleteRating(let r): return later(op, id, c) { try await e.deleteRating(r) }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import MFProtocol
 import MFStore
 
@@ -22,6 +23,18 @@ extension Engine {
             throw WireError(.notFound, "no open import \"\(token)\"", field: "import")
         }
         return CloseResult()
+    }
+
+    /// `import_receipt`: what `import_commit` answered for `token`, from the
+    /// receipt the import stored in its own transaction (the newest 16 are
+    /// kept): whoever lost the answer learns whether the import committed.
+    public func importReceipt(_ token: String) async throws -> ImportCommitResult {
+        guard let text = try await store.importReceipt(token),
+              let r = try? JSONDecoder().decode(ImportCommitResult.self, from: Data(text.utf8)) else {
+            throw WireError(.notFound, "no committed import \(token): it did not commit, or is older than the newest \(Store.importReceiptsKept)",
+                            field: "import")
+        }
+        return r
     }
 
     /// Drops the import and model-import sessions `connection` began, except
@@ -54,6 +67,13 @@ extension Engine {
         var options = ImportOptions(format: Self.storeFormat(req.kind, req.format), sourceName: req.name ?? token, skipBad: req.skipBad)
         options.maxReportedIssues = 20
         options.ratingScale = scale
+        // The answer is made once, inside the import's transaction, and stored there as its receipt.
+        let answer = Mutex<ImportCommitResult?>(nil)
+        options.receipt = (token, { [self] report in
+            let r = result(report, kind: Self.kind(of: report.format), requested: req.format, start: start)
+            answer.withLock { $0 = r }
+            return (try? JSONEncoder().encode(r)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        })
         let report = try await store.importData(Self.fileChunks(session.path), options: options)
         let kind = Self.kind(of: report.format)
         logger.info("import committed", metadata: ["kind": "\(kind)", "rows": "\(report.rows)", "skipped": "\(report.skipped)"])
@@ -64,7 +84,7 @@ extension Engine {
         } else {
             try await reloadAfterImport(kind: kind, rows: report.rows)
         }
-        return result(report, kind: kind, requested: req.format, start: start)
+        return answer.withLock { $0 } ?? result(report, kind: kind, requested: req.format, start: start)
     }
 
     /// The lists from the store again, then the retrain policy; ends a loading phase if one runs.

@@ -38,6 +38,11 @@ public struct ImportOptions: Sendable {
     public var ratingScale: ClosedRange<Float>? = nil
     /// Rows between progress callbacks.
     public var progressInterval: Int = 100_000
+    /// A receipt stored in the import's own transaction, so that whoever lost
+    /// the answer (the daemon died after the commit) can ask whether it
+    /// committed: `name` and the text `text(report)` makes. See
+    /// ``Store/importReceipt(_:)``.
+    public var receipt: (name: String, text: @Sendable (ImportReport) -> String)? = nil
 
     public init(format: ImportFormat = .auto, sourceName: String? = nil, skipBad: Bool = false) {
         self.format = format

@@ -26,7 +26,9 @@ extension Store {
                 return try await self.write { db in
                     var source = ChannelSource(channel: channel)
                     var importer = Importer(options: options, storeScale: scale, progress: progress)
-                    return try importer.run(db, source: &source)
+                    let report = try importer.run(db, source: &source)
+                    if let receipt = options.receipt { try Self.storeReceipt(db, name: receipt.name, text: receipt.text(report)) }
+                    return report
                 }
             }
             group.addTask {
