@@ -372,13 +372,38 @@ class Client:
         """Streams a users file (``userId,…attributes``) as :meth:`import_ratings` does."""
         return self.import_file("users", source, format, skip_bad, name)
 
+    def import_receipt(self, token: str) -> ImportResult:
+        """``import_receipt``: what ``import_commit`` answered for a committed import
+        (the newest 16 are kept); ``MFDError`` ``not_found`` when it did not commit."""
+        return _build(ImportResult, self._call("import_receipt", {"import": token}))
+
+    def _receipt(self, token: str) -> Any:
+        """``import_receipt`` for ``token``, once mfd answers again."""
+        deadline = time.monotonic() + max(self.timeout or 0, 60)
+        while True:
+            try:
+                return self._call("import_receipt", {"import": token})
+            except MFDConnectionError as e:
+                if e.code not in ("unreachable", "connection_closed") or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.2)
+            except MFDError as e:
+                if e.code != "not_found":
+                    raise
+                raise MFDError("import_failed", "mfd closed the connection during the commit and the import did not commit: "
+                                                "nothing was stored; run it again") from None
+
     def import_file(self, kind: str, source: PathOrData, format: str = "auto", skip_bad: bool = False,
                     name: Optional[str] = None) -> ImportResult:
         """``import_begin``, ``import_chunk``… and ``import_commit`` for ``kind``
         (``ratings``, ``items`` or ``users``); the session is aborted on error.
         The daemon never opens a path: this client reads the file and sends its
         bytes, in chunks of at most 256 KiB, a few in flight at a time. The
-        commit waits without limit (it stores everything in one transaction)."""
+        commit waits without limit (it stores everything in one transaction).
+        If the connection closes during the commit (mfd stopped or was killed),
+        it waits for mfd to answer again (at least 60 s) and asks whether the
+        import committed (``import_receipt``): its result if it did, else
+        ``MFDError`` with code ``import_failed``."""
         blocks, size, label = _open_source(source, name)
         try:
             with self._lock:
@@ -389,7 +414,12 @@ class Client:
                 try:
                     replies = self._exchange(_chunk_requests(token, blocks, chunk), window=IMPORT_WINDOW)
                     self._collect(replies, False, lambda r: r)
-                    return _build(ImportResult, self._call("import_commit", {"import": token}, timeout=None))
+                    try:
+                        return _build(ImportResult, self._call("import_commit", {"import": token}, timeout=None))
+                    except MFDConnectionError as e:
+                        if e.code != "connection_closed":
+                            raise
+                        return _build(ImportResult, self._receipt(token))
                 except MFDConnectionError:
                     raise  # the session ended with the connection
                 except MFDError:
