@@ -18,7 +18,7 @@ extension MFClient {
         defer { try? handle.close() }
         let total = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? nil
         let begin = try await send(ImportBeginRequest(kind: kind, format: format, skipBad: skipBad,
-                                                      name: (path as NSString).lastPathComponent, size: total))
+                                                      name: PathText.lastComponent(of: path), size: total))
         let chunkSize = min(Self.importChunkBytes, max(1024, begin.maxChunkBytes))
         var offset: Int64 = 0
         var carry: [UInt8] = []

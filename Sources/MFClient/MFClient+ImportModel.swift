@@ -26,7 +26,7 @@ extension MFClient {
                     } catch .daemon(var e) {
                         // `rows[n]` of this batch → the file line it came from.
                         if let f = e.field, f.hasPrefix("rows["), let n = Int(f.dropFirst(5).dropLast()), lines.indices.contains(n) {
-                            e.field = "\((path as NSString).lastPathComponent):\(lines[n])"
+                            e.field = "\(PathText.lastComponent(of: path)):\(lines[n])"
                         }
                         throw .daemon(e)
                     }

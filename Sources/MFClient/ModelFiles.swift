@@ -33,7 +33,7 @@ public struct ModelFiles: Codable, Sendable, Equatable {
 
     /// Reads and checks `dir/manifest.json`.
     public static func read(_ dir: String) throws(MFClientError) -> ModelFiles {
-        let path = (dir as NSString).appendingPathComponent("manifest.json")
+        let path = PathText.appending("manifest.json", to: dir)
         guard let data = FileManager.default.contents(atPath: path) else { throw .localFile(path: path, reason: "cannot read") }
         let m: ModelFiles
         do { m = try JSONDecoder().decode(ModelFiles.self, from: data) } catch {
@@ -66,7 +66,7 @@ public struct ModelFiles: Codable, Sendable, Equatable {
     /// Paths of the user and item CSVs.
     public func paths(in dir: String) -> (users: String, items: String) {
         let f = files ?? Files(users: "users.csv", items: "items.csv")
-        return ((dir as NSString).appendingPathComponent(f.users), (dir as NSString).appendingPathComponent(f.items))
+        return (PathText.appending(f.users, to: dir), PathText.appending(f.items, to: dir))
     }
 }
 

@@ -5,7 +5,7 @@ public enum SocketPath {
 
     /// mfd's default when run by hand: `$XDG_RUNTIME_DIR/mfd/mfd.sock`, else `/tmp/mfd-$UID/mfd.sock`.
     public static func handRunDefault(environment: [String: String], uid: UInt32) -> String {
-        if let xdg = environment["XDG_RUNTIME_DIR"], !xdg.isEmpty { return join(xdg, "mfd/mfd.sock") }
+        if let xdg = environment["XDG_RUNTIME_DIR"], !xdg.isEmpty { return PathText.appending("mfd/mfd.sock", to: xdg) }
         return "/tmp/mfd-\(uid)/mfd.sock"
     }
 
@@ -14,7 +14,7 @@ public enum SocketPath {
         if let s = environment["MFD_SOCKET"], !s.isEmpty { return s }
         if let r = environment["RUNTIME_DIRECTORY"], !r.isEmpty {
             // systemd may list several directories separated by ':'; the first is ours.
-            return join(String(r.split(separator: ":").first ?? Substring(r)), "mfd.sock")
+            return PathText.appending("mfd.sock", to: String(r.split(separator: ":").first ?? Substring(r)))
         }
         return handRunDefault(environment: environment, uid: uid)
     }
@@ -26,9 +26,5 @@ public enum SocketPath {
         if let s = environment["MFD_SOCKET"], !s.isEmpty { return s }
         if exists(system) { return system }
         return handRunDefault(environment: environment, uid: uid)
-    }
-
-    static func join(_ dir: String, _ rest: String) -> String {
-        dir.hasSuffix("/") ? dir + rest : dir + "/" + rest
     }
 }

@@ -29,7 +29,7 @@ struct Export: AsyncParsableCommand {
         var headers: [ExportKind: ExportBeginResult] = [:]
         for kind in [ExportKind.userFactors, .itemFactors] {
             let name = format == .npy ? kind.rawValue : kind == .userFactors ? "users" : "items"
-            let base = (dir as NSString).appendingPathComponent(name)
+            let base = PathText.appending(name, to: dir)
             let sink: any ExportSink = format == .csv ? try CSVSink(path: base + ".csv") : try NPYSink(base: base)
             let reply = try await global.withClient { client throws(MFClientError) in
                 try await client.export(kind) { header, rows throws(MFClientError) in try sink.rows(rows, header: header) }
@@ -63,7 +63,7 @@ struct Export: AsyncParsableCommand {
     func writeJSON<T: Encodable>(_ value: T, _ name: String) throws {
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try e.encode(value).write(to: URL(fileURLWithPath: (dir as NSString).appendingPathComponent(name)))
+        try e.encode(value).write(to: URL(fileURLWithPath: PathText.appending(name, to: dir)))
     }
 }
 
@@ -84,7 +84,7 @@ final class PartSink {
             if handle == nil || inPart == rowsPerPart {
                 try write(&text)
                 try? handle?.close()
-                let path = (dir as NSString).appendingPathComponent(String(format: "part-%05d.csv", parts))
+                let path = PathText.appending(String(format: "part-%05d.csv", parts), to: dir)
                 guard FileManager.default.createFile(atPath: path, contents: Data("userId,itemId,rating,timestamp\n".utf8)),
                       let h = FileHandle(forWritingAtPath: path) else { throw .localFile(path: path, reason: "cannot create") }
                 h.seekToEndOfFile()

@@ -19,7 +19,7 @@ struct Import: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let bar = Progress(label: "import \((file as NSString).lastPathComponent)")
+        let bar = Progress(label: "import \(PathText.lastComponent(of: file))")
         let r = try await global.withClient { client throws(MFClientError) in
             try await client.importFile(file, kind: kind, format: format, skipBad: skipBad) { bar.update($0, $1) }
         }

@@ -12,7 +12,7 @@ struct ImportModel: AsyncParsableCommand {
 
     func validate() throws {
         for f in ["manifest.json"] {
-            let p = (dir as NSString).appendingPathComponent(f)
+            let p = PathText.appending(f, to: dir)
             guard FileManager.default.isReadableFile(atPath: p) else { throw ValidationError("cannot read \(p)") }
         }
     }

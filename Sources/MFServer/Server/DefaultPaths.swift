@@ -1,4 +1,5 @@
 import Foundation
+import MFProtocol
 
 /// The daemon's default database location (the socket's is `SocketPath` in MFProtocol).
 ///
@@ -28,10 +29,10 @@ public enum DefaultPaths {
 extension DefaultPaths {
     /// Creates the parent directory of `path` (mode `mode`) if missing. An
     /// existing directory under /tmp must be ours and not a symlink, so
-    /// another user cannot pre-create it.
+    /// another user cannot pre-create it. A relative path's parent is
+    /// relative to the working directory ("." for a bare file name).
     public static func ensureParentDirectory(of path: String, mode: Int = 0o700) throws {
-        let parent = (path as NSString).deletingLastPathComponent
-        guard !parent.isEmpty else { return }
+        let parent = PathText.directory(of: path)
         var st = stat()
         if lstat(parent, &st) != 0 {
             do {
