@@ -15,6 +15,14 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Seconds to wait for the daemon.")
     var timeout: Double = 30
 
+    func validate() throws {
+        guard let socket else { return }
+        guard !socket.isEmpty else { throw ValidationError("--socket: must not be empty") }
+        guard socket.utf8.count <= SocketPath.maxPathBytes else {
+            throw ValidationError("--socket: is \(socket.utf8.count) bytes long; a Unix socket path may have at most \(SocketPath.maxPathBytes)")
+        }
+    }
+
     var socketPath: String {
         SocketPath.clientResolve(explicit: socket, environment: ProcessInfo.processInfo.environment,
                                  uid: getuid(), exists: { FileManager.default.fileExists(atPath: $0) })

@@ -23,6 +23,10 @@ struct MFCtl: AsyncParsableCommand {
 enum Main {
     static func main() async {
         signal(SIGPIPE, SIG_IGN)
+        if let problem = RawArguments.nonUTF8Problem(RawArguments.current) {
+            FileHandle.standardError.write(Data("mfctl: \(problem)\n".utf8))
+            exit(MFProtocol.ExitCode.usage)
+        }
         do {
             var command = try MFCtl.parseAsRoot()
             if var async = command as? any AsyncParsableCommand { try await async.run() } else { try command.run() }

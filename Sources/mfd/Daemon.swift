@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MFProtocol
 import MFServer
 import MFStore
 import ServiceLifecycle
@@ -22,6 +23,10 @@ struct Daemon {
         if let activated {
             source = .inherited(fd: activated.fd)
         } else {
+            guard settings.socketPath.utf8.count <= SocketPath.maxPathBytes else {
+                throw MFServerError.invalidConfiguration(
+                    field: "--socket", message: "is \(settings.socketPath.utf8.count) bytes long; a Unix socket path may have at most \(SocketPath.maxPathBytes)")
+            }
             try DefaultPaths.ensureParentDirectory(of: settings.socketPath, mode: 0o700)
             source = .path(settings.socketPath)
         }

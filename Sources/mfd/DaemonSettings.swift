@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MFProtocol
 import MFServer
+import MFStore
 import NIOCore
 
 /// mfd's resolved settings (flag > environment > default).
@@ -19,10 +20,11 @@ struct DaemonSettings {
     init(options o: DaemonOptions, environment env: [String: String]) throws {
         typealias R = OptionResolution
         environment = env
-        databasePath = try R.resolve(flag: o.db, environment: env, name: "MFD_DB", parse: { $0 },
-                                     default: DefaultPaths.databasePath(environment: env))
-        socketPath = try R.resolve(flag: o.socket, environment: env, name: "MFD_SOCKET", parse: { $0 },
-                                   default: SocketPath.daemonDefault(environment: env, uid: getuid()))
+        databasePath = try Self.filePath(R.resolve(flag: o.db, environment: env, name: "MFD_DB", parse: { $0 },
+                                                   default: DefaultPaths.databasePath(environment: env)), "--db")
+        try Self.checkDatabasePathLength(databasePath)
+        socketPath = try Self.filePath(R.resolve(flag: o.socket, environment: env, name: "MFD_SOCKET", parse: { $0 },
+                                                 default: SocketPath.daemonDefault(environment: env, uid: getuid())), "--socket")
         maxBatch = try Self.positive(R.resolve(flag: o.maxBatch, environment: env, name: "MFD_MAX_BATCH",
                                                parse: { Int($0) }, default: 100_000), "--max-batch")
         var server = ServerConfiguration()
@@ -126,6 +128,30 @@ struct DaemonSettings {
 
     private static func bool(_ s: String) -> Bool? {
         ["1", "true", "yes"].contains(s) ? true : ["0", "false", "no"].contains(s) ? false : nil
+    }
+
+    /// A file's path: not empty, not one that can only name a directory, and
+    /// within the kernel's limits (`PATH_MAX` in all, `NAME_MAX` a component).
+    private static func filePath(_ path: String, _ field: String) throws -> String {
+        func invalid(_ message: String) -> MFServerError { .invalidConfiguration(field: field, message: message) }
+        guard !path.isEmpty else { throw invalid("must not be empty") }
+        guard !PathText.namesDirectory(path) else { throw invalid("'\(path)' names a directory, not a file") }
+        guard path.utf8.count < Int(PATH_MAX) else {
+            throw invalid("is \(path.utf8.count) bytes long; a path may have at most \(PATH_MAX - 1)")
+        }
+        if let long = path.utf8.split(separator: UInt8(ascii: "/")).first(where: { $0.count > Int(NAME_MAX) }) {
+            throw invalid("has a \(long.count)-byte component; a file or directory name may have at most \(NAME_MAX)")
+        }
+        return path
+    }
+
+    /// SQLite refuses a longer path only at open, after mfd made its directories.
+    private static func checkDatabasePathLength(_ path: String) throws {
+        let absolute = path.hasPrefix("/") ? path : PathText.appending(path, to: FileManager.default.currentDirectoryPath)
+        guard absolute.utf8.count <= Store.maxPathBytes else {
+            throw MFServerError.invalidConfiguration(
+                field: "--db", message: "is \(absolute.utf8.count) bytes long as an absolute path; SQLite opens at most \(Store.maxPathBytes)")
+        }
     }
 
     private static func positive(_ value: Int, _ field: String) throws -> Int {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import MFProtocol
 
 /// `mfd`: the matrix-factorization recommender daemon.
 @main
@@ -17,6 +18,10 @@ struct MFD: AsyncParsableCommand {
             """)
 
     @OptionGroup var options: DaemonOptions
+
+    func validate() throws {
+        if let problem = RawArguments.nonUTF8Problem(RawArguments.current) { throw ValidationError(problem) }
+    }
 
     func run() async throws {
         let settings: DaemonSettings
