@@ -21,7 +21,8 @@ public final class Store: Sendable {
         self.committer = GroupCommitter(pool: pool, maxBatch: options.maxGroupCommitBatch)
     }
 
-    /// Opens (creating if needed) and migrates the database at `path`.
+    /// Opens (creating if needed) and migrates the database at `path`. A new
+    /// file is created 0600, or 0640 for `StoreOptions.sharedGroup`.
     ///
     /// Runs `PRAGMA quick_check` first and throws `corrupt_database` if it fails
     /// (no repair is attempted), and `schema_too_new` if the file was migrated by a
@@ -29,6 +30,9 @@ public final class Store: Sendable {
     public static func open(path: String, options: StoreOptions = StoreOptions()) throws -> Store {
         guard options.keepModels >= 1 else {
             throw MFStoreError.invalidArgument(field: "keepModels", message: "must be at least 1")
+        }
+        if let e = DatabaseFile.create(at: path, sharedGroup: options.sharedGroup), e != EEXIST {
+            throw MFStoreError.openFailed(path: path, detail: "cannot create: \(String(cString: strerror(e)))")
         }
         var config = Configuration()
         config.foreignKeysEnabled = true

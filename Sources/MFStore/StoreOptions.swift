@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// Tuning knobs for ``Store/open(path:options:)``.
 public struct StoreOptions: Sendable, Equatable {
     /// How long a connection waits on a lock held by another process, in seconds.
@@ -22,6 +28,11 @@ public struct StoreOptions: Sendable, Equatable {
     /// once turns it off and calls ``Store/quickCheck()`` before its first write.
     /// A database that needs a migration is checked at open either way.
     public var quickCheckAtOpen = true
+    /// A group that may read the database files this store creates (the
+    /// database at open, a backup): with it a new file is 0640 when it belongs
+    /// to that group, else, and without it, 0600. SQLite gives `-wal` and `-shm`
+    /// the database file's mode. An existing file keeps its mode.
+    public var sharedGroup: gid_t? = nil
 
     public init() {}
 }

@@ -41,6 +41,7 @@ struct Daemon {
         try DefaultPaths.ensureParentDirectory(of: settings.databasePath, mode: 0o700)
         var storeOptions = StoreOptions()
         storeOptions.keepModels = settings.keepModels
+        storeOptions.sharedGroup = settings.accessGroup
         storeOptions.ratingScale = Float(settings.engine.ratingMin)...Float(settings.engine.ratingMax)
         // The engine runs the check in its loading phase, before any write: it reads every page.
         storeOptions.quickCheckAtOpen = false

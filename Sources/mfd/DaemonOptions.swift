@@ -50,7 +50,7 @@ struct DaemonOptions: ParsableArguments {
     @Option(help: "Groups allowed admin ops [MFD_ADMIN_GIDS].")
     var adminGids: String?
 
-    @Option(help: "Group (name or gid) granted write and admin [MFD_ACCESS_GROUP].")
+    @Option(help: "Group (name or gid) granted write and admin; a database file mfd creates is group-readable (0640) when it belongs to this group, else 0600 [MFD_ACCESS_GROUP].")
     var accessGroup: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical [MFD_LOG_LEVEL; default info].")

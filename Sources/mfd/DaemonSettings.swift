@@ -14,6 +14,8 @@ struct DaemonSettings {
     var keepModels: Int
     var server: ServerConfiguration
     var access: AccessPolicy
+    /// `--access-group`'s gid: new database files are group-readable for it.
+    var accessGroup: gid_t?
     var logLevel: Logger.Level
     var environment: [String: String]
 
@@ -73,6 +75,7 @@ struct DaemonSettings {
             adminUIDs: try list(o.adminUids, "MFD_ADMIN_UIDS"), adminGIDs: try list(o.adminGids, "MFD_ADMIN_GIDS"),
             group: try list(o.accessGroup, "MFD_ACCESS_GROUP"))
         access = try AccessPolicy(configuration: accessConfig, daemonUID: getuid())
+        accessGroup = try accessConfig.resolvedGroup()
         keepModels = try Self.positive(R.resolve(flag: o.keepModels, environment: env, name: "MFD_KEEP_MODELS",
                                                  parse: { Int($0) }, default: 3), "--keep-models")
         engine = try Self.engine(o, env, maxBatch: maxBatch, maxLineBytes: server.maxLineBytes)

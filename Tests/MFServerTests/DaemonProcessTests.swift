@@ -72,6 +72,28 @@ struct DaemonProcessTests {
         _ = try notify.waitFor("STOPPING=1")
     }
 
+    @Test func databaseFilesAreOwnerOnlyUnlessTheAccessGroupOwnsThem() throws {
+        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+        let umaskBits = status.split(separator: "\n").first { $0.hasPrefix("Umask:") }
+            .flatMap { mode_t($0.dropFirst(6).trimmingCharacters(in: .whitespaces), radix: 8) } ?? 0o022
+        for group in [nil, getegid()] {
+            let socketPath = uniqueSocketPath("mode"), db = uniqueSocketPath("db") + ".sqlite"
+            defer { removeDatabase(db) }
+            let notify = try NotifyReceiver(address: notifyPath())
+            let child = try ChildProcess(
+                mfdBinary, ["--socket", socketPath, "--db", db] + (group.map { ["--access-group", "\($0)"] } ?? []),
+                environment: ["PATH": "/usr/bin:/bin", "NOTIFY_SOCKET": notify.address, "MFD_LOG_LEVEL": "warning"])
+            _ = try notify.waitFor("READY=1")
+            let expected: mode_t = group == nil ? 0o600 : 0o640 & ~umaskBits
+            for file in [db, db + "-wal"] {
+                var st = stat()
+                #expect(stat(file, &st) == 0 && st.st_mode & 0o777 == expected, "\(file), access group \(String(describing: group))")
+            }
+            child.signal(SIGTERM)
+            #expect(child.waitForExit() == 0, "stderr: \(child.stderr)")
+        }
+    }
+
     @Test func badConfigurationExitsWithUsageError() throws {
         let child = try ChildProcess(mfdBinary, ["--max-line-bytes", "0", "--socket", uniqueSocketPath()],
                                      environment: ["PATH": "/usr/bin:/bin"])

@@ -29,6 +29,13 @@ public struct AccessConfiguration: Sendable, Equatable {
     }
 }
 
+extension AccessConfiguration {
+    /// `--access-group` as a gid, nil when unset; throws `invalid_configuration` for an unknown name.
+    public func resolvedGroup(_ resolver: PrincipalResolver = .system) throws -> gid_t? {
+        try group.map { try AccessPolicy.resolveGroup($0, field: "--access-group", resolver) }
+    }
+}
+
 /// Looks up user and group names (injectable so parsing is testable without /etc).
 public struct PrincipalResolver: Sendable {
     public var userID: @Sendable (String) -> uid_t?
@@ -61,7 +68,7 @@ extension AccessPolicy {
     /// Builds the policy: the standard default widened by the configured grants.
     /// Throws `invalid_configuration` naming the flag for an unknown name or bad id.
     public init(configuration c: AccessConfiguration, daemonUID: uid_t, resolver: PrincipalResolver = .system) throws {
-        let group = try c.group.map { try Self.resolveGroup($0, field: "--access-group", resolver) }
+        let group = try c.resolvedGroup(resolver)
         var policy = AccessPolicy.standard(daemonUID: daemonUID, group: group)
         if c.readUIDs != nil || c.readGIDs != nil { policy.read.everyone = false }
         policy.read.uids.formUnion(try Self.uids(c.readUIDs, "--read-uids", resolver))
