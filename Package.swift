@@ -61,6 +61,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            // SIGHUP (HangupService), besides the SIGTERM/SIGINT that ServiceGroup traps.
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
         // mfctl's testable logic: argument checks, tables, PCA, SVG plots.
         .target(name: "MFCtlKit", dependencies: ["MFProtocol"]),

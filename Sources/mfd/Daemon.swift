@@ -16,6 +16,7 @@ struct Daemon {
         let journal = env["JOURNAL_STREAM"] != nil
         LoggingSystem.bootstrap { label in JournalLogHandler(label: label, level: level, priorityPrefix: journal) }
         let logger = Logger(label: "mfd")
+        let hangup = await HangupService.trap(logger: logger)
 
         // Adopt before anything else can read or inherit LISTEN_* variables.
         let activated = try SocketActivation.select(SocketActivation.adoptFromEnvironment(env))
@@ -76,6 +77,8 @@ struct Daemon {
         // which ends the load, before this service is asked to stop.
         services.insert(.init(service: EngineLoadService(engine: engine, notifier: notifier, logger: logger),
                               successTerminationBehavior: .ignore), at: 0)
+        // Shut down last: a SIGHUP while draining is logged too.
+        services.insert(.init(service: hangup, successTerminationBehavior: .ignore), at: 0)
         let group = ServiceGroup(configuration: .init(
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],

@@ -11,7 +11,8 @@ struct MFD: AsyncParsableCommand {
             Every option can also be set in the environment (shown in brackets); a flag wins over \
             the environment, which wins over the default. Under systemd, a socket passed with \
             LISTEN_FDS is adopted instead of --socket, READY=1/STOPPING=1 go to NOTIFY_SOCKET and \
-            the watchdog is pinged when WATCHDOG_USEC is set. The training and retrain options \
+            the watchdog is pinged when WATCHDOG_USEC is set. SIGTERM or SIGINT drains and stops \
+            mfd (exit 0); SIGHUP is logged and changes nothing (settings are read at start). The training and retrain options \
             (--model, --factors, --iterations, --alpha, --user/item-attr-weight, --retrain, \
             --retrain-changes, --retrain-interval, --holdout-fraction) are saved in the database's \
             stored configuration, as `mfctl config` does, and stay in effect on later starts until changed.

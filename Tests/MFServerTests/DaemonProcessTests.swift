@@ -94,6 +94,26 @@ struct DaemonProcessTests {
         }
     }
 
+    @Test func sighupIsLoggedAndServingGoesOn() async throws {
+        let socketPath = uniqueSocketPath("hup"), db = uniqueSocketPath("db") + ".sqlite"
+        defer { removeDatabase(db) }
+        let notify = try NotifyReceiver(address: notifyPath())
+        let child = try ChildProcess(mfdBinary, ["--socket", socketPath, "--db", db],
+                                     environment: ["PATH": "/usr/bin:/bin", "NOTIFY_SOCKET": notify.address])
+        _ = try notify.waitFor("READY=1")
+        let client = try TestClient.connect(path: socketPath)
+        for round in 1...2 {
+            child.signal(SIGHUP)
+            #expect(await eventually { child.stderr.components(separatedBy: "SIGHUP: nothing to reload").count > round },
+                    "stderr: \(child.stderr)")
+            try client.send("{\"op\":\"ping\",\"id\":\(round)}\n")
+            #expect(try client.readLine() == "{\"id\":\(round),\"ok\":true,\"result\":{\"pong\":true}}")
+        }
+        child.signal(SIGTERM)
+        #expect(child.waitForExit() == 0, "stderr: \(child.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: socketPath))
+    }
+
     @Test func badConfigurationExitsWithUsageError() throws {
         let child = try ChildProcess(mfdBinary, ["--max-line-bytes", "0", "--socket", uniqueSocketPath()],
                                      environment: ["PATH": "/usr/bin:/bin"])
