@@ -28,8 +28,7 @@ public struct ServerTrust: Sendable, Equatable {
     /// sticky one such as `/tmp`, where only the socket's owner could have
     /// put it: then the socket itself must belong to a trusted user.
     public func refusal(socketPath path: String) -> String? {
-        let slash = path.lastIndex(of: "/")
-        let dir = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let dir = PathText.directory(of: path)
         var st = stat()
         guard lstat(dir, &st) == 0 else { return nil }  // connecting will say what is missing
         guard uids.contains(st.st_uid) else { return "its directory \(dir) belongs to uid \(st.st_uid)" }

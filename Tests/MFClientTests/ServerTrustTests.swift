@@ -37,6 +37,16 @@ import Glibc
         #expect(ServerTrust(uids: [Self.stranger]).refusal(socketPath: "/tmp/x.sock")?.contains("belongs to uid") == true)
     }
 
+    /// The directory checked is the one the socket is in, whatever its name starts
+    /// with: a combining mark after the "/" must not hide that slash.
+    @Test func theDirectoryIsFoundByItsSlashByte() throws {
+        let dir = try Self.directory(owner: getuid(), mode: 0o777)
+        defer { rmdir(dir) }
+        for name in ["\u{301}mfd.sock", "s", "mfd.sock/"] {
+            #expect(ServerTrust.standard.refusal(socketPath: dir + "/" + name) == "its directory \(dir) is writable by everyone", "\(name)")
+        }
+    }
+
     @Test func aServerRunByAnotherUserIsRefusedAfterConnecting() async throws {
         guard getuid() == 0 else { return }  // chown needs root
         // The directory is the trusted user's; the listener is not (it runs as root, trusted here only as a directory owner would be).
