@@ -25,9 +25,9 @@ public final class MFClient: Sendable {
                                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws(MFClientError) -> MFClient {
         if let why = trust.refusal(socketPath: path) { throw .untrusted(path: path, reason: why) }
         let loop = group.next()
-        let client: MFClient
+        let client: MFClient, peer: uid_t
         do {
-            let (channel, matcher) = try await ClientBootstrap(group: loop)
+            let (channel, matcher, uid) = try await ClientBootstrap(group: loop)
                 .connectTimeout(.milliseconds(Int64(timeout * 1000)))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
@@ -38,17 +38,20 @@ public final class MFClient: Sendable {
                     }
                 }
                 .connect(unixDomainSocketPath: path)
-                .flatMapThrowing { channel in
-                    (channel, NIOLoopBound(try channel.pipeline.syncOperations.handler(type: ResponseMatcher.self), eventLoop: loop))
+                // The listener's credentials in the same event-loop turn as the connect, before
+                // any read: a server that refuses the connection closes it right after its error line.
+                .flatMap { channel in
+                    channel.peerUID().flatMapThrowing { uid in
+                        (channel, NIOLoopBound(try channel.pipeline.syncOperations.handler(type: ResponseMatcher.self), eventLoop: loop), uid)
+                    }.flatMapErrorThrowing { error in
+                        channel.close(promise: nil)
+                        throw error
+                    }
                 }.get()
             client = MFClient(path: path, timeout: timeout, channel: channel, matcher: matcher)
+            peer = uid
         } catch {
             throw .unreachable(path: path, reason: Self.reason(error))
-        }
-        let peer: uid_t
-        do { peer = try await client.channel.peerUID().get() } catch {
-            client.channel.close(promise: nil)
-            throw .unreachable(path: path, reason: "cannot read the server's credentials: \(Self.reason(error))")
         }
         if let why = trust.refusal(peerUID: peer) {
             client.channel.close(promise: nil)

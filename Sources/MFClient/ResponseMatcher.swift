@@ -18,8 +18,14 @@ final class ResponseMatcher: ChannelInboundHandler, RemovableChannelHandler {
         var buffer = unwrapInboundIn(data)
         let line = buffer.readBytes(length: buffer.readableBytes) ?? []
         guard let promise = pending.popFirst() else {
-            // A response nobody asked for (e.g. line_too_long after a bad write): out of step.
-            failAll(.badResponse("unexpected line: \(String(decoding: line.prefix(200), as: UTF8.self))"))
+            // The connection's own error (too_many_connections, sent as soon as the server
+            // refuses a connection, maybe before any request): every request gets it.
+            if let r = try? ResponseLine(line), r.id == .null, case .failure(let e) = r.outcome {
+                failAll(.daemon(e))
+            } else {
+                // A response nobody asked for: out of step.
+                failAll(.badResponse("unexpected line: \(String(decoding: line.prefix(200), as: UTF8.self))"))
+            }
             context.close(promise: nil)
             return
         }

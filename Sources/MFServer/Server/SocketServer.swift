@@ -199,13 +199,25 @@ final class RejectConnectionHandler: ChannelInboundHandler {
 
     init(line: ByteBuffer) { self.line = line }
 
+    /// Sends the line and shuts the output; the connection closes when the
+    /// peer closes or after a second. Closing at once let a client that wrote
+    /// its request meanwhile fail on the write (EPIPE) before it read the line.
     func channelActive(context: ChannelHandlerContext) {
         var line = self.line
         line.writeInteger(UInt8(ascii: "\n"))
+        let loop = context.eventLoop.assumeIsolated()
         context.writeAndFlush(wrapOutboundOut(line)).assumeIsolated().whenComplete { _ in
-            context.close(promise: nil)
+            let halfClosed = context.eventLoop.makePromise(of: Void.self)
+            halfClosed.futureResult.whenFailure { _ in context.close(promise: nil) }
+            context.close(mode: .output, promise: halfClosed)
+            let channel = context.channel
+            loop.scheduleTask(in: .seconds(1)) { channel.close(promise: nil) }
         }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {}  // discard
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .some(.inputClosed) = event as? ChannelEvent { context.close(promise: nil) }
+    }
 }
