@@ -44,6 +44,8 @@ struct CrashCommand: ParsableCommand {
         var in_flight_applied, in_flight_not_applied: Int
         var restart_s_max, restart_s_median, first_start_s: Double
         var restarts_over_budget: Int
+        /// Cycles whose kill came while mfd was still loading after its restart.
+        var kills_while_loading: Int
         var passed: Bool
     }
 
@@ -56,10 +58,21 @@ struct CrashCommand: ParsableCommand {
         var verifier = CrashVerifier(writers: writers)
         var restarts: [Double] = []
         let firstStart = try daemon.start()
+        var killsWhileLoading = 0
         for cycle in 1...cycles {
+            // Every third cycle restarts mfd and starts writing at its first reply, while it
+            // loads (writes wait for the end of loading), and kills it within its loading time.
+            let duringLoad = cycle % 3 == 0
+            if duringLoad {
+                daemon.kill9()
+                try daemon.start(untilLoaded: false)
+            }
             try writers.start(socket: daemon.socket, seed: seed &+ UInt64(cycle) &* 7919)
-            let run = minRun + (maxRun - minRun) * rng.unit()
+            let run = duringLoad ? 0.3 * rng.unit() : minRun + (maxRun - minRun) * rng.unit()
             Thread.sleep(forTimeInterval: run)  // the random kill moment (a measurement, not a test wait)
+            if duringLoad, (try? RelClient.connect(path: daemon.socket, timeout: 1).call("status", timeout: 1).result["loading"]) != nil {
+                killsWhileLoading += 1
+            }
             daemon.kill9()
             guard writers.stopAndJoin() else { throw ValidationError("writers did not stop after the kill") }
             restarts.append(try daemon.start())
@@ -76,6 +89,7 @@ struct CrashCommand: ParsableCommand {
             integrity_failures: verifier.integrityFailures, in_flight_applied: verifier.inFlightApplied,
             in_flight_not_applied: verifier.inFlightNotApplied, restart_s_max: restarts.max() ?? 0,
             restart_s_median: percentile(restarts, 50), first_start_s: firstStart, restarts_over_budget: overBudget,
+            kills_while_loading: killsWhileLoading,
             passed: verifier.clean && overBudget == 0 && status == 0)
         try printReport(report)
         for e in verifier.problems.prefix(20) { FileHandle.standardError.write(Data((e + "\n").utf8)) }

@@ -36,9 +36,10 @@ final class RelDaemon: @unchecked Sendable {  // touched by the controlling thre
     var isRunning: Bool { process?.isRunning ?? false }
 
     /// Starts mfd and returns the seconds from spawn to its first successful reply
-    /// (`ping`); returns once it has loaded its ratings (`status` without `loading`).
+    /// (`ping`); with `untilLoaded`, returns once it has loaded its ratings (`status`
+    /// without `loading`), else at that first reply, while it may still load.
     @discardableResult
-    func start(timeout: Double = 600, environment: [String: String] = [:]) throws -> Double {
+    func start(timeout: Double = 600, environment: [String: String] = [:], untilLoaded: Bool = true) throws -> Double {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = ["--db", database, "--socket", socket] + arguments
@@ -56,7 +57,7 @@ final class RelDaemon: @unchecked Sendable {  // touched by the controlling thre
             if let c = try? RelClient.connect(path: socket, timeout: max(0, deadline.timeIntervalSinceNow), alive: { p.isRunning }),
                let r = try? c.call("ping", timeout: max(0.1, deadline.timeIntervalSinceNow)), r.ok {
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0.uptimeNanoseconds) / 1e9
-                while try c.call("status", timeout: max(0.1, deadline.timeIntervalSinceNow)).result["loading"] != nil {
+                while untilLoaded, try c.call("status", timeout: max(0.1, deadline.timeIntervalSinceNow)).result["loading"] != nil {
                     guard p.isRunning, Date() < deadline else { throw RelClient.Failure(description: "mfd still loading after \(timeout) s") }
                     _ = poll(nil, 0, 20)
                 }
