@@ -47,9 +47,9 @@ extension Dispatcher {
             return taking(op, id, c, { try e.modelImports.take(r.token, connection: c.connectionID) }) {
                 try await e.importModelCommit($0)
             }
-        case .exportBegin(let r): return later(op, id, c) { try await e.exportBegin(r) }
-        case .exportNext(let r): return later(op, id, c) { try await e.exportNext(r) }
-        case .exportEnd(let r): return now(op, id, c) { try e.exportEnd(r.token) }
+        case .exportBegin(let r): return later(op, id, c) { try await e.exportBegin(r, connection: c.connectionID) }
+        case .exportNext(let r): return later(op, id, c) { try await e.exportNext(r, connection: c.connectionID) }
+        case .exportEnd(let r): return now(op, id, c) { try e.exportEnd(r.token, connection: c.connectionID) }
         }
     }
 

@@ -4,14 +4,15 @@ import MFProtocol
 import MFStore
 
 extension Engine {
-    /// `export_begin {what}`: opens a session over a consistent snapshot.
-    public func exportBegin(_ r: ExportBeginRequest) async throws -> ExportBeginResult {
+    /// `export_begin {what}`: opens a session over a consistent snapshot, owned
+    /// by `connection` (0 for a caller without one) like an import session.
+    public func exportBegin(_ r: ExportBeginRequest, connection: UInt64 = 0) async throws -> ExportBeginResult {
         let s = snapshot
         switch r.what {
         case .ratings:
             let stream = RatingStream()
             let rows = try await store.counts().ratings
-            let token = try exports.open { .ratings(stream) }
+            let token = try exports.open(connection: connection) { .ratings(stream) }
             Task.detached { [store] in
                 do {
                     try await store.forEachRatingChunk(chunkSize: 8192) { try stream.put($0) }
@@ -22,12 +23,12 @@ extension Engine {
                                      sequence: s.sequence)
         case .users, .items:
             let table = r.what == .users ? Self.userTable(s) : Self.itemTable(s)
-            let token = try exports.open { .table(table.source) }
+            let token = try exports.open(connection: connection) { .table(table.source) }
             return ExportBeginResult(export: token, what: r.what, rows: Int64(table.source.count), columns: table.columns)
         case .userFactors, .itemFactors:
             guard let base = s.base else { throw WireError(.noModel, "no trained model yet; run train or import-model") }
             let source = r.what == .userFactors ? Self.userFactorTable(s, base) : Self.itemFactorTable(s, base)
-            let token = try exports.open { .table(source) }
+            let token = try exports.open(connection: connection) { .table(source) }
             let columns = ["id", "bias"] + (0..<base.model.factors).map { "f\($0)" }
             return ExportBeginResult(export: token, what: r.what, rows: Int64(source.count), columns: columns,
                                      modelID: base.id, globalMean: Double(base.model.globalMean))
@@ -35,8 +36,8 @@ extension Engine {
     }
 
     /// `export_next {export, max_rows}`: the next page; the last one closes the session.
-    public func exportNext(_ r: ExportNextRequest) async throws -> ExportPage {
-        let session = try exports.take(r.export)
+    public func exportNext(_ r: ExportNextRequest, connection: UInt64 = 0) async throws -> ExportPage {
+        let session = try exports.take(r.export, connection: connection)
         var page: ExportPage
         do {
             switch session.source {
@@ -59,8 +60,8 @@ extension Engine {
     }
 
     /// `export_end {export}`.
-    public func exportEnd(_ token: String) throws -> CloseResult {
-        guard exports.close(token) else { throw WireError(.notFound, "no open export \"\(token)\"", field: "export") }
+    public func exportEnd(_ token: String, connection: UInt64 = 0) throws -> CloseResult {
+        guard exports.close(token, connection: connection) else { throw WireError(.notFound, "no open export \"\(token)\"", field: "export") }
         return CloseResult()
     }
 

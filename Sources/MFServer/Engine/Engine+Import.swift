@@ -37,11 +37,12 @@ extension Engine {
         return r
     }
 
-    /// Drops the import and model-import sessions `connection` began, except
-    /// an import whose commit has begun (it runs to its end). The server calls
-    /// it when the connection closes.
+    /// Drops the import, model-import and export sessions `connection` began,
+    /// except an import whose commit has begun (it runs to its end). The server
+    /// calls it when the connection closes.
     public func connectionClosed(_ connection: UInt64) {
         let dropped = imports.abort(connection: connection) + modelImports.abort(connection: connection)
+            + exports.close(connection: connection)
         if dropped > 0 {
             logger.info("connection closed: import sessions aborted", metadata: ["conn": "\(connection)", "sessions": "\(dropped)"])
         }
