@@ -4,11 +4,10 @@ import MFProtocol
 extension Engine {
     /// Trains the configured model kind on a ratings snapshot; `collective`
     /// reads the users' stored attributes and the items' genres and attributes.
-    /// With `warmStart`, training starts from that model and runs `cfg.warmSweeps` sweeps.
+    /// With `warmStart`, training starts from that model instead of random factors.
     func trainModel(_ matrix: RatingMatrix, users: IDMap, items: IDMap, config cfg: ServerConfig, holdout: HoldoutRatings? = nil,
                     warmStart: WarmStart? = nil, onEpoch: @escaping (EpochReport) -> Bool) async throws -> MFModel {
-        var training = cfg.training
-        if warmStart != nil { training.iterations = cfg.warmSweeps }
+        let training = cfg.training
         guard cfg.model == .collective else {
             return try MFTrainer.train(matrix, config: training, holdout: holdout, warmStart: warmStart, onEpoch: onEpoch)
         }

@@ -44,7 +44,7 @@ extension Engine {
         let dropped = imports.abort(connection: connection) + modelImports.abort(connection: connection)
             + exports.close(connection: connection)
         if dropped > 0 {
-            logger.info("connection closed: import sessions aborted", metadata: ["conn": "\(connection)", "sessions": "\(dropped)"])
+            logger.info("connection closed: its import and export sessions closed", metadata: ["conn": "\(connection)", "sessions": "\(dropped)"])
         }
     }
 

@@ -110,11 +110,13 @@ extension Engine {
         let (split, ratingCount, sequence) = try await TrainingHoldout.read(
             from: store, fraction: cfg.model == .implicit ? 0 : cfg.holdoutFraction, seed: cfg.seed)
         let warm = warmStart(for: cfg, users: split.users, items: split.items, ratings: ratingCount, changes: changes)
-        let iterations = warm == nil ? cfg.iterations : cfg.warmSweeps
+        var run = cfg
+        if warm != nil { run.iterations = cfg.warmSweeps }
+        let iterations = run.iterations
         if let warm { logger.info("training starts warm", metadata: ["job": "\(id)", "from_model": "\(warm.model)", "iterations": "\(iterations)"]) }
         jobs.update(id) { $0.state = .running; $0.stage = "epoch 0/\(iterations)" }
         stages.append(("fit", .now))
-        let trained = try await trainModel(split.matrix, users: split.users, items: split.items, config: cfg,
+        let trained = try await trainModel(split.matrix, users: split.users, items: split.items, config: run,
                                            holdout: split.holdout, warmStart: warm?.start) { [jobs] report in
             jobs.update(id) { j in
                 j.progress = Double(report.epoch) / Double(iterations)

@@ -22,7 +22,6 @@ final class LineConnectionHandler: ChannelDuplexHandler {
     private var context: ChannelHandlerContext!
     /// NIO asked for a read while we were applying backpressure.
     private var readPending = false
-    private var writable = true
     private var closing = false
     private var quiescing = false
     /// The peer shut down its write side; finish replies, then close.
@@ -46,7 +45,6 @@ final class LineConnectionHandler: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        self.writable = context.channel.isWritable
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -75,8 +73,7 @@ final class LineConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        writable = context.channel.isWritable
-        if writable { resume() }
+        if context.channel.isWritable { resume() }
         context.fireChannelWritabilityChanged()
     }
 
@@ -125,7 +122,7 @@ final class LineConnectionHandler: ChannelDuplexHandler {
     /// about 1,600 requests, and answering all of a client's lines while it
     /// reads none held 100 MB per connection.
     private var canDispatch: Bool {
-        writable && sequencer.inFlight < config.maxInFlightPerConnection
+        (context?.channel.isWritable ?? false) && sequencer.inFlight < config.maxInFlightPerConnection
             && sequencer.bufferedBytes < config.outboundHighWaterBytes
     }
 
@@ -136,7 +133,6 @@ final class LineConnectionHandler: ChannelDuplexHandler {
         var extracted = false
         framerHasLines = false
         while !closing {
-            writable = context.channel.isWritable
             if !canDispatch {
                 framerHasLines = framer.bufferedBytes > 0
                 break
