@@ -139,6 +139,6 @@ extension MFTrainer {
             t.itemAttributes = try AttributeFactors(rows: sideInfo.items, count: data.itemCount, separator: sideInfo.separator,
                                                     k: config.factors, weight: s.itemWeight, lambda: s.lambda)
         }
-        return try t.run(onEpoch: onEpoch)
+        return try withRanker(t.run(onEpoch: onEpoch), data, config, warmStart)
     }
 }

@@ -20,25 +20,7 @@ extension FoldIn {
     /// One row from raw values (filtered by the model's `ImplicitFeedback`)
     /// against the item table (`item` false) or the user table.
     func implicitRow(_ idx: [Int32], _ values: [Float], item: Bool) -> [Float] {
-        let f = model.solver.implicitALS!, k = model.factors
-        var nb: [Int32] = [], st: [Float] = []
-        for (j, v) in values.enumerated() { if let s = f.strength(v) { nb.append(idx[j]); st.append(s) } }
-        var out = [Float](repeating: 0, count: k)
-        let table = item ? model.userFactors : model.itemFactors
-        let gram = item ? implicitItemGram : implicitUserGram
-        let solver = ImplicitRowSolver(k: k)
-        nb.withUnsafeBufferPointer { n in
-            st.withUnsafeBufferPointer { s in
-                table.withUnsafeBufferPointer { t in
-                    gram.withUnsafeBufferPointer { g in
-                        out.withUnsafeMutableBufferPointer { o in
-                            solver.solve(neighbors: n, strengths: s, factors: t.baseAddress!, gram: g.baseAddress!,
-                                         alpha: f.alpha, out: o.baseAddress!, cgSteps: 0)
-                        }
-                    }
-                }
-            }
-        }
-        return out
+        ImplicitRowSolver.solveRow(idx, values, feedback: model.solver.implicitALS!, table: item ? model.userFactors : model.itemFactors,
+                                   gram: item ? implicitItemGram : implicitUserGram, k: model.factors)
     }
 }

@@ -19,6 +19,8 @@ public struct FoldIn: Sendable {
     let implicitUserFactor: [Float]
     /// Implicit-ALS models: YᵀY + λI and XᵀX + λI (full, stride ks), else empty.
     let implicitUserGram: [Float], implicitItemGram: [Float]
+    /// The ranker's ZᵀZ + λI and XᵀX + λI (full, stride ks), else empty.
+    let rankerUserGram: [Float], rankerItemGram: [Float]
 
     /// Precomputes the Gram terms: O((users + items)·k²).
     public init(model: MFModel) {
@@ -26,6 +28,7 @@ public struct FoldIn: Sendable {
         let k = model.factors, ds = (k + 1 + 7) & ~7
         self.ds = ds
         (implicitUserGram, implicitItemGram) = Self.implicitGrams(model)
+        (rankerUserGram, rankerItemGram) = Self.rankerGrams(model)
         let wx = model.solver.implicitUserWeight
         if model.hasImplicitUserFactors && wx > 0 {
             itemGram = Self.gram(model.implicitUserFactors, count: model.userCount, k: k, ds: ds, scale: wx)
@@ -56,7 +59,8 @@ public struct FoldIn: Sendable {
         }
         // x_u = (w_x QᵀQ + λ_x I)⁻¹ w_x Σ_i q_i, as in the ALS implicit-user step.
         let implicitOut = implicitRow(implicitUserFactor, table: model.itemFactors, rows: items, weight: model.solver.implicitUserWeight)
-        return UserVector(factors: out, bias: bias, implicitFactors: implicitWithPrior(items, attributes: attr, solved: implicitOut))
+        return UserVector(factors: out, bias: bias, implicitFactors: implicitWithPrior(items, attributes: attr, solved: implicitOut),
+                          rankerFactors: rankerRow(items, ratings, item: false))
     }
 
     /// An item's vector from `(users[j], ratings[j])` with user factors frozen;
@@ -79,7 +83,7 @@ public struct FoldIn: Sendable {
         let implicitOut = implicitRow(implicitFactor, table: model.userFactors, rows: users, weight: model.solver.implicitWeight)
         let pop = Float(ratings.reduce(0) { $0 + ($1 >= model.globalMean ? 1 : 0) })
         return ItemVector(factors: out, bias: bias, implicitFactors: implicitWithPrior(users, attributes: attr, solved: implicitOut),
-                          popularity: pop)
+                          popularity: pop, rankerFactors: rankerRow(users, ratings, item: true))
     }
 
     /// The ALS row solve against one frozen side (factors, biases and, when

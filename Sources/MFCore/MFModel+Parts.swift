@@ -14,7 +14,8 @@ extension MFModel {
 
     /// Every array and scalar needed to rebuild this model with `init(parts:)`.
     /// Arrays: user_factors, user_bias, item_factors, item_bias, item_popularity,
-    /// and implicit_item_factors / implicit_user_factors when the model has them.
+    /// and implicit_item_factors / implicit_user_factors / ranker_user_factors /
+    /// ranker_item_factors when the model has them.
     /// Scalars added later (implicit_user_weight, implicit_user_lambda) are
     /// optional on load, so models stored before them still load.
     public func parts() -> ModelParts {
@@ -24,6 +25,7 @@ extension MFModel {
         ]
         if hasImplicitFactors { a["implicit_item_factors"] = implicitItemFactors }
         if hasImplicitUserFactors { a["implicit_user_factors"] = implicitUserFactors }
+        if let ranker { a["ranker_user_factors"] = ranker.userFactors; a["ranker_item_factors"] = ranker.itemFactors }
         var s: [String: Double] = [
             "format_version": Double(Self.partsFormatVersion), "factors": Double(factors),
             "global_mean": Double(globalMean), "min_rating": Double(minRating), "max_rating": Double(maxRating),
@@ -35,7 +37,11 @@ extension MFModel {
             "implicit_user_lambda": Double(solver.implicitUserLambda),
             "ranking_implicit_weight": Double(ranking.implicitWeight),
             "ranking_item_bias_weight": Double(ranking.itemBiasWeight),
+            "ranking_rating_weight": Double(ranking.ratingWeight),
         ]
+        if let f = ranker?.feedback {
+            s["ranker_alpha"] = Double(f.alpha); s["ranker_lambda"] = Double(f.lambda); s["ranker_threshold"] = Double(f.threshold)
+        }
         addExtensionParts(arrays: &a, scalars: &s)
         return ModelParts(arrays: a, scalars: s)
     }
@@ -70,14 +76,21 @@ extension MFModel {
                                   implicitUserLambda: Float(try optional("implicit_user_lambda", 1)))
         solver.implicitALS = try Self.implicitALS(from: p)
         let ranking = RankingConfig(implicitWeight: Float(try s("ranking_implicit_weight")),
-                                    itemBiasWeight: Float(try s("ranking_item_bias_weight")))
+                                    itemBiasWeight: Float(try s("ranking_item_bias_weight")),
+                                    ratingWeight: Float(try optional("ranking_rating_weight", 0)))
+        var ranker: Ranker?
+        if let x = p.arrays["ranker_user_factors"], let z = p.arrays["ranker_item_factors"] {
+            let f = ImplicitFeedback(alpha: Float(try s("ranker_alpha")), lambda: Float(try s("ranker_lambda")),
+                                     threshold: Float(try s("ranker_threshold")), binary: true)
+            ranker = Ranker(feedback: f, userFactors: x, itemFactors: z)
+        }
         try self.init(factors: Int(k), globalMean: Float(try s("global_mean")),
                       minRating: Float(try s("min_rating")), maxRating: Float(try s("max_rating")),
                       userBias: try a("user_bias"), userFactors: try a("user_factors"),
                       itemBias: try a("item_bias"), itemFactors: try a("item_factors"),
                       implicitItemFactors: p.arrays["implicit_item_factors"] ?? [],
                       implicitUserFactors: p.arrays["implicit_user_factors"] ?? [],
-                      itemPopularity: try a("item_popularity"), solver: solver, ranking: ranking)
+                      itemPopularity: try a("item_popularity"), solver: solver, ranking: ranking, ranker: ranker)
         sideInfo = try SideInfoModel(parts: p, factors: Int(k))
     }
 }

@@ -4,7 +4,8 @@ extension MFModel {
     public func user(_ u: Int32) -> UserVector {
         let k = factors, b = Int(u) * k
         return UserVector(factors: Array(userFactors[b..<b + k]), bias: userBias[Int(u)],
-                          implicitFactors: hasImplicitUserFactors ? Array(implicitUserFactors[b..<b + k]) : [])
+                          implicitFactors: hasImplicitUserFactors ? Array(implicitUserFactors[b..<b + k]) : [],
+                          rankerFactors: ranker.map { Array($0.userFactors[b..<b + k]) } ?? [])
     }
 
     /// Row `i` as a value (precondition: `0 <= i < itemCount`).
@@ -12,7 +13,7 @@ extension MFModel {
         let k = factors, b = Int(i) * k
         return ItemVector(factors: Array(itemFactors[b..<b + k]), bias: itemBias[Int(i)],
                           implicitFactors: hasImplicitFactors ? Array(implicitItemFactors[b..<b + k]) : [],
-                          popularity: itemPopularity[Int(i)])
+                          popularity: itemPopularity[Int(i)], rankerFactors: ranker.map { Array($0.itemFactors[b..<b + k]) } ?? [])
     }
 
     /// Replaces user `u`'s row.
@@ -24,6 +25,8 @@ extension MFModel {
         if hasImplicitUserFactors {
             implicitUserFactors.replaceSubrange(b..<b + k, with: v.implicitFactors.isEmpty ? [Float](repeating: 0, count: k) : v.implicitFactors)
         }
+        let z = orZeros(v.rankerFactors)
+        ranker?.userFactors.replaceSubrange(b..<b + k, with: z)
         userBias[Int(u)] = v.bias
     }
 
@@ -35,6 +38,8 @@ extension MFModel {
         if hasImplicitUserFactors {
             implicitUserFactors.append(contentsOf: v.implicitFactors.isEmpty ? [Float](repeating: 0, count: factors) : v.implicitFactors)
         }
+        let z = orZeros(v.rankerFactors)
+        ranker?.userFactors.append(contentsOf: z)
         return Int32(userCount - 1)
     }
 
@@ -47,6 +52,8 @@ extension MFModel {
         if hasImplicitFactors {
             implicitItemFactors.replaceSubrange(b..<b + k, with: v.implicitFactors.isEmpty ? [Float](repeating: 0, count: k) : v.implicitFactors)
         }
+        let z = orZeros(v.rankerFactors)
+        ranker?.itemFactors.replaceSubrange(b..<b + k, with: z)
         itemBias[Int(i)] = v.bias; itemPopularity[Int(i)] = v.popularity
         updateDerived(item: Int(i))
     }
@@ -60,11 +67,16 @@ extension MFModel {
         if hasImplicitFactors {
             implicitItemFactors.append(contentsOf: v.implicitFactors.isEmpty ? [Float](repeating: 0, count: k) : v.implicitFactors)
         }
+        let z = orZeros(v.rankerFactors)
+        ranker?.itemFactors.append(contentsOf: z)
         itemBias.append(v.bias); itemPopularity.append(v.popularity)
         itemNorms.append(0)
         updateDerived(item: itemCount - 1)
         return Int32(itemCount - 1)
     }
+
+    /// A row's ranker factors, or zeros when it has none (the row then ranks by ω·rating score alone).
+    private func orZeros(_ f: [Float]) -> [Float] { f.isEmpty ? [Float](repeating: 0, count: factors) : f }
 
     private func checkIndex(_ x: Int32, _ n: Int, _ f: String) throws {
         guard x >= 0 && Int(x) < n else { throw MFCoreError.indexOutOfRange(field: f, index: 0, value: Int(x), count: n) }
@@ -75,7 +87,10 @@ extension MFModel {
         if hasImplicitUserFactors && !v.implicitFactors.isEmpty && v.implicitFactors.count != factors {
             throw MFCoreError.dimensionMismatch(field: "user.implicit_factors", expected: factors, actual: v.implicitFactors.count)
         }
-        guard v.bias.isFinite, v.factors.allSatisfy(\.isFinite), v.implicitFactors.allSatisfy(\.isFinite) else {
+        if ranker != nil && !v.rankerFactors.isEmpty && v.rankerFactors.count != factors {
+            throw MFCoreError.dimensionMismatch(field: "user.ranker_factors", expected: factors, actual: v.rankerFactors.count)
+        }
+        guard v.bias.isFinite, v.factors.allSatisfy(\.isFinite), v.implicitFactors.allSatisfy(\.isFinite), v.rankerFactors.allSatisfy(\.isFinite) else {
             throw MFCoreError.nonFiniteValue(field: "user.factors", index: 0)
         }
     }
@@ -85,7 +100,11 @@ extension MFModel {
         if hasImplicitFactors && !v.implicitFactors.isEmpty && v.implicitFactors.count != factors {
             throw MFCoreError.dimensionMismatch(field: "item.implicit_factors", expected: factors, actual: v.implicitFactors.count)
         }
-        guard v.bias.isFinite, v.popularity.isFinite, v.factors.allSatisfy(\.isFinite), v.implicitFactors.allSatisfy(\.isFinite) else {
+        if ranker != nil && !v.rankerFactors.isEmpty && v.rankerFactors.count != factors {
+            throw MFCoreError.dimensionMismatch(field: "item.ranker_factors", expected: factors, actual: v.rankerFactors.count)
+        }
+        guard v.bias.isFinite, v.popularity.isFinite, v.factors.allSatisfy(\.isFinite), v.implicitFactors.allSatisfy(\.isFinite),
+              v.rankerFactors.allSatisfy(\.isFinite) else {
             throw MFCoreError.nonFiniteValue(field: "item.factors", index: 0)
         }
     }

@@ -3,6 +3,8 @@ extension MFModel {
     ///
     /// Ranking score (see `RankingConfig`):
     ///   s(u,i) = μ + b_u + p_u·(q_i + γ·y_i) + β·b_i
+    /// or, with a ranker (x_u, z_i; see `RankerConfig`),
+    ///   s(u,i) = x_u·z_i + ω·(μ + b_u + p_u·(q_i + γ·y_i) + β·b_i)
     /// It differs from `predict` (γ = 0, β = 1) because rating-accurate scores
     /// rank obscure, few-rated items first. `user` nil ranks by popularity
     /// (count of ratings ≥ μ).
@@ -14,6 +16,9 @@ extension MFModel {
     public func topN(user: UserVector?, n: Int, excludeSorted: [Int32] = [], include: [Int32]? = nil) throws -> [ScoredItem] {
         if let user, user.factors.count != factors {
             throw MFCoreError.dimensionMismatch(field: "user.factors", expected: factors, actual: user.factors.count)
+        }
+        if let user, ranker != nil, !user.rankerFactors.isEmpty, user.rankerFactors.count != factors {
+            throw MFCoreError.dimensionMismatch(field: "user.ranker_factors", expected: factors, actual: user.rankerFactors.count)
         }
         guard n > 0, itemCount > 0 else { return [] }
         let exclude = isAscending(excludeSorted) ? excludeSorted : excludeSorted.sorted()
@@ -39,16 +44,18 @@ extension MFModel {
 
     /// Ranking score of one item (scalar path, for `include`).
     func rankingScore(_ user: UserVector, _ i: Int) -> Float {
-        let k = factors, slot = Int(rankingSlotOfItem[i]), blk = (slot / 8) * k * 8, lane = slot % 8
+        let k = rankingDimension, slot = Int(rankingSlotOfItem[i]), blk = (slot / 8) * k * 8, lane = slot % 8
+        let p = rankingUser(user)
         var s: Float = 0
-        for c in 0..<k { s += user.factors[c] * Float(rankingBlocks[blk + c * 8 + lane]) }
-        return globalMean + user.bias + s + rankingBias[slot]
+        for c in 0..<k { s += p[c] * Float(rankingBlocks[blk + c * 8 + lane]) }
+        return rankingBase(user) + s + rankingBias[slot]
     }
 
     /// Scores 8 slots per step from the blocked layout:
-    ///   s[l] = μ + b_u + Σ_c p_u[c]·R[block][c][l] + βb[l]
+    ///   s[l] = base + Σ_c p[c]·R[block][c][l] + βb[l]
+    /// (base = μ + b_u and p = p_u; with a ranker, see `rankingUser` and `rankingBase`).
     /// Blocks whose Cauchy–Schwarz bound
-    ///   μ + b_u + maxβb + ‖p_u‖·max‖r‖  (+ slack for float rounding)
+    ///   base + maxβb + ‖p‖·max‖r‖  (+ slack for float rounding)
     /// is below the heap's threshold cannot contribute and are skipped; slots
     /// are ordered by that bound, so after the first blocks most are skipped.
     /// Lanes are visited only when some lane reaches the threshold; ties are
@@ -58,17 +65,18 @@ extension MFModel {
         @inline(__always) func load(_ p: UnsafePointer<Float16>) -> V {
             V(UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float16>.self))  // vcvtph2ps
         }
-        let k = factors, blocks = (itemCount + 7) / 8, n = itemCount
-        let base0 = globalMean + user.bias
+        let k = rankingDimension, blocks = (itemCount + 7) / 8, n = itemCount
+        let base0 = rankingBase(user)
         let base = V(repeating: base0)
+        let scan = rankingUser(user)
         // ‖p‖ inflated by 1e-3 (relative) and an absolute 1e-5·(1+|base|): far above the
         // rounding of a k-term Float32 dot and of the sums, so a skipped block's computed
         // scores are always below the threshold.
-        let pNorm = user.factors.reduce(0) { $0 + $1 * $1 }.squareRoot() * 1.001
+        let pNorm = scan.reduce(0) { $0 + $1 * $1 }.squareRoot() * 1.001
         let absSlack = 1e-5 * (1 + abs(base0))
         rankingBlocks.withUnsafeBufferPointer { rb in
             rankingBias.withUnsafeBufferPointer { bb in
-                user.factors.withUnsafeBufferPointer { pb in
+                scan.withUnsafeBufferPointer { pb in
                     let r = rb.baseAddress!, p = pb.baseAddress!, bias = bb.baseAddress!
                     // Offers the lanes of block b that reach the threshold (rare once the heap is full).
                     @inline(__always) func visit(_ b: Int, _ acc: V) {

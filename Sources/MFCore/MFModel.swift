@@ -8,8 +8,10 @@ public struct UserVector: Sendable, Equatable {
     public var factors: [Float]
     public var bias: Float
     public var implicitFactors: [Float]
-    public init(factors: [Float], bias: Float, implicitFactors: [Float] = []) {
-        self.factors = factors; self.bias = bias; self.implicitFactors = implicitFactors
+    /// The ranker's x_u (empty when the model has no ranker); only ranking reads it.
+    public var rankerFactors: [Float]
+    public init(factors: [Float], bias: Float, implicitFactors: [Float] = [], rankerFactors: [Float] = []) {
+        self.factors = factors; self.bias = bias; self.implicitFactors = implicitFactors; self.rankerFactors = rankerFactors
     }
 }
 
@@ -20,8 +22,11 @@ public struct ItemVector: Sendable, Equatable {
     public var bias: Float
     public var implicitFactors: [Float]
     public var popularity: Float
-    public init(factors: [Float], bias: Float, implicitFactors: [Float] = [], popularity: Float = 0) {
+    /// The ranker's z_i (empty when the model has no ranker).
+    public var rankerFactors: [Float]
+    public init(factors: [Float], bias: Float, implicitFactors: [Float] = [], popularity: Float = 0, rankerFactors: [Float] = []) {
         self.factors = factors; self.bias = bias; self.implicitFactors = implicitFactors; self.popularity = popularity
+        self.rankerFactors = rankerFactors
     }
 }
 
@@ -94,7 +99,9 @@ public struct MFModel: Sendable {
     public internal(set) var itemPopularity: [Float]
     public internal(set) var solver: SolverParams
     public internal(set) var ranking: RankingConfig
-    /// Derived: r_i = q_i + γ·y_i, the vectors `topN` scores with, stored in
+    /// The implicit-feedback model `topN` ranks with, or nil (see `RankerConfig`).
+    public internal(set) var ranker: Ranker?
+    /// Derived: r_i = q_i + γ·y_i (with a ranker: z_i, then ω·(q_i + γ·y_i) when ω ≠ 0), the vectors `topN` scores with, stored in
     /// blocks of 8 *slots*: component c of the item in slot s is at
     /// `((s/8)*k + c)*8 + s%8`, so one SIMD8 FMA scores 8 items. Padding lanes
     /// are 0. Stored as Float16 (≈3 significant digits): 10k items × k=64 then
@@ -130,7 +137,7 @@ public struct MFModel: Sendable {
     public init(factors k: Int, globalMean: Float, minRating: Float, maxRating: Float,
                 userBias: [Float], userFactors: [Float], itemBias: [Float], itemFactors: [Float],
                 implicitItemFactors: [Float] = [], implicitUserFactors: [Float] = [], itemPopularity: [Float]? = nil,
-                solver: SolverParams, ranking: RankingConfig = RankingConfig()) throws {
+                solver: SolverParams, ranking: RankingConfig = RankingConfig(), ranker: Ranker? = nil) throws {
         func check(_ name: String, _ a: [Float], _ n: Int) throws {
             guard a.count == n else { throw MFCoreError.invalidModelParts(field: name, reason: "has \(a.count) values, expected \(n)") }
             guard a.allSatisfy(\.isFinite) else { throw MFCoreError.invalidModelParts(field: name, reason: "contains NaN or infinity") }
@@ -147,11 +154,15 @@ public struct MFModel: Sendable {
         if !implicitUserFactors.isEmpty { try check("implicit_user_factors", implicitUserFactors, userBias.count * k) }
         let pop = itemPopularity ?? [Float](repeating: 0, count: itemBias.count)
         try check("item_popularity", pop, itemBias.count)
+        if let ranker {
+            try check("ranker_user_factors", ranker.userFactors, userBias.count * k)
+            try check("ranker_item_factors", ranker.itemFactors, itemBias.count * k)
+        }
         self.factors = k; self.globalMean = globalMean; self.minRating = minRating; self.maxRating = maxRating
         self.userBias = userBias; self.userFactors = userFactors; self.itemBias = itemBias
         self.itemFactors = itemFactors; self.implicitItemFactors = implicitItemFactors
         self.implicitUserFactors = implicitUserFactors
-        self.itemPopularity = pop; self.solver = solver; self.ranking = ranking
+        self.itemPopularity = pop; self.solver = solver; self.ranking = ranking; self.ranker = ranker
         rankingBlocks = []; rankingBias = []; itemNorms = []
         rankingItemOfSlot = []; rankingSlotOfItem = []; rankingNorms = []; blockMaxNorm = []; blockMaxBias = []
         rebuildDerived()
@@ -159,14 +170,14 @@ public struct MFModel: Sendable {
 
     /// Recomputes the ranking blocks, the slot order and `itemNorms` for every item.
     mutating func rebuildDerived() {
-        let n = itemCount, k = factors
+        let n = itemCount, k = rankingDimension
         // Order slots by each item's bound at the mean user norm; ties by index (deterministic).
         var meanUserNorm: Float = 0
         if userCount > 0 {
-            for u in 0..<userCount { meanUserNorm += norm(userFactors[(u * k)..<((u + 1) * k)]) }
+            for u in 0..<userCount { meanUserNorm += norm(rankingUser(user(Int32(u)))) }
             meanUserNorm /= Float(userCount)
         }
-        let key = (0..<n).map { ranking.itemBiasWeight * itemBias[$0] + meanUserNorm * norm(rankingRow($0)) }
+        let key = (0..<n).map { rankingItemBias($0) + meanUserNorm * norm(rankingRow($0)) }
         let order = (0..<n).sorted { key[$0] > key[$1] || (key[$0] == key[$1] && $0 < $1) }
         rankingItemOfSlot = order.map { Int32($0) }
         rankingSlotOfItem = [Int32](repeating: 0, count: n)
@@ -184,7 +195,7 @@ public struct MFModel: Sendable {
     /// Recomputes the derived rows of item `i` and its block's bound (O(k)).
     /// An item beyond the slot table (just appended) takes the next slot.
     mutating func updateDerived(item i: Int) {
-        let k = factors
+        let k = rankingDimension
         if i >= rankingSlotOfItem.count {
             let s = rankingItemOfSlot.count
             rankingItemOfSlot.append(Int32(i)); rankingSlotOfItem.append(Int32(s))
@@ -203,22 +214,46 @@ public struct MFModel: Sendable {
             rankingBlocks[blk + c * 8 + lane] = h
             rn2 += Float(h) * Float(h)
         }
-        rankingBias[s] = ranking.itemBiasWeight * itemBias[i]
+        rankingBias[s] = rankingItemBias(i)
         rankingNorms[s] = rn2.squareRoot()
         // The bound must cover every lane, so a changed item recomputes its block's maxima.
         blockMaxNorm[b] = rankingNorms[(b * 8)..<(b * 8 + 8)].max()!
         blockMaxBias[b] = rankingBias[(b * 8)..<(b * 8 + 8)].max()!
-        itemNorms[i] = norm(itemFactors[(i * k)..<((i + 1) * k)])
+        let f = factors
+        itemNorms[i] = norm(itemFactors[(i * f)..<((i + 1) * f)])
     }
 
-    /// r_i = q_i + γ·y_i in Float32 (before Float16 rounding).
+    /// Length of the vectors `topN` scores with: k, or 2k with a ranker and ω ≠ 0.
+    var rankingDimension: Int { ranker != nil && ranking.ratingWeight != 0 ? 2 * factors : factors }
+
+    /// The rating model's weight in the ranking score: 1, or ω with a ranker.
+    private var ratingScale: Float { ranker == nil ? 1 : ranking.ratingWeight }
+
+    /// Without a ranker r_i = q_i + γ·y_i; with one [z_i, ω·(q_i + γ·y_i)] (the second half only when ω ≠ 0).
+    /// Float32, before Float16 rounding.
     private func rankingRow(_ i: Int) -> [Float] {
-        let k = factors, g = ranking.implicitWeight
-        return (0..<k).map { c in
+        let k = factors, g = ranking.implicitWeight, w = ratingScale
+        let rating: [Float] = w == 0 ? [] : (0..<k).map { c in
             let q = itemFactors[i * k + c]
-            return hasImplicitFactors ? q + g * implicitItemFactors[i * k + c] : q
+            return w * (hasImplicitFactors ? q + g * implicitItemFactors[i * k + c] : q)
         }
+        guard let ranker else { return rating }
+        return Array(ranker.itemFactors[(i * k)..<((i + 1) * k)]) + rating
     }
+
+    /// The item's constant term of the ranking score: ω·β·b_i (ω = 1 without a ranker).
+    private func rankingItemBias(_ i: Int) -> Float { ratingScale * ranking.itemBiasWeight * itemBias[i] }
+
+    /// The user's side of the ranking score: p_u, or [x_u, p_u] (x_u alone when ω = 0).
+    /// A user vector without ranker factors ranks with x_u = 0.
+    func rankingUser(_ user: UserVector) -> [Float] {
+        guard ranker != nil else { return user.factors }
+        let x = user.rankerFactors.count == factors ? user.rankerFactors : [Float](repeating: 0, count: factors)
+        return ranking.ratingWeight == 0 ? x : x + user.factors
+    }
+
+    /// The user's constant term of the ranking score: ω·(μ + b_u).
+    func rankingBase(_ user: UserVector) -> Float { ratingScale * (globalMean + user.bias) }
 
     private func norm<C: Collection>(_ v: C) -> Float where C.Element == Float {
         v.reduce(0) { $0 + $1 * $1 }.squareRoot()
@@ -226,7 +261,7 @@ public struct MFModel: Sendable {
 
     /// r_i = q_i + γ·y_i (Float16-rounded), the vector `topN` scores item `i` with.
     public func rankingVector(_ i: Int32) -> [Float] {
-        let k = factors, s = Int(rankingSlotOfItem[Int(i)]), blk = (s / 8) * k * 8, lane = s % 8
+        let k = rankingDimension, s = Int(rankingSlotOfItem[Int(i)]), blk = (s / 8) * k * 8, lane = s % 8
         return (0..<k).map { Float(rankingBlocks[blk + $0 * 8 + lane]) }
     }
 

@@ -54,14 +54,24 @@ public enum MFTrainer {
             let t = ALSTrainer(data: data, config: config)
             t.holdout = holdout
             warmStart.map(t.begin(from:))
-            return try t.run(onEpoch: onEpoch)
+            return try withRanker(t.run(onEpoch: onEpoch), data, config, warmStart)
         case .sgd:
             var t = SGDTrainer(data: data, config: config)
             t.holdout = holdout
-            return try t.run(onEpoch: onEpoch)
+            return try withRanker(t.run(onEpoch: onEpoch), data, config, nil)
         case .implicit:
             return try ImplicitALSTrainer(ratings: data, config: config).run(onEpoch: onEpoch)
         }
+    }
+
+    /// `model` with its ranker trained on `data` when `config.ranker` asks for one
+    /// (warm-started from the warm start's ranker, when it has one).
+    static func withRanker(_ model: MFModel, _ data: RatingMatrix, _ config: TrainingConfig, _ warmStart: WarmStart?) throws -> MFModel {
+        guard config.ranker.enabled, let ranker = try Ranker.train(data, config: config, warmStart: warmStart) else { return model }
+        var m = model
+        m.ranker = ranker
+        m.rebuildDerived()
+        return m
     }
 
     /// Count of each item's ratings at or above the global mean (unknown-user ranking).

@@ -49,6 +49,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var initScale: Float = 0.1
     /// Scoring used by `topN` (not by `predict`).
     public var ranking: RankingConfig = RankingConfig()
+    /// The implicit-feedback ranker rating models train beside themselves for `topN`.
+    public var ranker: RankerConfig = RankerConfig()
     /// SGD learning rate at epoch 0.
     public var learningRate: Float = 0.01
     /// SGD learning-rate multiplier per epoch.
@@ -74,7 +76,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public static func plain(factors: Int = 64, lambda: Float = 10, iterations: Int = 10) -> TrainingConfig {
         var c = TrainingConfig()
         c.factors = factors; c.lambda = lambda; c.biasLambda = lambda; c.iterations = iterations
-        c.weightedLambda = false; c.implicitWeight = 0; c.implicitUserWeight = 0
+        c.weightedLambda = false; c.implicitWeight = 0; c.implicitUserWeight = 0; c.ranker.enabled = false
         return c
     }
 
@@ -102,6 +104,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         guard cgSteps >= 0 && cgSteps <= 10_000 else { throw bad("cg_steps", "must be in 0...10000") }
         guard threads >= 0 && threads <= 1024 else { throw bad("threads", "must be in 0...1024") }
         try ranking.validate()
+        try ranker.validate()
         try implicitALS.validate()
         try sideInfo.validate()
     }
@@ -111,7 +114,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         case biasLambdaExponent = "bias_lambda_exponent"
         case implicitUserWeight = "implicit_user_weight", implicitUserLambda = "implicit_user_lambda"
         case implicitWeight = "implicit_weight", implicitLambda = "implicit_lambda", cgSteps = "cg_steps", initScale = "init_scale"
-        case ranking, learningRate = "learning_rate", learningRateDecay = "learning_rate_decay"
+        case ranking, ranker, learningRate = "learning_rate", learningRateDecay = "learning_rate_decay"
         case sgdLambda = "sgd_lambda", sgdBiasLambda = "sgd_bias_lambda", threads, seed
         case implicitALS = "implicit_als", sideInfo = "side_info"
     }
@@ -129,6 +132,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         implicitUserWeight = try v(.implicitUserWeight, d.implicitUserWeight)
         implicitUserLambda = try v(.implicitUserLambda, d.implicitUserLambda)
         cgSteps = try v(.cgSteps, d.cgSteps); initScale = try v(.initScale, d.initScale); ranking = try v(.ranking, d.ranking)
+        ranker = try v(.ranker, d.ranker)
         learningRate = try v(.learningRate, d.learningRate); learningRateDecay = try v(.learningRateDecay, d.learningRateDecay)
         sgdLambda = try v(.sgdLambda, d.sgdLambda); sgdBiasLambda = try v(.sgdBiasLambda, d.sgdBiasLambda)
         threads = try v(.threads, d.threads); seed = try v(.seed, d.seed)
@@ -147,22 +151,29 @@ public struct RankingConfig: Codable, Sendable, Equatable {
     public var implicitWeight: Float = 30
     /// Weight of the item bias (1 = as in `predict`).
     public var itemBiasWeight: Float = 0.5
+    /// With a ranker: weight ω of the rating model's score beside the ranker's x_u·z_i
+    /// (0: the ranker alone; scores then cost one k-vector per item instead of two).
+    public var ratingWeight: Float = 0.05
 
-    public init(implicitWeight: Float = 30, itemBiasWeight: Float = 0.5) {
-        self.implicitWeight = implicitWeight; self.itemBiasWeight = itemBiasWeight
+    public init(implicitWeight: Float = 30, itemBiasWeight: Float = 0.5, ratingWeight: Float = 0.05) {
+        self.implicitWeight = implicitWeight; self.itemBiasWeight = itemBiasWeight; self.ratingWeight = ratingWeight
     }
 
     func validate() throws {
         guard implicitWeight.isFinite else { throw MFCoreError.invalidConfig(field: "ranking.implicit_weight", reason: "must be finite") }
         guard itemBiasWeight.isFinite else { throw MFCoreError.invalidConfig(field: "ranking.item_bias_weight", reason: "must be finite") }
+        guard ratingWeight.isFinite else { throw MFCoreError.invalidConfig(field: "ranking.rating_weight", reason: "must be finite") }
     }
 
-    enum CodingKeys: String, CodingKey { case implicitWeight = "implicit_weight", itemBiasWeight = "item_bias_weight" }
+    enum CodingKeys: String, CodingKey {
+        case implicitWeight = "implicit_weight", itemBiasWeight = "item_bias_weight", ratingWeight = "rating_weight"
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = RankingConfig()
         implicitWeight = try c.decodeIfPresent(Float.self, forKey: .implicitWeight) ?? d.implicitWeight
         itemBiasWeight = try c.decodeIfPresent(Float.self, forKey: .itemBiasWeight) ?? d.itemBiasWeight
+        ratingWeight = try c.decodeIfPresent(Float.self, forKey: .ratingWeight) ?? d.ratingWeight
     }
 }

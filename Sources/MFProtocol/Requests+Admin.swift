@@ -3,14 +3,17 @@ public struct TrainRequest: WireOperation {
     public typealias Result = JobInfo
     public static let op = Op.train
     public var wait: Bool
+    /// Search λ and the ranking weight again on the current ratings before training.
+    public var search: Bool
 
-    public init(wait: Bool = false) { self.wait = wait }
+    public init(wait: Bool = false, search: Bool = false) { self.wait = wait; self.search = search }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case wait }
+    enum CodingKeys: String, CodingKey, CaseIterable { case wait, search }
 
     public init(from decoder: any Decoder) throws {
         let r = try ParamReader(decoder, CodingKeys.self)
         wait = try r.optional(.wait, default: false)
+        search = try r.optional(.search, default: false)
     }
 }
 
@@ -118,19 +121,35 @@ public struct SetConfigRequest: WireOperation {
     public var retrainAfterMinutes: Double?
     public var holdoutFraction: Double?
     public var warmIterations: Int?
+    public var search: Bool?
+    /// Replaces the pinned keys (`[]` lets the search choose every value again).
+    public var pinned: [String]?
+    public var rankingWeight: Double?
 
     public init(model: ModelKind? = nil, factors: Int? = nil, lambda: Double? = nil, iterations: Int? = nil,
                 alpha: Double? = nil, seed: Int64? = nil, threads: Int? = nil, userAttrWeight: Double? = nil,
                 itemAttrWeight: Double? = nil, retrain: RetrainMode? = nil, retrainAfterChanges: Int? = nil,
-                retrainAfterMinutes: Double? = nil, holdoutFraction: Double? = nil, warmIterations: Int? = nil) {
+                retrainAfterMinutes: Double? = nil, holdoutFraction: Double? = nil, warmIterations: Int? = nil,
+                search: Bool? = nil, pinned: [String]? = nil, rankingWeight: Double? = nil) {
         self.model = model; self.factors = factors; self.lambda = lambda; self.iterations = iterations
         self.alpha = alpha; self.seed = seed; self.threads = threads; self.userAttrWeight = userAttrWeight
         self.itemAttrWeight = itemAttrWeight; self.retrain = retrain
         self.retrainAfterChanges = retrainAfterChanges; self.retrainAfterMinutes = retrainAfterMinutes
         self.holdoutFraction = holdoutFraction; self.warmIterations = warmIterations
+        self.search = search; self.pinned = pinned; self.rankingWeight = rankingWeight
     }
 
-    typealias CodingKeys = ServerConfig.CodingKeys
+    /// ServerConfig's keys but `searched`, which only a search sets.
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case model, factors, lambda, iterations, alpha, seed, threads, retrain, search, pinned
+        case userAttrWeight = "user_attr_weight"
+        case itemAttrWeight = "item_attr_weight"
+        case retrainAfterChanges = "retrain_after_changes"
+        case retrainAfterMinutes = "retrain_after_minutes"
+        case holdoutFraction = "holdout_fraction"
+        case warmIterations = "warm_iterations"
+        case rankingWeight = "ranking_weight"
+    }
 
     public init(from decoder: any Decoder) throws {
         let r = try ParamReader(decoder, CodingKeys.self)
@@ -148,6 +167,9 @@ public struct SetConfigRequest: WireOperation {
         retrainAfterMinutes = try r.optional(.retrainAfterMinutes)
         holdoutFraction = try r.optional(.holdoutFraction)
         warmIterations = try r.optional(.warmIterations)
+        search = try r.optional(.search)
+        pinned = try r.optional(.pinned)
+        rankingWeight = try r.optional(.rankingWeight)
         if self == SetConfigRequest() {
             throw WireError(.invalidValue, "set_config needs at least one setting", field: nil)
         }

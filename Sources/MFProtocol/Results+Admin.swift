@@ -8,16 +8,18 @@ public struct EvaluateResult: Codable, Sendable, Equatable {
     public var testFraction: Double
     public var seed: Int64
     public var durationSeconds: Double
+    /// What the search chose on the training part, as a retrain would (nil: no search, e.g. `search` off).
+    public var search: SearchedValues?
 
     public init(rmse: Double, mae: Double, ndcgAt10: Double, precisionAt10: Double, trainRatings: Int,
-                testRatings: Int, testFraction: Double, seed: Int64, durationSeconds: Double) {
+                testRatings: Int, testFraction: Double, seed: Int64, durationSeconds: Double, search: SearchedValues? = nil) {
         self.rmse = rmse; self.mae = mae; self.ndcgAt10 = ndcgAt10; self.precisionAt10 = precisionAt10
         self.trainRatings = trainRatings; self.testRatings = testRatings; self.testFraction = testFraction
-        self.seed = seed; self.durationSeconds = durationSeconds
+        self.seed = seed; self.durationSeconds = durationSeconds; self.search = search
     }
 
     enum CodingKeys: String, CodingKey {
-        case rmse, mae, seed
+        case rmse, mae, seed, search
         case ndcgAt10 = "ndcg_at_10"
         case precisionAt10 = "precision_at_10"
         case trainRatings = "train_ratings"

@@ -32,13 +32,15 @@ public struct TrainingMetrics: Codable, Sendable, Equatable {
     public var warmStartModel: Int64?
     /// Sweeps the training ran.
     public var iterations: Int?
+    /// The hyperparameter search the training ran (nil: it reused the searched values).
+    public var search: SearchInfo?
 
     public init(trainRMSE: Double, holdoutRMSE: Double?, ratings: Int, durationSeconds: Double,
                 holdoutFraction: Double? = nil, holdoutSeed: Int64? = nil, holdoutRatings: Int? = nil,
-                warmStartModel: Int64? = nil, iterations: Int? = nil) {
+                warmStartModel: Int64? = nil, iterations: Int? = nil, search: SearchInfo? = nil) {
         self.trainRMSE = trainRMSE; self.holdoutRMSE = holdoutRMSE; self.ratings = ratings; self.durationSeconds = durationSeconds
         self.holdoutFraction = holdoutFraction; self.holdoutSeed = holdoutSeed; self.holdoutRatings = holdoutRatings
-        self.warmStartModel = warmStartModel; self.iterations = iterations
+        self.warmStartModel = warmStartModel; self.iterations = iterations; self.search = search
     }
 
     enum CodingKeys: String, CodingKey {
@@ -50,7 +52,7 @@ public struct TrainingMetrics: Codable, Sendable, Equatable {
         case holdoutSeed = "holdout_seed"
         case holdoutRatings = "holdout_ratings"
         case warmStartModel = "warm_start_model"
-        case iterations
+        case iterations, search
     }
 }
 
@@ -209,19 +211,33 @@ public struct ServerConfig: Codable, Sendable, Equatable {
     /// its kind, factors and regularization are unchanged and the ratings changed
     /// by at most a tenth since it was trained (0 = every retrain starts cold).
     public var warmIterations: Int
+    /// Search λ and the ranking weight on the data's own holdout (first training, data grown or
+    /// shrunk by half, or on request); false trains with the configured values.
+    public var search: Bool
+    /// Keys the search leaves alone ("lambda", "ranking_weight"); `set_config` of a key pins it.
+    public var pinned: [String]
+    /// ω of `recommend`'s ranking score when not searched: the rating model's weight beside the ranker.
+    public var rankingWeight: Double
+    /// What the last search chose (nil: none ran yet).
+    public var searched: SearchedValues?
 
     public static let defaultHoldoutFraction = 0.05
     public static let defaultWarmIterations = 5
+    public static let defaultRankingWeight = 0.05
+    /// The keys a search chooses, which `pinned` may name.
+    public static let searchableKeys = ["lambda", "ranking_weight"]
 
     public init(model: ModelKind, factors: Int, lambda: Double, iterations: Int, alpha: Double, seed: Int64,
                 threads: Int, userAttrWeight: Double, itemAttrWeight: Double, retrain: RetrainMode,
                 retrainAfterChanges: Int, retrainAfterMinutes: Double, holdoutFraction: Double = Self.defaultHoldoutFraction,
-                warmIterations: Int = Self.defaultWarmIterations) {
+                warmIterations: Int = Self.defaultWarmIterations, search: Bool = true, pinned: [String] = [],
+                rankingWeight: Double = Self.defaultRankingWeight, searched: SearchedValues? = nil) {
         self.model = model; self.factors = factors; self.lambda = lambda; self.iterations = iterations
         self.alpha = alpha; self.seed = seed; self.threads = threads; self.userAttrWeight = userAttrWeight
         self.itemAttrWeight = itemAttrWeight; self.retrain = retrain
         self.retrainAfterChanges = retrainAfterChanges; self.retrainAfterMinutes = retrainAfterMinutes
         self.holdoutFraction = holdoutFraction; self.warmIterations = warmIterations
+        self.search = search; self.pinned = pinned; self.rankingWeight = rankingWeight; self.searched = searched
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -232,9 +248,11 @@ public struct ServerConfig: Codable, Sendable, Equatable {
         case retrainAfterMinutes = "retrain_after_minutes"
         case holdoutFraction = "holdout_fraction"
         case warmIterations = "warm_iterations"
+        case search, pinned, searched
+        case rankingWeight = "ranking_weight"
     }
 
-    /// A configuration stored before `holdout_fraction` or `warm_iterations` existed takes the default.
+    /// A configuration stored before a key existed takes its default.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(model: try c.decode(ModelKind.self, forKey: .model), factors: try c.decode(Int.self, forKey: .factors),
@@ -245,6 +263,10 @@ public struct ServerConfig: Codable, Sendable, Equatable {
                   retrainAfterChanges: try c.decode(Int.self, forKey: .retrainAfterChanges),
                   retrainAfterMinutes: try c.decode(Double.self, forKey: .retrainAfterMinutes),
                   holdoutFraction: try c.decodeIfPresent(Double.self, forKey: .holdoutFraction) ?? Self.defaultHoldoutFraction,
-                  warmIterations: try c.decodeIfPresent(Int.self, forKey: .warmIterations) ?? Self.defaultWarmIterations)
+                  warmIterations: try c.decodeIfPresent(Int.self, forKey: .warmIterations) ?? Self.defaultWarmIterations,
+                  search: try c.decodeIfPresent(Bool.self, forKey: .search) ?? true,
+                  pinned: try c.decodeIfPresent([String].self, forKey: .pinned) ?? [],
+                  rankingWeight: try c.decodeIfPresent(Double.self, forKey: .rankingWeight) ?? Self.defaultRankingWeight,
+                  searched: try c.decodeIfPresent(SearchedValues.self, forKey: .searched))
     }
 }

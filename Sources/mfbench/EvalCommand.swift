@@ -24,6 +24,8 @@ struct EvalCommand: ParsableCommand {
     var warmFrom: String?
     @Option(help: "Sweeps of the warm retrain (with --warm-from).")
     var warmIterations: Int?
+    @Option(help: "Fraction of TRAIN.csv the search holds out (as mfd's holdout_fraction).")
+    var holdoutFraction = 0.05
     @Flag(help: "Print one JSON object.")
     var json = false
     @Flag(help: "Print the loss after every epoch (stderr).")
@@ -33,6 +35,9 @@ struct EvalCommand: ParsableCommand {
         var rmse, mae: Double?
         var precision_at_10, recall_at_10, ndcg_at_10, fit_seconds: Double
         var fit_seconds_all: [Double]
+        /// Seconds of the hyperparameter search inside `fit_seconds` (nil: no search ran).
+        var search_seconds: Double?
+        var search_trials: [SearchTrial]?
         var train_rows, test_rows, test_dropped: Int
         var algo: String
         var factors, iterations: Int
@@ -63,6 +68,10 @@ struct EvalCommand: ParsableCommand {
         if config.threads == 0 { config.threads = ProcessInfo.processInfo.activeProcessorCount }
         let warm = try warmFrom.map { try warmStart(from: $0, split: split, config: config) }
         if warm != nil, let n = warmIterations { config.iterations = n }
+        // No hyperparameter flags: what mfd runs, the search on a holdout of TRAIN.csv, then completion.
+        let search = !training.setsHyperparameters && !self.model.setsHyperparameters && warm == nil && config.algorithm != .implicit
+        var outcome: SearchOutcome?
+        var searchTime: Double?
         var model: MFModel?
         var times: [Double] = []
         for _ in 0..<max(repeats, 1) {
@@ -74,8 +83,15 @@ struct EvalCommand: ParsableCommand {
                     FileHandle.standardError.write(Data("epoch \(r.epoch) loss \(r.loss) train_rmse \(r.rmse) t \(r.elapsed)\n".utf8))
                     return true
                 } : nil
-                m = try side.map { try MFTrainer.train(split.train, sideInfo: $0, config: config, warmStart: warm, onEpoch: progress) }
-                    ?? MFTrainer.train(split.train, config: config, warmStart: warm, onEpoch: progress)
+                if search, case let (part, holdout?) = try HoldoutRatings.split(split.train, users: split.users, items: split.items,
+                                                                               fraction: holdoutFraction, seed: Int64(bitPattern: config.seed)) {
+                    outcome = try ModelSearch.fit(part, holdout: holdout, config: config, sideInfo: side, onEpoch: progress)
+                    searchTime = outcome!.searchSeconds
+                    m = try outcome!.model.completed(full: split.train, holdout: holdout, threads: config.threads)
+                } else {
+                    m = try side.map { try MFTrainer.train(split.train, sideInfo: $0, config: config, warmStart: warm, onEpoch: progress) }
+                        ?? MFTrainer.train(split.train, config: config, warmStart: warm, onEpoch: progress)
+                }
             }
             times.append(d.inSeconds)
             model = m
@@ -86,10 +102,10 @@ struct EvalCommand: ParsableCommand {
         let fit = times.sorted()[times.count / 2]
         let implicit = config.algorithm == .implicit  // scores, not ratings: RMSE is meaningless
         let rep = Report(rmse: implicit ? nil : r.rmse, mae: implicit ? nil : r.mae, precision_at_10: k.precision, recall_at_10: k.recall, ndcg_at_10: k.ndcg,
-                         fit_seconds: fit, fit_seconds_all: times, train_rows: split.train.count, test_rows: split.testRatings.count,
+                         fit_seconds: fit, fit_seconds_all: times, search_seconds: searchTime, search_trials: outcome?.trials, train_rows: split.train.count, test_rows: split.testRatings.count,
                          test_dropped: split.testDropped, algo: config.algorithm.rawValue, factors: config.factors,
                          iterations: config.iterations, lambda: Double(config.lambda), threads: config.threads,
-                         plain: training.plain, config: config)
+                         plain: training.plain, config: outcome?.config ?? config)
         if json {
             let e = JSONEncoder()
             e.outputFormatting = [.sortedKeys]
@@ -97,8 +113,12 @@ struct EvalCommand: ParsableCommand {
         } else {
             let f = { (x: Double) in String(format: "%.4f", x) }
             print((implicit ? "rmse n/a  mae n/a" : "rmse \(f(r.rmse))  mae \(f(r.mae))") + "  P@10 \(f(k.precision))  R@10 \(f(k.recall))  NDCG@10 \(f(k.ndcg))  fit \(String(format: "%.3f", fit)) s"
-                  + "  (\(config.algorithm.rawValue) k=\(config.factors) iters=\(config.iterations) λ=\(config.lambda) threads=\(config.threads),"
+                  + "  (\(config.algorithm.rawValue) k=\(config.factors) iters=\(config.iterations) λ=\((outcome?.config ?? config).lambda) threads=\(config.threads),"
                   + " \(split.train.count) train / \(split.testRatings.count) test rows, \(split.testDropped) dropped)")
+            if let outcome, let searchTime {
+                let c = outcome.config
+                print("search: λ=\(c.lambda) ω=\(c.ranking.ratingWeight) in \(String(format: "%.3f", searchTime)) s of the fit, \(outcome.trials.count) trials")
+            }
         }
     }
 }

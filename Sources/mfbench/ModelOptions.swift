@@ -19,6 +19,12 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Collective MF: λ on the attribute factors.")
     var attrLambda: Float?
 
+    /// True when a flag sets one of these hyperparameters.
+    var setsHyperparameters: Bool {
+        let given: [Any?] = [alpha, implicitAlsLambda, implicitThreshold, implicitBinary, userWeight, itemWeight, attrLambda]
+        return given.contains { $0 != nil }
+    }
+
     func apply(to c: inout TrainingConfig) {
         if let alpha { c.implicitALS.alpha = alpha }
         if let implicitAlsLambda { c.implicitALS.lambda = implicitAlsLambda }

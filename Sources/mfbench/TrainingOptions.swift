@@ -49,6 +49,15 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "SGD bias penalty.")
     var sgdBiasLambda: Float?
 
+    /// True when a flag sets a hyperparameter (threads and seed are not ones):
+    /// without any, commands run the search mfd runs.
+    var setsHyperparameters: Bool {
+        let given: [Any?] = [algo, factors, lambda, biasLambda, iterations, weightedLambda, lambdaExponent, biasLambdaExponent,
+                             cgSteps, implicitWeight, implicitLambda, implicitUserWeight, implicitUserLambda, rankImplicitWeight,
+                             rankBiasWeight, learningRate, learningRateDecay, sgdLambda, sgdBiasLambda]
+        return plain || given.contains { $0 != nil }
+    }
+
     /// The config these flags describe.
     func config() -> TrainingConfig {
         var c = plain ? TrainingConfig.plain() : TrainingConfig()

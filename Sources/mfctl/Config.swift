@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MFProtocol
 
 /// `mfctl config`: show the training configuration (`get_config`), or change
@@ -11,7 +12,7 @@ struct Config: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "explicit, implicit or collective.") var model: ModelKind?
     @Option(help: "Latent factors k.") var factors: Int?
-    @Option(help: "Regularization λ.") var lambda: Double?
+    @Option(help: "Regularization λ (pins it: the search no longer chooses it).") var lambda: Double?
     @Option(help: "Training iterations.") var iterations: Int?
     @Option(help: "Implicit model: confidence 1 + alpha·value.") var alpha: Double?
     @Option(help: "Collective model: weight of the user-attribute block.") var userAttrWeight: Double?
@@ -21,12 +22,17 @@ struct Config: AsyncParsableCommand {
     @Option(help: "Retrain this many minutes after the first pending change (0 = never by time).") var retrainAfterMinutes: Double?
     @Option(help: "Fraction of ratings a training holds out to score each epoch, then folds in (0 = none).") var holdoutFraction: Double?
     @Option(help: "Sweeps of a retrain that starts from the current model (0 = always start cold).") var warmIterations: Int?
+    @Option(help: "Weight of the rating model's score beside the ranker's in recommend (pins it).") var rankingWeight: Double?
+    @Option(help: "Search λ and the ranking weight on the data's own holdout: on or off.") var search: Switch?
+    @Option(help: "Keys the search leaves alone, comma-separated (lambda, ranking_weight; '' unpins all).") var pinned: String?
 
     func run() async throws {
         let set = SetConfigRequest(model: model, factors: factors, lambda: lambda, iterations: iterations, alpha: alpha,
                                    userAttrWeight: userAttrWeight, itemAttrWeight: itemAttrWeight, retrain: retrain,
                                    retrainAfterChanges: retrainAfterChanges, retrainAfterMinutes: retrainAfterMinutes,
-                                   holdoutFraction: holdoutFraction, warmIterations: warmIterations)
+                                   holdoutFraction: holdoutFraction, warmIterations: warmIterations, search: search.map { $0 == .on },
+                                   pinned: pinned.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } },
+                                   rankingWeight: rankingWeight)
         if set == SetConfigRequest() { return try await global.run(GetConfigRequest(), human: Self.text) }
         try await global.run(set, human: Self.text)
     }
@@ -35,8 +41,17 @@ struct Config: AsyncParsableCommand {
         "model \(c.model.rawValue), factors \(c.factors), lambda \(c.lambda), iterations \(c.iterations), alpha \(c.alpha), "
             + "user_attr_weight \(c.userAttrWeight), item_attr_weight \(c.itemAttrWeight), seed \(c.seed), threads \(c.threads)\n"
             + "retrain \(c.retrain.rawValue), after \(c.retrainAfterChanges) changes or \(c.retrainAfterMinutes) minutes; "
-            + "holdout_fraction \(c.holdoutFraction), warm_iterations \(c.warmIterations)"
+            + "holdout_fraction \(c.holdoutFraction), warm_iterations \(c.warmIterations)\n"
+            + "search \(c.search ? "on" : "off"), pinned [\(c.pinned.joined(separator: ", "))], ranking_weight \(c.rankingWeight)"
+            + (c.searched.map { "\n" + searchedText($0) } ?? "")
     }
+
+    /// "searched: lambda 0.15, ranking_weight 0.05 (first training, 100836 ratings)".
+    static func searchedText(_ s: SearchedValues) -> String {
+        "searched: lambda \(s.lambda), ranking_weight \(s.rankingWeight) (\(s.reason), \(s.ratings) ratings)"
+    }
+
+    enum Switch: String, ExpressibleByArgument { case on, off }
 }
 
 extension ModelKind: ExpressibleByArgument {}

@@ -24,6 +24,7 @@ struct Status: AsyncParsableCommand {
                 lines.append("last training: job \(t.job), " + String(format: "train RMSE %.4f", met.trainRMSE)
                     + (met.holdoutRMSE.map { String(format: ", holdout RMSE %.4f", $0) } ?? "") + String(format: ", %.1f s", met.durationSeconds))
             }
+            if let c = s.config.searched { lines.append(Config.searchedText(c)) }
             if let r = s.running { lines.append("running: \(r.kind.rawValue) job \(r.job) \(Int(r.progress * 100))%") }
             if let b = s.retrainBackoff {
                 lines.append("retrain backing off: \(b.failures) failed trainings, next automatic retrain in \(Int(b.nextAttemptSeconds.rounded())) s")

@@ -32,9 +32,9 @@ struct MfctlAdminTests {
             #expect(plotJSON.status == 0 && plotJSON.json["out"] as? String == svg, "\(plotJSON)")
             #expect((plotJSON.json["summary"] as? String)?.hasPrefix("job \(job), ") == true, "\(plotJSON)")
         }
-        let eval = try env.run("evaluate", "--test-fraction", "0.1")
+        let eval = try env.run("evaluate", "--test-fraction", "0.1", "--timeout", "600")
         #expect(eval.status == 0 && eval.out.hasPrefix("RMSE "), "\(eval)")
-        #expect(try env.run("evaluate", "--json").json["rmse"] is Double)
+        #expect(try env.run("evaluate", "--json", "--timeout", "600").json["rmse"] is Double)
 
         let tune = try env.run("tune", "--factors", "4", "8", "--iterations", "2", "--lambda", "0.1")
         #expect(tune.status == 0 && tune.out.contains("best"), "\(tune)")

@@ -37,7 +37,8 @@ import Testing
         let f = try FoldIn(model: m).user(items: [3], ratings: [5])
         #expect(f.factors.allSatisfy(\.isFinite) && f.bias > 0)
         let zero = [Float](repeating: 0, count: 4)
-        #expect(try FoldIn(model: m).user(items: [], ratings: []) == UserVector(factors: zero, bias: 0, implicitFactors: m.hasImplicitUserFactors ? zero : []))
+        #expect(try FoldIn(model: m).user(items: [], ratings: []) == UserVector(factors: zero, bias: 0, implicitFactors: m.hasImplicitUserFactors ? zero : [],
+                                                                                         rankerFactors: m.ranker != nil ? zero : []))
     }
 
     @Test func allEqualRatingsPredictThatRating() throws {

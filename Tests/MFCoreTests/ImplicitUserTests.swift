@@ -64,7 +64,7 @@ import Testing
     /// setUser/appendUser keep x_u with the user's row.
     @Test func rowsCarryImplicitUserFactors() throws {
         var m = try MFTrainer.train(try Fixtures.sparse().matrix(), config: Fixtures.config(k: 4, iterations: 2))
-        let v = UserVector(factors: [1, 2, 3, 4], bias: 0.5, implicitFactors: [4, 3, 2, 1])
+        let v = UserVector(factors: [1, 2, 3, 4], bias: 0.5, implicitFactors: [4, 3, 2, 1], rankerFactors: [1, 1, 1, 1])
         let idx = try m.appendUser(v)
         #expect(m.user(idx) == v)
         try m.setUser(0, UserVector(factors: [0, 0, 0, 1], bias: 0))

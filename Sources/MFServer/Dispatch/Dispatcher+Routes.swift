@@ -31,7 +31,7 @@ extension Dispatcher {
         case .foldIn(let r): return later(op, id, c) { try await e.foldIn(r) }
         case .addUser(let r): return later(op, id, c) { try await e.addUser(r) }
         case .addItem(let r): return later(op, id, c) { try await e.addItem(r) }
-        case .train(let r): return later(op, id, c) { try await e.train(wait: r.wait) }
+        case .train(let r): return later(op, id, c) { try await e.train(wait: r.wait, search: r.search) }
         case .setConfig(let r): return later(op, id, c) { try await e.setConfig(r) }
         case .importCommit(let r):
             return taking(op, id, c, { try e.imports.take(r.token, connection: c.connectionID) }) {

@@ -4,7 +4,8 @@ import MFProtocol
 
 extension Engine {
     /// `evaluate`: seeded holdout of the current ratings, trained off the
-    /// serving path with the current configuration; the serving model is untouched.
+    /// serving path as a first retrain would be (with the search, when `search` is on:
+    /// on the training part's own holdout, then completed); the serving model is untouched.
     public func evaluate(_ r: EvaluateRequest) async throws -> EvaluateResult {
         let cfg = serverConfig
         let start = Date()
@@ -12,13 +13,29 @@ extension Engine {
         guard snap.count >= 2 else { throw WireError(.noModel, "need at least 2 ratings to evaluate") }
         let task = Task.detached { [self] () async throws -> EvaluateResult in
             let split = try HoldoutSplit(snap, fraction: r.testFraction, seed: r.seed)
-            let model = try await trainModel(split.train, users: split.userMap, items: split.itemMap, config: cfg) { _ in !Task.isCancelled }
+            let (model, searched) = try await evaluationModel(split, config: cfg)
             let rating = Metrics.rating(model: model, users: split.users, items: split.items, ratings: split.values)
             let ranking = try Metrics.ranking(model: model, train: split.train, users: split.users, items: split.items, ratings: split.values)
             return EvaluateResult(rmse: rating.rmse, mae: rating.mae, ndcgAt10: ranking.ndcg, precisionAt10: ranking.precision,
                                   trainRatings: split.train.count, testRatings: split.values.count, testFraction: r.testFraction,
-                                  seed: r.seed, durationSeconds: Date().timeIntervalSince(start))
+                                  seed: r.seed, durationSeconds: Date().timeIntervalSince(start), search: searched)
         }
         return try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
+    }
+
+    /// The model `evaluate` scores: searched and completed as a first retrain would be, or trained with `cfg` as it is.
+    private func evaluationModel(_ split: HoldoutSplit, config cfg: ServerConfig) async throws -> (MFModel, SearchedValues?) {
+        let reason = Self.searchReason(cfg, ratings: split.train.count, requested: true)
+        guard reason != nil, case let (part, holdout?) = try HoldoutRatings.split(split.train, users: split.userMap, items: split.itemMap,
+                                                                                  fraction: cfg.holdoutFraction, seed: cfg.seed) else {
+            let m = try await trainModel(split.train, users: split.userMap, items: split.itemMap, config: cfg) { _ in !Task.isCancelled }
+            return (m, nil)
+        }
+        let side = cfg.model == .collective ? await writer.sideInfo(users: split.userMap, items: split.itemMap) : nil
+        let out = try ModelSearch.fit(part, holdout: holdout, config: cfg.searchStart, pinned: cfg.searchPins, sideInfo: side) { _ in !Task.isCancelled }
+        let threads = cfg.threads > 0 ? cfg.threads : ProcessInfo.processInfo.activeProcessorCount
+        let chosen = SearchedValues(lambda: ServerConfig.decimal(out.config.lambda), rankingWeight: ServerConfig.decimal(out.config.ranking.ratingWeight),
+                                    model: cfg.model, factors: cfg.factors, startLambda: cfg.lambda, ratings: split.train.count, reason: "evaluate")
+        return (try out.model.completed(full: split.train, holdout: holdout, threads: threads), chosen)
     }
 }

@@ -5,8 +5,8 @@ import MFStore
 
 extension Engine {
     /// `train {wait}`: starts a background retrain; with `wait`, returns when it ends.
-    public func train(wait: Bool) async throws -> JobInfo {
-        let id = try startTraining(reason: "requested")
+    public func train(wait: Bool, search: Bool = false) async throws -> JobInfo {
+        let id = try startTraining(reason: "requested", search: search)
         if wait, let task = jobs.task(id) { return await task.value }
         return jobs.job(id) ?? JobInfo(job: id, kind: .train, state: .queued, progress: 0)
     }
@@ -21,22 +21,22 @@ extension Engine {
 
     /// Registers a job and runs it on a detached task; returns its id.
     @discardableResult
-    func startTraining(reason: String) throws -> Int64 {
+    func startTraining(reason: String, search: Bool = false) throws -> Int64 {
         let id = try jobs.begin(kind: .train)
         logger.info("training started", metadata: ["job": "\(id)", "reason": "\(reason)"])
-        let task = Task.detached { [self] in await self.runTraining(job: id) }
+        let task = Task.detached { [self] in await self.runTraining(job: id, search: search) }
         jobs.attach(id, task: task)
         return id
     }
 
     /// Snapshot → train → save → swap → replay. Never throws: the job records the outcome.
-    func runTraining(job id: Int64) async -> JobInfo {
+    func runTraining(job id: Int64, search: Bool = false) async -> JobInfo {
         let cfg = serverConfig
         let start = Date()
         var stages: [(String, ContinuousClock.Instant)] = [("read", .now)]
         do {
             let mark = await writer.pendingCount().count
-            let fitted = try await fit(job: id, config: cfg, changes: mark, stages: &stages)
+            let fitted = try await fit(job: id, config: cfg, changes: mark, searchRequested: search, stages: &stages)
             let (model, users, items, ratingCount, sequence) = (fitted.model, fitted.users, fitted.items, fitted.ratings, fitted.sequence)
             stages.append(("save", .now))
             let last = jobs.job(id)?.epochs.last
@@ -46,9 +46,9 @@ extension Engine {
                                           durationSeconds: Date().timeIntervalSince(start),
                                           holdoutFraction: held, holdoutSeed: held == nil ? nil : cfg.seed,
                                           holdoutRatings: held == nil ? nil : fitted.heldOut ?? 0,
-                                          warmStartModel: fitted.warmStartModel, iterations: fitted.iterations)
+                                          warmStartModel: fitted.warmStartModel, iterations: fitted.iterations, search: fitted.search)
             let parts = model.parts()
-            let record = ModelRecord(algorithm: cfg.model.algorithm, hyperparameters: Self.json(cfg.training), metrics: Self.json(metrics),
+            let record = ModelRecord(algorithm: cfg.model.algorithm, hyperparameters: Self.json(fitted.training), metrics: Self.json(metrics),
                                      trainingLog: Self.json(jobs.job(id)?.epochs ?? []), sequence: sequence,
                                      k: model.factors, userIDs: users.ids, itemIDs: items.ids,
                                      arrays: parts.arrays, scalars: parts.scalars)
@@ -99,16 +99,30 @@ extension Engine {
         /// The model a warm start began from (nil: cold), and the sweeps run.
         let warmStartModel: Int64?
         let iterations: Int
+        /// The configuration trained with, and the search that chose it (nil: none ran).
+        let training: TrainingConfig
+        let search: SearchInfo?
     }
 
     /// Read → split → fit → complete. The training matrix and the split are
     /// released when it returns, before the model is saved and installed.
     /// `changes`: rating changes since the serving model (see `warmStart(for:…)`).
-    private func fit(job id: Int64, config cfg: ServerConfig, changes: Int,
+    private func fit(job id: Int64, config cfg: ServerConfig, changes: Int, searchRequested: Bool,
                      stages: inout [(String, ContinuousClock.Instant)]) async throws -> Fitted {
         // Implicit models predict preferences, not ratings: nothing to score a holdout with.
         let (split, ratingCount, sequence) = try await TrainingHoldout.read(
             from: store, fraction: cfg.model == .implicit ? 0 : cfg.holdoutFraction, seed: cfg.seed)
+        if let reason = Self.searchReason(cfg, ratings: ratingCount, requested: searchRequested), let holdout = split.holdout {
+            stages.append(("search", .now))
+            let searched = try await search(job: id, split: split, holdout: holdout, config: cfg, ratings: ratingCount, reason: reason)
+            try Task.checkCancellation()
+            stages.append(("complete", .now))
+            let threads = cfg.threads > 0 ? cfg.threads : ProcessInfo.processInfo.activeProcessorCount
+            let model = try split.completed(searched.model, entries: snapshot, threads: threads)
+            return Fitted(model: model, users: split.users, items: split.items, ratings: ratingCount, sequence: sequence,
+                          heldOut: split.replayUsers.isEmpty ? nil : holdout.count, warmStartModel: nil,
+                          iterations: cfg.iterations, training: searched.training, search: searched.info)
+        }
         let warm = warmStart(for: cfg, users: split.users, items: split.items, ratings: ratingCount, changes: changes)
         var run = cfg
         if warm != nil { run.iterations = cfg.warmSweeps }
@@ -132,7 +146,7 @@ extension Engine {
         let model = try split.completed(trained, entries: snapshot, threads: threads)
         return Fitted(model: model, users: split.users, items: split.items, ratings: ratingCount, sequence: sequence,
                       heldOut: split.replayUsers.isEmpty ? nil : split.holdout?.count ?? 0,
-                      warmStartModel: warm?.model, iterations: iterations)
+                      warmStartModel: warm?.model, iterations: iterations, training: run.training, search: nil)
     }
 
     /// Starts a retrain when the policy says so (`auto`: after N changes or T minutes).

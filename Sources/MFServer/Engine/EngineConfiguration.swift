@@ -55,7 +55,11 @@ extension ServerConfig {
             c.model = v
         }
         if let v = s.factors { c.factors = v }
-        if let v = s.lambda { c.lambda = v }
+        if let v = s.pinned { c.pinned = Array(Set(v)).sorted() }
+        // Setting a value the search chooses pins it: the search never overrides a user's choice.
+        if let v = s.lambda { c.lambda = v; c.pin("lambda") }
+        if let v = s.rankingWeight { c.rankingWeight = v; c.pin("ranking_weight") }
+        if let v = s.search { c.search = v }
         if let v = s.iterations { c.iterations = v }
         if let v = s.alpha { c.alpha = v }
         if let v = s.seed { c.seed = v }
@@ -71,7 +75,15 @@ extension ServerConfig {
         return c
     }
 
+    mutating func pin(_ key: String) { if !pinned.contains(key) { pinned = (pinned + [key]).sorted() } }
+
     func validate() throws {
+        for key in pinned where !Self.searchableKeys.contains(key) {
+            throw WireError(.invalidValue, "`pinned` may name \(Self.searchableKeys.joined(separator: ", ")), got \"\(key)\"", field: "pinned")
+        }
+        guard rankingWeight >= 0, rankingWeight.isFinite else {
+            throw WireError(.invalidValue, "`ranking_weight` must be finite and ≥ 0", field: "ranking_weight")
+        }
         guard (1...1024).contains(factors) else { throw WireError(.invalidValue, "`factors` must be in 1...1024", field: "factors") }
         guard lambda >= 0, lambda.isFinite else { throw WireError(.invalidValue, "`lambda` must be finite and ≥ 0", field: "lambda") }
         guard (1...1000).contains(iterations) else { throw WireError(.invalidValue, "`iterations` must be in 1...1000", field: "iterations") }

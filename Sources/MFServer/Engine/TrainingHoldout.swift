@@ -15,7 +15,7 @@ import MFStore
 /// uses every rating.
 struct TrainingHoldout: Sendable {
     /// Below this many ratings nothing is held out: too few to spare.
-    static let minimumRatings = 1_000
+    static let minimumRatings = HoldoutRatings.minimumRatings
 
     let users: IDMap, items: IDMap
     let matrix: RatingMatrix
@@ -24,15 +24,9 @@ struct TrainingHoldout: Sendable {
     /// Users and items with a held-out rating: their rows are re-solved after the swap.
     let replayUsers: Set<Int64>, replayItems: Set<Int64>
 
-    /// True when (user, item) is held out at this fraction and seed.
-    /// splitmix64 of the pair, as a uniform number in [0, 1).
+    /// True when (user, item) is held out at this fraction and seed (`HoldoutRatings.isHeldOut`).
     static func isHeldOut(user: Int64, item: Int64, fraction: Double, seed: Int64) -> Bool {
-        guard fraction > 0 else { return false }
-        var z = UInt64(bitPattern: user) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(bitPattern: item) &+ UInt64(bitPattern: seed) &* 0xD1B5_4A32_D192_ED03
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return Double(z >> 11) / Double(UInt64(1) << 53) < fraction
+        HoldoutRatings.isHeldOut(user: user, item: item, fraction: fraction, seed: seed)
     }
 
     /// Whether a snapshot of `count` ratings is split at all.

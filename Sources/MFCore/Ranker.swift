@@ -1,0 +1,45 @@
+/// The trained ranker of a rating model (see `RankerConfig`): implicit ALS
+/// factors x_u (users × k) and z_i (items × k), on the same user and item
+/// indices as the model, and the rule that made its interactions, so fold-in
+/// reads a new rating exactly as training did.
+public struct Ranker: Sendable, Equatable {
+    /// α, λ and the liked threshold the factors were trained with.
+    public let feedback: ImplicitFeedback
+    public internal(set) var userFactors: [Float]
+    public internal(set) var itemFactors: [Float]
+
+    public init(feedback: ImplicitFeedback, userFactors: [Float], itemFactors: [Float]) {
+        self.feedback = feedback; self.userFactors = userFactors; self.itemFactors = itemFactors
+    }
+
+    /// Trains the ranker of `data` with the rating model's k, threads and seed.
+    /// - Throws: `cancelled` when the task is cancelled; nil result when no rating is liked.
+    static func train(_ data: RatingMatrix, config: TrainingConfig, warmStart: WarmStart? = nil) throws -> Ranker? {
+        let feedback = data.userRatings.withUnsafeBufferPointer { config.ranker.feedback(values: $0, mean: data.mean) }
+        guard data.userRatings.contains(where: { feedback.strength($0) != nil }) else { return nil }
+        var c = config
+        c.algorithm = .implicit; c.implicitALS = feedback; c.iterations = config.ranker.iterations ?? max(config.iterations, 1)
+        // An earlier ranker of the same rule with some rows in common; else a cold start.
+        let known = warmStart.map { $0.userRows.contains { $0 >= 0 } || $0.itemRows.contains { $0 >= 0 } } ?? false
+        let old = known ? warmStart?.model.ranker.flatMap { $0.feedback == feedback ? $0 : nil } : nil
+        // Warm: as many sweeps as the rating model's warm retrain (`config.iterations` then holds them).
+        if old != nil { c.iterations = min(c.iterations, max(config.iterations, 1)) }
+        let trainer = try ImplicitALSTrainer(ratings: data, config: c)
+        if let warmStart, let old { trainer.begin(from: old, start: warmStart) }
+        let m = try trainer.run(onEpoch: nil)
+        return Ranker(feedback: feedback, userFactors: m.userFactors, itemFactors: m.itemFactors)
+    }
+}
+
+extension ImplicitALSTrainer {
+    /// Starts from an earlier ranker's rows where the warm start maps them.
+    func begin(from old: Ranker, start: WarmStart) {
+        let k = self.k
+        for (u, r) in start.userRows.enumerated() where r >= 0 {
+            old.userFactors.withUnsafeBufferPointer { (x + u * k).update(from: $0.baseAddress! + Int(r) * k, count: k) }
+        }
+        for (i, r) in start.itemRows.enumerated() where r >= 0 {
+            old.itemFactors.withUnsafeBufferPointer { (y + i * k).update(from: $0.baseAddress! + Int(r) * k, count: k) }
+        }
+    }
+}

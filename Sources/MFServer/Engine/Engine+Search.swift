@@ -1,0 +1,76 @@
+import Foundation
+import MFCore
+import MFProtocol
+
+extension Engine {
+    /// Why a retrain searches λ and the ranking weight first, or nil: the first training on a
+    /// data set, a new model kind/k/starting λ, ratings grown or shrunk by half since the last
+    /// search, or a request. Never for implicit models, with `search` off, without a holdout,
+    /// or when every searchable key is pinned.
+    static func searchReason(_ cfg: ServerConfig, ratings: Int, requested: Bool) -> String? {
+        guard cfg.search, cfg.model != .implicit, cfg.holdoutFraction > 0,
+              !Set(ServerConfig.searchableKeys).isSubset(of: cfg.pinned) else { return nil }
+        if requested { return "requested" }
+        guard let s = cfg.searchedForThis else { return cfg.searched == nil ? "first training" : "configuration changed" }
+        if ratings >= 2 * s.ratings { return "ratings grew from \(s.ratings) to \(ratings)" }
+        if 2 * ratings <= s.ratings { return "ratings shrank from \(s.ratings) to \(ratings)" }
+        return nil
+    }
+
+    /// What a search leaves for the rest of the retrain.
+    struct Searched {
+        let model: MFModel
+        let training: TrainingConfig
+        let info: SearchInfo
+    }
+
+    /// Runs `ModelSearch` on the retrain's split and stores the chosen values in the configuration.
+    func search(job id: Int64, split: TrainingHoldout, holdout: HoldoutRatings, config cfg: ServerConfig,
+                ratings: Int, reason: String) async throws -> Searched {
+        logger.info("search started", metadata: ["job": "\(id)", "reason": "\(reason)"])
+        jobs.update(id) { $0.state = .running; $0.stage = "search" }
+        let side = cfg.model == .collective ? await writer.sideInfo(users: split.users, items: split.items) : nil
+        let clock = ContinuousClock(), start = clock.now
+        // The job's epoch log (`mfctl plot training`) is the longest training run of the search (the latest on a tie):
+        // the first, at the starting λ, or on a sample the final one on all ratings.
+        let log = EpochLog()
+        let outcome = try ModelSearch.fit(split.matrix, holdout: holdout, config: cfg.searchStart, pinned: cfg.searchPins, sideInfo: side) { r in
+            log.add(EpochInfo(epoch: r.epoch, loss: r.loss, trainRMSE: r.rmse, holdoutRMSE: r.holdoutRMSE))
+            return !Task.isCancelled
+        }
+        let epochs = log.longest
+        jobs.update(id) { $0.epochs = epochs }
+        let chosen = SearchedValues(lambda: ServerConfig.decimal(outcome.config.lambda),
+                                    rankingWeight: ServerConfig.decimal(outcome.config.ranking.ratingWeight),
+                                    model: cfg.model, factors: cfg.factors, startLambda: cfg.lambda, ratings: ratings, reason: reason)
+        let trials = outcome.trials.map {
+            SearchTrialInfo(parameter: $0.parameter == "lambda" ? "lambda" : "ranking_weight", value: $0.value,
+                            holdoutRMSE: $0.holdoutRMSE, holdoutNDCG: $0.holdoutNDCG, sweeps: $0.sweeps, seconds: $0.seconds)
+        }
+        try await storeSearched(chosen)
+        logger.info("search finished", metadata: ["job": "\(id)", "lambda": "\(chosen.lambda)", "ranking_weight": "\(chosen.rankingWeight)",
+                                                  "trials": "\(trials.count)", "seconds": "\(Self.seconds(clock.now - start))"])
+        return Searched(model: outcome.model, training: outcome.config,
+                        info: SearchInfo(reason: reason, chosen: chosen, trials: trials, seconds: outcome.searchSeconds,
+                                         sampledUsers: outcome.sampledUsers))
+    }
+
+    /// Epoch reports of several training runs, one after another (a run starts at epoch 1).
+    final class EpochLog: @unchecked Sendable {
+        private var current: [EpochInfo] = [], best: [EpochInfo] = []
+        func add(_ e: EpochInfo) {
+            if e.epoch == 1 { current = [] }
+            current.append(e)
+            if current.count >= best.count { best = current }
+        }
+        var longest: [EpochInfo] { best }
+    }
+
+    /// Persists the searched values into the current configuration (other keys as they are now).
+    func storeSearched(_ chosen: SearchedValues) async throws {
+        var next = serverConfig
+        next.searched = chosen
+        try await store.setSetting(Self.configKey, Self.json(next))
+        setServerConfig(next)
+    }
+}
