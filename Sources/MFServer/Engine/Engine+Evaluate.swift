@@ -5,14 +5,23 @@ import MFProtocol
 extension Engine {
     /// `evaluate`: seeded holdout of the current ratings, trained off the
     /// serving path with the current configuration; the serving model is untouched.
-    public func evaluate(_ r: EvaluateRequest) async throws -> EvaluateResult {
+    /// `progress` reports its stages: `read`, `split`, `epoch` n of the configured iterations, `score`.
+    public func evaluate(_ r: EvaluateRequest, progress: OperationProgress? = nil) async throws -> EvaluateResult {
         let cfg = serverConfig
         let start = Date()
+        progress?.set(stage: "read")
+        await testDelay(.evaluate)
         let snap = try await store.ratingsSnapshot()
         guard snap.count >= 2 else { throw WireError(.noModel, "need at least 2 ratings to evaluate") }
         let task = Task.detached { [self] () async throws -> EvaluateResult in
+            progress?.set(stage: "split")
             let split = try HoldoutSplit(snap, fraction: r.testFraction, seed: r.seed)
-            let model = try await trainModel(split.train, users: split.userMap, items: split.itemMap, config: cfg) { _ in !Task.isCancelled }
+            progress?.set(stage: "epoch", done: 0, total: Int64(cfg.iterations))
+            let model = try await trainModel(split.train, users: split.userMap, items: split.itemMap, config: cfg) { e in
+                progress?.set(stage: "epoch", done: Int64(e.epoch), total: Int64(cfg.iterations))
+                return !Task.isCancelled
+            }
+            progress?.set(stage: "score")
             let rating = Metrics.rating(model: model, users: split.users, items: split.items, ratings: split.values)
             let ranking = try Metrics.ranking(model: model, train: split.train, users: split.users, items: split.items, ratings: split.values)
             return EvaluateResult(rmse: rating.rmse, mae: rating.mae, ndcgAt10: ranking.ndcg, precisionAt10: ranking.precision,
