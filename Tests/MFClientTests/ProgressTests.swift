@@ -16,8 +16,8 @@ import Glibc
         server.slowCommit.value = true
         let file = try ImportReceiptTests.file()
         defer { unlink(file) }
-        // 20 lines 0.1 s apart: 2 s in all, four times the timeout, never 0.5 s of silence.
-        let client = try await MFClient.connect(path: server.path, timeout: 0.5)
+        // 20 lines 0.1 s apart: 2 s in all, twice the timeout, never 1 s of silence.
+        let client = try await MFClient.connect(path: server.path, timeout: 1)
         let seen = Mutex<[ProgressReport]>([])
         let result = try await client.importFile(file, kind: .ratings) { p in seen.withLock { $0.append(p) } }
         #expect(result.value.imported == 3)

@@ -59,16 +59,9 @@ extension Engine {
         defer { imports.close(token) }
         logger.info("import commit started", metadata: ["import": "\(token)", "kind": "\(session.request.kind.rawValue)",
                                                        "bytes": "\(session.bytes)"])
-        do {
-            let r = try await commitSpooled(session, reloadInBackground: reloadInBackground)
-            ledger.move(token, to: .committed, result: r)
-            return r
-        } catch {
-            let wire = WireError(engine: error)
-            ledger.move(token, to: .failed, error: wire)
-            logger.notice("import failed; nothing was stored", metadata: ["import": "\(token)", "error": "\(wire)"])
-            throw error
-        }
+        return try await recordingCommit(token) {
+            try await commitSpooled(session, reloadInBackground: reloadInBackground)
+        } committed: { ledger.move(token, to: .committed, result: $0) }
     }
 
     private func commitSpooled(_ session: ImportSessions.Session, reloadInBackground: Bool) async throws -> ImportCommitResult {

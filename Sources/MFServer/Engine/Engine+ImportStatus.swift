@@ -45,14 +45,22 @@ extension Engine {
     func recordedModelCommit(_ token: String, _ session: ModelImportSessions.Session) async throws -> ImportModelResult {
         logger.info("model import commit started", metadata: ["import": "\(token)"])
         await testDelay(.importModelCommit)
+        return try await recordingCommit(token) { try await importModelCommit(session) } committed: {
+            ledger.move(token, to: .committed, model: $0)
+        }
+    }
+
+    /// Runs an import's commit and records its end in the ledger: `committed`
+    /// records success, a throw is recorded `failed` (nothing was stored) and logged.
+    func recordingCommit<R>(_ token: String, _ commit: () async throws -> R, committed: (R) -> Void) async throws -> R {
         do {
-            let r = try await importModelCommit(session)
-            ledger.move(token, to: .committed, model: r)
+            let r = try await commit()
+            committed(r)
             return r
         } catch {
             let wire = WireError(engine: error)
             ledger.move(token, to: .failed, error: wire)
-            logger.notice("model import failed; nothing was stored", metadata: ["import": "\(token)", "error": "\(wire)"])
+            logger.notice("import failed; nothing was stored", metadata: ["import": "\(token)", "error": "\(wire)"])
             throw error
         }
     }
