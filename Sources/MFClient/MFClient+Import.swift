@@ -8,10 +8,16 @@ extension MFClient {
     public static let importChunksInFlight = 4
 
     /// Streams a local file to the daemon: `import_begin`, `import_chunk`…, `import_commit`.
-    /// Reads `importChunkBytes` at a time (a 2 GB file is never in memory); on any error the
-    /// session is aborted. `progress(sent, total)` is called after each chunk.
+    /// Reads `importChunkBytes` at a time (a 2 GB file is never in memory); on a daemon
+    /// error the session is aborted. `progress` gets stage `upload` (bytes sent of the
+    /// file's size) after each chunk, then the commit's progress lines (`write`, `commit`).
+    ///
+    /// Once `import_commit` is sent the import is mfd's: if the connection closes during
+    /// it, this asks mfd (`import_status`, once it answers again) how it ended, and
+    /// waits while it still commits; if mfd stays silent past the timeout, it throws
+    /// `.unsettled` with the import's token.
     public func importFile(_ path: String, kind: ImportKind, format: ImportFormat = .auto, skipBad: Bool = false,
-                           progress: @Sendable (Int64, Int64) -> Void = { _, _ in }) async throws(MFClientError) -> RawResult<ImportCommitResult> {
+                           progress: @escaping @Sendable (ProgressReport) -> Void = { _ in }) async throws(MFClientError) -> RawResult<ImportCommitResult> {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw .localFile(path: path, reason: String(cString: strerror(errno)))
         }
@@ -52,13 +58,13 @@ extension MFClient {
                 if inFlight.count == Self.importChunksInFlight {
                     let done = inFlight.removeFirst()
                     _ = try await done.pending.value()
-                    progress(done.end, total ?? done.end)
+                    progress(ProgressReport(stage: "upload", done: done.end, total: total ?? done.end, import: begin.import))
                 }
                 if eof { break }
             }
             for done in inFlight {
                 _ = try await done.pending.value()
-                progress(done.end, total ?? done.end)
+                progress(ProgressReport(stage: "upload", done: done.end, total: total ?? done.end, import: begin.import))
             }
             inFlight = []
         } catch {
@@ -66,44 +72,12 @@ extension MFClient {
             throw error
         }
         do throws(MFClientError) {
-            return try await sendKeepingJSON(ImportCommitRequest(token: begin.import))
-        } catch .connectionClosed {
-            return try await Self.receipt(of: begin.import, socket: self.path, timeout: timeout)
+            return try await sendLong(ImportCommitRequest(token: begin.import), job: begin.import, progress: progress)
+        } catch .unsettled(_, cause: .connectionClosed) {
+            return try await Self.outcome(of: begin.import, socket: self.path, timeout: timeout, progress: progress)
         } catch {
             if case .daemon = error { _ = try? await send(ImportAbortRequest(token: begin.import)) }
             throw error
-        }
-    }
-
-    /// After the connection closed during `import_commit` (the daemon stopped
-    /// or died), asks the daemon at `socket`, once one answers again (within
-    /// `timeout`, at least 60 s), whether the import committed
-    /// (`import_receipt`): its result when it did, else `import_failed`.
-    static func receipt(of token: String, socket: String, timeout: Double) async throws(MFClientError) -> RawResult<ImportCommitResult> {
-        let deadline = ContinuousClock.now + .seconds(max(timeout, 60))
-        while true {
-            let client: MFClient
-            do throws(MFClientError) {
-                client = try await connect(path: socket, timeout: timeout)
-            } catch {
-                guard case .unreachable = error, ContinuousClock.now < deadline else { throw error }
-                try? await Task.sleep(for: .milliseconds(200))
-                continue
-            }
-            defer { Task { await client.close() } }
-            do throws(MFClientError) {
-                return try await client.sendKeepingJSON(ImportReceiptRequest(token: token))
-            } catch {
-                switch error {
-                case .daemon(let e) where e.code == .notFound:
-                    throw .daemon(WireError(.importFailed, "mfd closed the connection during the commit and the import did not commit: "
-                                            + "nothing was stored; run it again"))
-                case .connectionClosed where ContinuousClock.now < deadline:
-                    continue
-                default:
-                    throw error
-                }
-            }
         }
     }
 
@@ -111,10 +85,11 @@ extension MFClient {
     /// header (the `export_begin` result).
     public func export(_ what: ExportKind, pageRows: Int = 10_000,
                        _ body: (ExportBeginResult, [[JSONScalar]]) throws(MFClientError) -> Void) async throws(MFClientError) -> RawResult<ExportBeginResult> {
-        let reply = try await sendKeepingJSON(ExportBeginRequest(what: what))
+        // Progress lines keep a slow begin or page from looking like silence.
+        let reply = try await sendKeepingJSON(ExportBeginRequest(what: what), progress: { _ in })
         let begin = reply.value
         while true {
-            let page = try await send(ExportNextRequest(export: begin.export, maxRows: pageRows))
+            let page = try await sendKeepingJSON(ExportNextRequest(export: begin.export, maxRows: pageRows), progress: { _ in }).value
             do throws(MFClientError) { try body(begin, page.rows) } catch {
                 _ = try? await send(ExportEndRequest(token: begin.export))
                 throw error

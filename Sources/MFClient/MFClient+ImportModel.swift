@@ -7,8 +7,10 @@ extension MFClient {
     /// (`id,bias,f0,…`; a header line is skipped).
     /// Rows are read and streamed in batches of `batch` (never the whole file in memory); the session is aborted on any error.
     /// Daemon errors naming a row (`users[i]`) are reported as `file:line`.
+    /// `commitProgress` gets the commit's progress lines; a connection lost during it is `.unsettled` (see `sendLong`).
     public func importModel(dir: String, batch: Int = 1000,
-                            progress: (Int, Int) -> Void = { _, _ in }) async throws(MFClientError) -> RawResult<ImportModelResult> {
+                            progress: (Int, Int) -> Void = { _, _ in },
+                            commitProgress: @escaping @Sendable (ProgressReport) -> Void = { _ in }) async throws(MFClientError) -> RawResult<ImportModelResult> {
         let files = try ModelFiles.read(dir)
         let manifest = files.wire
         let paths = files.paths(in: dir)
@@ -51,7 +53,7 @@ extension MFClient {
                 }
                 try await flush()
             }
-            return try await sendKeepingJSON(ImportModelCommitRequest(token: begin.import))
+            return try await sendLong(ImportModelCommitRequest(token: begin.import), job: begin.import, progress: commitProgress)
         } catch {
             _ = try? await send(ImportAbortRequest(token: begin.import))
             throw error

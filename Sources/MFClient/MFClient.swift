@@ -20,7 +20,9 @@ public final class MFClient: Sendable {
     }
 
     /// Connects to `path` if `trust` accepts its directory and the daemon
-    /// listening on it. `timeout` (seconds) bounds the connect and each request.
+    /// listening on it. `timeout` (seconds) bounds the connect, and the silence
+    /// while requests await their replies: the longest mfd may send nothing,
+    /// neither a reply nor a progress line, before they fail with `timeout`.
     public static func connect(path: String, timeout: Double = 30, trust: ServerTrust = .standard,
                                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws(MFClientError) -> MFClient {
         if let why = trust.refusal(socketPath: path) { throw .untrusted(path: path, reason: why) }
@@ -34,7 +36,7 @@ public final class MFClient: Sendable {
                         // Responses have no length limit on the wire; cap at 256 MiB to stay bounded.
                         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineBasedFrameDecoder(),
                                                                                            maximumBufferSize: 256 << 20))
-                        try channel.pipeline.syncOperations.addHandler(ResponseMatcher())
+                        try channel.pipeline.syncOperations.addHandler(ResponseMatcher(silence: .nanoseconds(Int64(timeout * 1e9))))
                     }
                 }
                 .connect(unixDomainSocketPath: path)
@@ -73,8 +75,11 @@ public final class MFClient: Sendable {
     }
 
     /// Sends one operation and returns its typed result with the result's exact JSON bytes.
-    public func sendKeepingJSON<O: WireOperation>(_ operation: O) async throws(MFClientError) -> RawResult<O.Result> {
-        let line = try await sendRaw(operation)
+    /// With `progress`, the request asks for progress lines and each one is handed to it
+    /// (on the connection's event loop) until the reply comes.
+    public func sendKeepingJSON<O: WireOperation>(_ operation: O, progress: (@Sendable (ProgressReport) -> Void)? = nil)
+        async throws(MFClientError) -> RawResult<O.Result> {
+        let line = try await sendRaw(operation, progress: progress)
         switch line.outcome {
         case .failure(let e): throw .daemon(e)
         case .success(let bytes):
@@ -83,8 +88,9 @@ public final class MFClient: Sendable {
     }
 
     /// Sends one operation and returns the parsed response line (the result's exact bytes for `--json`).
-    public func sendRaw<O: WireOperation>(_ operation: O) async throws(MFClientError) -> ResponseLine {
-        try await submit(operation).line()
+    public func sendRaw<O: WireOperation>(_ operation: O, progress: (@Sendable (ProgressReport) -> Void)? = nil)
+        async throws(MFClientError) -> ResponseLine {
+        try await submit(operation, progress: progress).line()
     }
 
     /// A request written to the wire whose reply is awaited later.
@@ -117,31 +123,26 @@ public final class MFClient: Sendable {
 
     /// Writes `operation` now; requests submitted one after another go out in
     /// that order, so a caller can keep several in flight and await them in order.
-    func submit<O: WireOperation>(_ operation: O) throws(MFClientError) -> Pending<O> {
+    func submit<O: WireOperation>(_ operation: O, progress: (@Sendable (ProgressReport) -> Void)? = nil) throws(MFClientError) -> Pending<O> {
         let id = nextID.withLock { $0 += 1; return $0 }
         let bytes: [UInt8]
-        do { bytes = try encoder.encode(operation, id: .int(id)) } catch {
+        do { bytes = try encoder.encode(operation, id: .int(id), progress: progress != nil) } catch {
             throw .badResponse("cannot encode request: \(error)")
         }
-        return Pending(id: id, reply: enqueue(bytes))
+        return Pending(id: id, reply: enqueue(bytes, id: .int(id), progress: progress))
     }
 
-    /// Writes a request line; its response line, or the timeout's error, completes the future.
-    private func enqueue(_ bytes: [UInt8]) -> EventLoopFuture<[UInt8]> {
+    /// Writes a request line; its response line, or the error that ends the
+    /// connection (silence longer than `timeout`, a close), completes the future.
+    private func enqueue(_ bytes: [UInt8], id: RequestID, progress: (@Sendable (ProgressReport) -> Void)?) -> EventLoopFuture<[UInt8]> {
         let loop = channel.eventLoop
         let promise = loop.makePromise(of: [UInt8].self)
         let matcher = self.matcher
         let channel = self.channel
-        let timeout = self.timeout
         loop.execute {
             // Enqueue and write in one event-loop turn, so the queue order is the wire order.
-            matcher.value.enqueue(promise)
+            matcher.value.enqueue(ResponseMatcher.Waiter(id: id, promise: promise, progress: progress))
             channel.writeAndFlush(channel.allocator.buffer(bytes: bytes), promise: nil)
-            let timer = loop.scheduleTask(in: .milliseconds(Int64(timeout * 1000))) {
-                matcher.value.failAll(.timeout(seconds: timeout))
-                channel.close(promise: nil)
-            }
-            promise.futureResult.whenComplete { _ in timer.cancel() }
         }
         return promise.futureResult
     }

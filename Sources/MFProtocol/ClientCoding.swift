@@ -4,8 +4,8 @@ import Foundation
 public struct RequestEncoder: Sendable {
     public init() {}
 
-    /// `{"id":…,"op":"…",…params}\n`.
-    public func encode<O: WireOperation>(_ operation: O, id: RequestID) throws -> [UInt8] {
+    /// `{"id":…,"op":"…",…params}\n`; with `progress`, the request asks for progress lines.
+    public func encode<O: WireOperation>(_ operation: O, id: RequestID, progress: Bool = false) throws -> [UInt8] {
         let body = try StreamingJSONEncoder().encode(operation)
         var out: [UInt8] = []
         out.reserveCapacity(body.count + 40)
@@ -13,6 +13,7 @@ public struct RequestEncoder: Sendable {
         id.write(to: &out)
         out.append(contentsOf: #","op":"#.utf8)
         JSONText.appendString(O.op.rawValue, to: &out)
+        if progress { out.append(contentsOf: #","progress":true"#.utf8) }
         // body is "{…}": splice its members after ours.
         if body.count > 2 {
             out.append(UInt8(ascii: ","))

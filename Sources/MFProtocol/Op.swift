@@ -28,6 +28,7 @@ public enum Op: String, Codable, Sendable, CaseIterable {
     case importCommit = "import_commit"
     case importAbort = "import_abort"
     case importReceipt = "import_receipt"
+    case importStatus = "import_status"
     case importModelBegin = "import_model_begin"
     case importModelRows = "import_model_rows"
     case importModelCommit = "import_model_commit"
@@ -44,7 +45,7 @@ public enum Op: String, Codable, Sendable, CaseIterable {
         case .addRating, .addRatings, .deleteRating, .deleteUser, .foldIn, .addUser, .addItem:
             return .write
         case .train, .evaluate, .tune, .getConfig, .setConfig, .importBegin, .importChunk,
-             .importCommit, .importAbort, .importReceipt, .importModelBegin, .importModelRows, .importModelCommit,
+             .importCommit, .importAbort, .importReceipt, .importStatus, .importModelBegin, .importModelRows, .importModelCommit,
              .exportBegin, .exportNext, .exportEnd:
             return .admin
         }

@@ -12,12 +12,12 @@ struct ParamReader<Key: CodingKey & CaseIterable> {
     let container: KeyedDecodingContainer<Key>
     let prefix: [any CodingKey]
 
-    /// `envelope` is true for a request's top level, where `op` and `id` are also allowed.
+    /// `envelope` is true for a request's top level, where `op`, `id` and `progress` are also allowed.
     init(_ decoder: any Decoder, _ keys: Key.Type, envelope: Bool = true) throws {
         prefix = decoder.codingPath
         let all = try decoder.container(keyedBy: AnyKey.self)
         for key in all.allKeys where Key(stringValue: key.stringValue) == nil {
-            if envelope, key.stringValue == "op" || key.stringValue == "id" { continue }
+            if envelope, Envelope.keys.contains(key.stringValue) { continue }
             let allowed = Key.allCases.map { "`\($0.stringValue)`" }.joined(separator: ", ")
             throw WireError(.unknownField, "unknown field `\(key.stringValue)`; allowed: \(allowed.isEmpty ? "none" : allowed)",
                             field: WireDecoding.path(prefix + [key]))

@@ -28,6 +28,7 @@ public enum Request: Sendable, Equatable {
     case importCommit(ImportCommitRequest)
     case importAbort(ImportAbortRequest)
     case importReceipt(ImportReceiptRequest)
+    case importStatus(ImportStatusRequest)
     case importModelBegin(ImportModelBeginRequest)
     case importModelRows(ImportModelRowsRequest)
     case importModelCommit(ImportModelCommitRequest)
@@ -66,6 +67,7 @@ public enum Request: Sendable, Equatable {
         case .importCommit: return .importCommit
         case .importAbort: return .importAbort
         case .importReceipt: return .importReceipt
+        case .importStatus: return .importStatus
         case .importModelBegin: return .importModelBegin
         case .importModelRows: return .importModelRows
         case .importModelCommit: return .importModelCommit
@@ -106,6 +108,7 @@ public enum Request: Sendable, Equatable {
         case .importCommit: return .importCommit(try ImportCommitRequest(from: decoder))
         case .importAbort: return .importAbort(try ImportAbortRequest(from: decoder))
         case .importReceipt: return .importReceipt(try ImportReceiptRequest(from: decoder))
+        case .importStatus: return .importStatus(try ImportStatusRequest(from: decoder))
         case .importModelBegin: return .importModelBegin(try ImportModelBeginRequest(from: decoder))
         case .importModelRows: return .importModelRows(try ImportModelRowsRequest(from: decoder))
         case .importModelCommit: return .importModelCommit(try ImportModelCommitRequest(from: decoder))
@@ -146,6 +149,7 @@ public enum Request: Sendable, Equatable {
         case .importCommit(let r): return r
         case .importAbort(let r): return r
         case .importReceipt(let r): return r
+        case .importStatus(let r): return r
         case .importModelBegin(let r): return r
         case .importModelRows(let r): return r
         case .importModelCommit(let r): return r
@@ -186,6 +190,7 @@ public enum Request: Sendable, Equatable {
         case let r as ImportCommitRequest: self = .importCommit(r)
         case let r as ImportAbortRequest: self = .importAbort(r)
         case let r as ImportReceiptRequest: self = .importReceipt(r)
+        case let r as ImportStatusRequest: self = .importStatus(r)
         case let r as ImportModelBeginRequest: self = .importModelBegin(r)
         case let r as ImportModelRowsRequest: self = .importModelRows(r)
         case let r as ImportModelCommitRequest: self = .importModelCommit(r)
@@ -229,6 +234,7 @@ extension Op {
         case .importCommit: return ImportCommitRequest.self
         case .importAbort: return ImportAbortRequest.self
         case .importReceipt: return ImportReceiptRequest.self
+        case .importStatus: return ImportStatusRequest.self
         case .importModelBegin: return ImportModelBeginRequest.self
         case .importModelRows: return ImportModelRowsRequest.self
         case .importModelCommit: return ImportModelCommitRequest.self

@@ -8,10 +8,13 @@ public struct DecodedRequest: Sendable, Equatable {
     /// parameters failed to decode: the server checks permission before it
     /// tells a peer what is wrong with them.
     public var op: Op?
+    /// The request asked for progress lines (`"progress": true`) while it runs.
+    public var progress: Bool
 
-    public init(id: RequestID, request: Result<Request, WireError>, op: Op? = nil) {
+    public init(id: RequestID, request: Result<Request, WireError>, op: Op? = nil, progress: Bool = false) {
         self.id = id; self.request = request
         self.op = op ?? (try? request.get())?.op
+        self.progress = progress
     }
 }
 
@@ -42,7 +45,7 @@ public struct RequestDecoder: Sendable {
             if hotPath, let hot = Self.hotPath(members) { return hot }
             do {
                 let env = try Envelope(from: TreeDecoder(root))
-                return DecodedRequest(id: env.id, request: env.request, op: env.op)
+                return DecodedRequest(id: env.id, request: env.request, op: env.op, progress: env.progress)
             } catch let e as WireError {
                 return DecodedRequest(id: .null, request: .failure(e))
             } catch {
@@ -74,7 +77,7 @@ public struct FoundationRequestDecoder: @unchecked Sendable {  // JSONDecoder is
             let data = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: raw.baseAddress!), count: raw.count, deallocator: .none)
             do {
                 let env = try decoder.decode(Envelope.self, from: data)
-                return DecodedRequest(id: env.id, request: env.request, op: env.op)
+                return DecodedRequest(id: env.id, request: env.request, op: env.op, progress: env.progress)
             } catch let e as WireError {
                 return DecodedRequest(id: .null, request: .failure(e))
             } catch DecodingError.typeMismatch(_, let ctx) where ctx.codingPath.isEmpty {
@@ -94,11 +97,15 @@ public struct FoundationRequestDecoder: @unchecked Sendable {  // JSONDecoder is
     }
 }
 
-/// The top-level request object: `id`, `op`, then the operation's parameters in one pass.
+/// The top-level request object: `id`, `op`, `progress`, then the operation's parameters in one pass.
 struct Envelope: Decodable {
     var id: RequestID = .null
     var request: Result<Request, WireError>
     var op: Op?
+    var progress = false
+
+    /// Members every request may have besides its operation's parameters.
+    static let keys: Set<String> = ["id", "op", "progress"]
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
@@ -121,6 +128,13 @@ struct Envelope: Decodable {
             return
         }
         self.op = op
+        let progressKey = AnyKey(stringValue: "progress")
+        if c.contains(progressKey), (try? c.decodeNil(forKey: progressKey)) != true {
+            guard let wanted = try? c.decode(Bool.self, forKey: progressKey) else {
+                request = .failure(WireError(.invalidType, "`progress` must be a boolean", field: "progress")); return
+            }
+            progress = wanted
+        }
         do {
             request = .success(try Request.decode(op, from: decoder))
         } catch let e as WireError {

@@ -84,7 +84,7 @@ public protocol SessionOperation: WireOperation {
 extension SessionOperation {
     public init(from decoder: any Decoder) throws {
         let all = try decoder.container(keyedBy: AnyKey.self)
-        for key in all.allKeys where ![Self.tokenKey, "op", "id"].contains(key.stringValue) {
+        for key in all.allKeys where key.stringValue != Self.tokenKey && !Envelope.keys.contains(key.stringValue) {
             throw WireError(.unknownField, "unknown field `\(key.stringValue)`; allowed: `\(Self.tokenKey)`", field: key.stringValue)
         }
         let key = AnyKey(stringValue: Self.tokenKey)
@@ -126,6 +126,17 @@ public struct ImportReceiptRequest: SessionOperation {
 public struct ImportAbortRequest: SessionOperation {
     public typealias Result = CloseResult
     public static let op = Op.importAbort
+    public static let tokenKey = "import"
+    public var token: String
+    public init(token: String) { self.token = token }
+}
+
+/// `import_status {import}`: where an import or model import is (receiving,
+/// committing with its progress) or how it ended, from any connection: what a
+/// client that lost its connection or gave up waiting asks.
+public struct ImportStatusRequest: SessionOperation {
+    public typealias Result = ImportStatus
+    public static let op = Op.importStatus
     public static let tokenKey = "import"
     public var token: String
     public init(token: String) { self.token = token }

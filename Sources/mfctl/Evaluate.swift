@@ -13,8 +13,10 @@ struct Evaluate: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await global.run(EvaluateRequest(testFraction: testFraction, seed: seed)) { r in
-            String(format: "RMSE %.4f  MAE %.4f  NDCG@10 %.4f  P@10 %.4f  (%d train / %d test ratings, %.1f s)",
+        let bar = Progress(label: "evaluate")
+        try await global.run(EvaluateRequest(testFraction: testFraction, seed: seed), progress: { bar.update($0) }) { r in
+            bar.finish()
+            return String(format: "RMSE %.4f  MAE %.4f  NDCG@10 %.4f  P@10 %.4f  (%d train / %d test ratings, %.1f s)",
                    r.rmse, r.mae, r.ndcgAt10, r.precisionAt10, r.trainRatings, r.testRatings, r.durationSeconds)
         }
     }

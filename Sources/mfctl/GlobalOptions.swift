@@ -12,7 +12,7 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Print the daemon's result object unchanged, as JSON.")
     var json = false
 
-    @Option(name: .long, help: "Seconds to wait for the daemon.")
+    @Option(name: .long, help: "Seconds mfd may stay silent (no answer, no progress) before mfctl gives up.")
     var timeout: Double = 30
 
     func validate() throws {
@@ -42,8 +42,10 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Sends one op; prints the raw result with `--json`, else `human(result)`.
-    func run<O: WireOperation>(_ op: O, human: (O.Result) -> String) async throws {
-        let line = try await withClient { client throws(MFClientError) in try await client.sendRaw(op) }
+    /// With `progress`, the op asks for progress lines and each goes to it.
+    func run<O: WireOperation>(_ op: O, progress: (@Sendable (ProgressReport) -> Void)? = nil,
+                               human: (O.Result) -> String) async throws {
+        let line = try await withClient { client throws(MFClientError) in try await client.sendRaw(op, progress: progress) }
         switch line.outcome {
         case .failure(let e):
             FileHandle.standardError.write(Data("mfctl: \(MFClientError.daemon(e).description)\n".utf8))

@@ -21,7 +21,7 @@ struct Import: AsyncParsableCommand {
     func run() async throws {
         let bar = Progress(label: "import \(PathText.lastComponent(of: file))")
         let r = try await global.withClient { client throws(MFClientError) in
-            try await client.importFile(file, kind: kind, format: format, skipBad: skipBad) { bar.update($0, $1) }
+            try await client.importFile(file, kind: kind, format: format, skipBad: skipBad) { bar.update($0) }
         }
         bar.finish()
         if global.json { return printJSON(r.json) }

@@ -20,7 +20,7 @@ struct ImportModel: AsyncParsableCommand {
     func run() async throws {
         let bar = Progress(label: "import-model")
         let r = try await global.withClient { client throws(MFClientError) in
-            try await client.importModel(dir: dir) { bar.update(Int64($0), Int64($1)) }
+            try await client.importModel(dir: dir, progress: { bar.update(Int64($0), Int64($1)) }, commitProgress: { bar.update($0) })
         }
         bar.finish()
         if global.json { return printJSON(r.json) }

@@ -14,7 +14,7 @@ struct MFCtl: AsyncParsableCommand {
         subcommands: [
             Recommend.self, Predict.self, Similar.self, SimilarUsers.self, UserInfo.self, ItemInfo.self,
             AddRating.self, DeleteRating.self, DeleteUser.self, FoldIn.self, AddUser.self, AddItem.self,
-            Import.self, ImportModel.self, Export.self, Plot.self, Config.self, Train.self, Tune.self, Evaluate.self, Status.self, Metrics.self, Ping.self,
+            Import.self, ImportModel.self, Export.self, Plot.self, Config.self, Train.self, Tune.self, Evaluate.self, Status.self, Job.self, Metrics.self, Ping.self,
         ]
     )
 }

@@ -14,7 +14,14 @@ struct Status: AsyncParsableCommand {
                 lines.append("loading: \(l.stage)" + (l.total > 0 ? " \(l.done * 100 / l.total)%" : "")
                     + " (recommend and predict answer from the stored model; writes wait)")
             }
-            lines += ["ratings \(s.ratings), users \(s.users), items \(s.items), density " + String(format: "%.5f", s.density)]
+            let imports = s.imports ?? []
+            // While an import commits, the counts are those from before it: say so, and show the import.
+            let before = imports.contains { $0.state == .committing && $0.kind != .model } ? " (before the import under way)" : ""
+            lines += ["ratings \(s.ratings), users \(s.users), items \(s.items), density " + String(format: "%.5f", s.density) + before]
+            for i in imports {
+                let verb = i.kind == .model ? "importing a model" : "importing \(i.kind.rawValue)"
+                lines.append("\(verb): \(i.progress.map(Job.stage) ?? i.state.rawValue) (\(i.import); mfctl job \(i.import))")
+            }
             if let m = s.model {
                 lines.append("model \(m.id): \(m.kind.rawValue) \(m.algorithm), k=\(m.factors), age \(Int(m.ageSeconds)) s")
             } else {

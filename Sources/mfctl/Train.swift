@@ -6,27 +6,22 @@ import MFProtocol
 struct Train: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Start a background retrain.")
     @OptionGroup var global: GlobalOptions
-    @Flag(help: "Wait for the training to finish, showing progress (a job already running is waited for instead).") var wait = false
+    @Flag(help: "Wait for the training to finish, showing progress (mfd joins a job already running instead).") var wait = false
     @Flag(help: "Search λ and the ranking weight again on the current ratings first.") var search = false
 
     func run() async throws {
         guard wait else {
             return try await global.run(TrainRequest(search: search)) { "job \($0.job) \($0.state.rawValue)" }
         }
-        // Poll train_status so progress shows and no single request outlives --timeout.
+        // One request: mfd answers when the job ends (joining one already running, e.g. the
+        // automatic retrain after an import) and sends progress lines meanwhile.
         let bar = Progress(label: "train")
         let reply = try await global.withClient { client throws(MFClientError) in
-            let started: RawResult<JobInfo>
-            do throws(MFClientError) { started = try await client.sendKeepingJSON(TrainRequest(search: search)) } catch .daemon(let e) where e.code == .trainingInProgress {
-                // A retrain is already running (e.g. the automatic one after an import): wait for that one instead.
-                started = try await client.sendKeepingJSON(TrainStatusRequest(job: nil))
-                FileHandle.standardError.write(Data("mfctl: \(started.kind.rawValue) job \(started.job) is already running; waiting for it\n".utf8))
-            }
-            return try await client.waitForJob(started) { bar.update(Int64($0 * 1000), 1000) }
+            try await client.sendLong(TrainRequest(wait: true, search: search)) { bar.update($0) }
         }
-        bar.finish()
         let job = reply.value
-        // --json prints the last train_status answer unchanged; a failed job still exits 1.
+        if job.state == .succeeded { bar.finish() }
+        // --json prints mfd's answer (the finished job) unchanged; a failed job still exits 1.
         if global.json {
             printJSON(reply.json)
             if job.state != .succeeded { throw CtlExit(code: MFProtocol.ExitCode.daemonError) }

@@ -16,13 +16,14 @@ struct Tune: AsyncParsableCommand {
 
     func run() async throws {
         let op = TuneRequest(factors: factors.isEmpty ? nil : factors, lambda: lambda.isEmpty ? nil : lambda,
-                             iterations: iterations.isEmpty ? nil : iterations, trials: trials, seed: seed, apply: apply)
+                             iterations: iterations.isEmpty ? nil : iterations, trials: trials, seed: seed, apply: apply, wait: true)
+        // One request: mfd answers when the search ends and sends progress lines meanwhile.
         let bar = Progress(label: "tune")
         let reply = try await global.withClient { client throws(MFClientError) in
-            try await client.waitForJob(try await client.sendKeepingJSON(op)) { bar.update(Int64($0 * 1000), 1000) }
+            try await client.sendLong(op) { bar.update($0) }
         }
-        bar.finish()
         let job = reply.value
+        if job.state == .succeeded { bar.finish() }
         if global.json {
             printJSON(reply.json)
             if job.state != .succeeded { throw CtlExit(code: MFProtocol.ExitCode.daemonError) }

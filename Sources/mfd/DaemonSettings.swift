@@ -114,7 +114,26 @@ struct DaemonSettings {
         c.userAttrWeight = try R.resolve(flag: o.userAttrWeight, environment: env, name: "MFD_USER_ATTR_WEIGHT", parse: { Double($0) })
         c.itemAttrWeight = try R.resolve(flag: o.itemAttrWeight, environment: env, name: "MFD_ITEM_ATTR_WEIGHT", parse: { Double($0) })
         e.overrides = c
+        e.testDelays = try Self.testDelays(env["MFD_TEST_DELAYS"])
         return e
+    }
+
+    /// `MFD_TEST_DELAYS` (test-only, environment only): `op=seconds,…` for the
+    /// operations `Engine.delayableOps` names (`EngineConfiguration.testDelays`).
+    static func testDelays(_ text: String?) throws -> [Op: Double] {
+        guard let text, !text.isEmpty else { return [:] }
+        var delays: [Op: Double] = [:]
+        for part in text.split(separator: ",") {
+            let kv = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard kv.count == 2, let op = Op(rawValue: kv[0]), Engine.delayableOps.contains(op),
+                  let seconds = Double(kv[1]), seconds.isFinite, seconds >= 0 else {
+                let ops = Engine.delayableOps.map(\.rawValue).sorted().joined(separator: ", ")
+                throw MFServerError.invalidConfiguration(
+                    field: "MFD_TEST_DELAYS", message: "\"\(part)\" is not op=seconds with op one of \(ops)")
+            }
+            delays[op] = seconds
+        }
+        return delays
     }
 
     /// One of an enum's raw values from the flag or the environment; anything else names the choices.

@@ -31,29 +31,53 @@ struct MfctlRun: CustomStringConvertible {
 
 /// Runs `mfctl --socket SOCKET args…` with outputs captured to files (no pipe deadlocks).
 func mfctl(_ args: [String], socket: String, dir: String, timeout: Double = 120) throws -> MfctlRun {
-    let tag = UInt32.random(in: 0...UInt32.max)
-    let outPath = "\(dir)/out-\(tag)", errPath = "\(dir)/err-\(tag)"
-    _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-    _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-    defer { try? FileManager.default.removeItem(atPath: outPath); try? FileManager.default.removeItem(atPath: errPath) }
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: mfctlBinary)
-    // --socket goes after the subcommand path: it is a subcommand option.
-    p.arguments = args + ["--socket", socket]
-    p.environment = ["PATH": "/usr/bin:/bin", "HOME": dir]
-    p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-    p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-    p.standardInput = FileHandle.nullDevice
-    let done = DispatchSemaphore(value: 0)
-    p.terminationHandler = { _ in done.signal() }
-    try p.run()
-    if done.wait(timeout: .now() + timeout) == .timedOut {
-        kill(p.processIdentifier, SIGKILL)
+    let child = try MfctlChild(args, socket: socket, dir: dir)
+    defer { child.removeFiles() }
+    return child.wait(timeout: timeout)
+}
+
+/// An mfctl run in the background (to kill or to wait for), its outputs in files in `dir`.
+final class MfctlChild {
+    let process = Process()
+    let outPath: String, errPath: String
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ args: [String], socket: String, dir: String) throws {
+        let tag = UInt32.random(in: 0...UInt32.max)
+        outPath = "\(dir)/out-\(tag)"; errPath = "\(dir)/err-\(tag)"
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+        process.executableURL = URL(fileURLWithPath: mfctlBinary)
+        // --socket goes after the subcommand path: it is a subcommand option.
+        process.arguments = args + ["--socket", socket]
+        process.environment = ["PATH": "/usr/bin:/bin", "HOME": dir]
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        process.standardInput = FileHandle.nullDevice
+        process.terminationHandler = { [done] _ in done.signal() }
+        try process.run()
+    }
+
+    deinit { if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) } }
+
+    /// SIGKILL, and waits for the exit.
+    func kill() {
+        Glibc.kill(process.processIdentifier, SIGKILL)
         done.wait()
     }
-    return MfctlRun(status: p.terminationStatus,
-                    out: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-                    err: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+
+    /// Its exit (SIGKILLed after `timeout` seconds) and outputs.
+    func wait(timeout: Double = 120) -> MfctlRun {
+        if done.wait(timeout: .now() + timeout) == .timedOut { kill() }
+        return MfctlRun(status: process.terminationStatus,
+                        out: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+                        err: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+    }
+
+    func removeFiles() {
+        try? FileManager.default.removeItem(atPath: outPath)
+        try? FileManager.default.removeItem(atPath: errPath)
+    }
 }
 
 /// A socket that accepts connections (kernel backlog) but never answers: for the timeout exit code.

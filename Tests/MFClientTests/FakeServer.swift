@@ -25,8 +25,11 @@ final class FakeServer: @unchecked Sendable {
     private var modelUsers = 0
     private var modelItems = 0
     /// Hang up on `import_commit` instead of answering, as a daemon killed
-    /// mid-commit would; `import_receipt` then says whether it `commitLands`.
+    /// mid-commit would; `import_status` then says whether it `commitLands`.
     let dropCommit = LockedFlag(false), commitLands = LockedFlag(false)
+    /// Before answering an `import_commit` that asked for progress: 20 progress
+    /// lines 0.1 s apart (`slowCommit`), or 3 and then silence (`silentCommit`).
+    let slowCommit = LockedFlag(false), silentCommit = LockedFlag(false)
 
     /// Listens on `path` (default: a unique name in /tmp).
     init(path: String? = nil) throws {
@@ -70,6 +73,14 @@ final class FakeServer: @unchecked Sendable {
                 guard case .line(let line) = frame else { return }
                 guard let d = decoder.decode(line) else { continue }
                 if case .success(.importCommit) = d.request, dropCommit.value { return }
+                if case .success(.importCommit(let r)) = d.request, d.progress, slowCommit.value || silentCommit.value {
+                    for n in 0..<(silentCommit.value ? 3 : 20) {
+                        let line = ResponseEncoder().progress(id: d.id, ProgressReport(stage: "write", done: Int64(n), total: 20, import: r.token))
+                        guard line.withUnsafeBytes({ write(c, $0.baseAddress, $0.count) }) == line.count else { return }
+                        usleep(100_000)  // mfd's cadence, sped up: far below the client's timeout
+                    }
+                    if silentCommit.value { while read(c, &buf, buf.count) > 0 {}; return }  // silent until the client hangs up
+                }
                 guard let reply = answer(d) else { continue }  // no reply: lets the client time out
                 var off = 0
                 while off < reply.count {
@@ -117,11 +128,12 @@ final class FakeServer: @unchecked Sendable {
                 let (u, i) = lock.withLock { (modelUsers, modelItems) }
                 return enc.success(id: d.id, ImportModelResult(modelID: 9, users: u, items: i, factors: 2, replayed: 0))
             case .importAbort: return enc.success(id: d.id, CloseResult())
-            case .importReceipt:
-                guard commitLands.value else { return enc.failure(id: d.id, WireError(.notFound, "no committed import", field: "import")) }
+            case .importStatus(let q):
+                guard commitLands.value else { return enc.failure(id: d.id, WireError(.notFound, "no import", field: "import")) }
                 let lines = importedBytes.filter { $0 == 10 }.count
-                return enc.success(id: d.id, ImportCommitResult(kind: .ratings, format: .csv, lines: Int64(lines),
-                                                                imported: Int64(lines), skipped: 0, issues: [], durationSeconds: 0))
+                return enc.success(id: d.id, ImportStatus(import: q.token, kind: .ratings, state: .committed,
+                                                          result: ImportCommitResult(kind: .ratings, format: .csv, lines: Int64(lines),
+                                                                                     imported: Int64(lines), skipped: 0, issues: [], durationSeconds: 0)))
             default: return enc.failure(id: d.id, WireError(.internalError, "fake server does not do \(r.op.rawValue)"))
             }
         }

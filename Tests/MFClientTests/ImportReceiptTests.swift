@@ -6,7 +6,7 @@ import Testing
 import Glibc
 #endif
 
-/// A connection lost during `import_commit` is answered by asking the daemon for the import's receipt.
+/// A connection lost during `import_commit` is answered by asking the daemon how the import ended (`import_status`).
 @Suite struct ImportReceiptTests {
     static func file() throws -> String {
         let path = "/tmp/mfc-receipt-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).csv"

@@ -81,7 +81,7 @@ import Testing
         try Data(bytes).write(to: URL(fileURLWithPath: file))
         let client = try await MFClient.connect(path: server.path, timeout: 10)
         let calls = ProgressLog()
-        let result = try await client.importFile(file, kind: .ratings) { sent, total in calls.add(sent, total) }
+        let result = try await client.importFile(file, kind: .ratings) { p in if p.stage == "upload" { calls.add(p.done, p.total) } }
         #expect(server.importedBytes == bytes)
         #expect(result.lines == 30_002)
         // The result's bytes come back unchanged, with the field ImportCommitResult does not decode.

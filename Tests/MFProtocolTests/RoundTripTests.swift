@@ -26,6 +26,7 @@ struct RoundTripTests {
         .importChunk(ImportChunkRequest(import: "t", offset: 0, data: "1\t2\t3\t4\n")),
         .importChunk(ImportChunkRequest(import: "t", dataBase64: Base64.encode([0xE9, 0x0A]))),
         .importCommit(ImportCommitRequest(token: "t")), .importAbort(ImportAbortRequest(token: "t")), .importReceipt(ImportReceiptRequest(token: "t")),
+        .importStatus(ImportStatusRequest(token: "t")),
         .importModelBegin(ImportModelBeginRequest(manifest: ModelManifest(algorithm: "spark-als", k: 2, globalMean: 3.5, users: 1, items: 1))),
         .importModelRows(ImportModelRowsRequest(import: "m", side: .items, rows: [FactorRow(id: 1, bias: 0.5, factors: [0.25, -1])])),
         .importModelCommit(ImportModelCommitRequest(token: "m")),

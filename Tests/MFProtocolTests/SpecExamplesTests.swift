@@ -2,7 +2,8 @@ import Foundation
 import Testing
 @testable import MFProtocol
 
-/// Every example in docs/protocol.md decodes with MFProtocol's types and re-encodes to the same JSON.
+/// Every example in docs/protocol.md decodes with MFProtocol's types and re-encodes to the same JSON;
+/// progress lines (`json progress`, between a request and its response) too.
 struct SpecExamplesTests {
     struct Block { var kind: String; var text: String; var line: Int }
 
@@ -17,7 +18,7 @@ struct SpecExamplesTests {
         for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             if var b = current {
                 if line == "```" { out.append(b); current = nil } else { b.text += b.text.isEmpty ? String(line) : "\n" + line; current = b }
-            } else if line == "```json request" || line == "```json response" {
+            } else if line == "```json request" || line == "```json response" || line == "```json progress" {
                 current = Block(kind: String(line.dropFirst(8)), text: "", line: i + 1)
             }
         }
@@ -33,13 +34,23 @@ struct SpecExamplesTests {
         let blocks = try Self.blocks()
         #expect(blocks.count >= 40, "spec has \(blocks.count) example blocks")
         var lastRequest: (block: Block, decoded: DecodedRequest)?
-        var responses = 0
+        var responses = 0, progressLines = 0
         for b in blocks {
             #expect(!b.text.contains("\n"), "protocol.md:\(b.line): an example must be one line")
             let bytes = Array(b.text.utf8)
             if b.kind == "request" {
                 let decoded = try #require(RequestDecoder().decode(bytes), "protocol.md:\(b.line)")
                 lastRequest = (b, decoded)
+                continue
+            }
+            if b.kind == "progress" {
+                let (_, decoded) = try #require(lastRequest, "protocol.md:\(b.line): progress without request")
+                #expect(decoded.progress, "protocol.md:\(b.line): progress lines answer only a request that asks")
+                let (id, report) = try #require(ResponseLine.progress(in: bytes), "protocol.md:\(b.line): not a progress line")
+                #expect(id == decoded.id, "protocol.md:\(b.line): id must echo the request's")
+                let same = try JSONTree.equal(JSONTree.parse(ResponseEncoder().progress(id: id, report).dropLast().map { $0 }), JSONTree.parse(bytes))
+                #expect(same, "protocol.md:\(b.line): example differs from ProgressReport's encoding")
+                progressLines += 1
                 continue
             }
             let (req, decoded) = try #require(lastRequest, "protocol.md:\(b.line): response without request")
@@ -62,6 +73,7 @@ struct SpecExamplesTests {
             }
         }
         #expect(responses >= 20)
+        #expect(progressLines >= 1)
     }
 
     @Test func everyOpAndErrorCodeIsDocumented() throws {

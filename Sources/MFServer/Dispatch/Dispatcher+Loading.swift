@@ -2,15 +2,16 @@ import MFProtocol
 import NIOCore
 
 extension Dispatcher {
-    /// While the engine loads: `ping`, `status`, `metrics`, `get_config` and
-    /// `train_status` run as usual (nil); `hello`, `similar_items`, `recommend`
+    /// While the engine loads: `ping`, `status`, `metrics`, `get_config`,
+    /// `train_status` and `import_status` run as usual (nil); `hello`, `similar_items`, `recommend`
     /// and `predict` answer from the stored model once it is read
     /// (`Engine.recommendWhileLoading`); everything else, writes among them,
     /// waits for the load to end and then runs as usual.
-    func routeWhileLoading(_ request: Request, id: RequestID, context c: RequestContext) -> LineReply? {
+    func routeWhileLoading(_ request: Request, id: RequestID, context c: RequestContext,
+                           progress: OperationProgress? = nil) -> LineReply? {
         let e = engine
         switch request {
-        case .ping, .status, .metrics, .getConfig, .trainStatus:
+        case .ping, .status, .metrics, .getConfig, .trainStatus, .importStatus:
             return nil
         case .hello:
             // Names the model the daemon serves: the stored one, once read.
@@ -27,9 +28,14 @@ extension Dispatcher {
         case .predict(let r):
             return later(.predict, id, c) { try await e.predictWhileLoading(r) }
         default:
+            // Until the load ends, a request that asked for progress reports the load's.
+            progress?.follow {
+                let l = e.loading.progress
+                return ProgressReport(stage: "loading: " + (l?.stage ?? "done"), done: Int64(l?.done ?? 0), total: Int64(l?.total ?? 0))
+            }
             let promise = c.eventLoop.makePromise(of: Void.self)
             promise.completeWithTask { try await e.loaded() }
-            return .later(promise.futureResult.flatMap { _ in self.routedLater(request, id: id, context: c) }
+            return .later(promise.futureResult.flatMap { _ in self.routedLater(request, id: id, context: c, progress: progress) }
                 .flatMapErrorThrowing { [encoder] error in
                 self.counters.count(request.op, failed: true)
                 return Self.trimmed(encoder.failure(id: id, WireError(engine: error)), c.allocator)

@@ -52,7 +52,10 @@ public final class Dispatcher: LineRequestHandler {
             }
         }
         switch decoded.request {
-        case .success(let request): return ordered(request, id: decoded.id, context: context)
+        case .success(let request):
+            let progress = decoded.progress ? OperationProgress() : nil
+            return Self.reporting(ordered(request, id: decoded.id, context: context, progress: progress),
+                                  progress, id: decoded.id, encoder: encoder, allocator: context.allocator)
         case .failure(let e):
             counters.countDecodeError()
             return .now(buffer(encoder.failure(id: decoded.id, e), context))
@@ -73,17 +76,17 @@ public final class Dispatcher: LineRequestHandler {
     /// Runs requests of one connection in order: a request waits for the
     /// connection's unfinished ones, except that consecutive rating writes
     /// overlap (they share group commits; the store keeps their queue order).
-    func ordered(_ request: Request, id: RequestID, context: RequestContext) -> LineReply {
+    func ordered(_ request: Request, id: RequestID, context: RequestContext, progress: OperationProgress? = nil) -> LineReply {
         let conn = context.connectionID
         let ratingWrite = request.op == .addRating || request.op == .addRatings
         let pending = pendingWrites.withLock { $0[conn] }
         let reply: LineReply
         var overlap: EventLoopFuture<Void>?
         if let pending, !(pending.ratingWrites && ratingWrite) {
-            reply = .later(pending.done.flatMap { _ in self.routedLater(request, id: id, context: context) })
+            reply = .later(pending.done.flatMap { _ in self.routedLater(request, id: id, context: context, progress: progress) })
         } else {
             overlap = pending?.done
-            reply = route(request, id: id, context: context)
+            reply = route(request, id: id, context: context, progress: progress)
         }
         if case .later(let f) = reply {
             let done = overlap.map { $0.and(f).map { _ in () } } ?? f.map { _ in () }
@@ -96,12 +99,21 @@ public final class Dispatcher: LineRequestHandler {
     }
 
     /// `route`'s reply as a future, for a request that runs once something else is done.
-    func routedLater(_ request: Request, id: RequestID, context: RequestContext) -> EventLoopFuture<ByteBuffer> {
-        switch route(request, id: id, context: context) {
+    func routedLater(_ request: Request, id: RequestID, context: RequestContext,
+                     progress: OperationProgress? = nil) -> EventLoopFuture<ByteBuffer> {
+        switch route(request, id: id, context: context, progress: progress) {
         case .now(let b): return context.eventLoop.makeSucceededFuture(b)
-        case .later(let f): return f
+        case .later(let f), .progressing(let f, _): return f
         case .none: return context.eventLoop.makeSucceededFuture(ByteBuffer())
         }
+    }
+
+    /// A reply that completes later gets progress lines when the request asked
+    /// for them (`"progress": true`): whatever runs it reports into `progress`.
+    static func reporting(_ reply: LineReply, _ progress: OperationProgress?, id: RequestID,
+                          encoder: ResponseEncoder, allocator: ByteBufferAllocator) -> LineReply {
+        guard let progress, case .later(let future) = reply else { return reply }
+        return .progressing(future, progress: { trimmed(encoder.progress(id: id, progress.report), allocator) })
     }
 
     /// Encodes a synchronous outcome.

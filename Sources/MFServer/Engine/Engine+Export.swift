@@ -7,6 +7,7 @@ extension Engine {
     /// `export_begin {what}`: opens a session over a consistent snapshot, owned
     /// by `connection` (0 for a caller without one) like an import session.
     public func exportBegin(_ r: ExportBeginRequest, connection: UInt64 = 0) async throws -> ExportBeginResult {
+        await testDelay(.exportBegin)
         let s = snapshot
         switch r.what {
         case .ratings:

@@ -29,23 +29,16 @@ extension Engine {
     /// receipt the import stored in its own transaction (the newest 16 are
     /// kept): whoever lost the answer learns whether the import committed.
     public func importReceipt(_ token: String) async throws -> ImportCommitResult {
-        guard let text = try await store.importReceipt(token),
-              let r = try? JSONDecoder().decode(ImportCommitResult.self, from: Data(text.utf8)) else {
+        guard let r = try await storedReceipt(token) else {
             throw WireError(.notFound, "no committed import \(token): it did not commit, or is older than the newest \(Store.importReceiptsKept)",
                             field: "import")
         }
         return r
     }
 
-    /// Drops the import, model-import and export sessions `connection` began,
-    /// except an import whose commit has begun (it runs to its end). The server
-    /// calls it when the connection closes.
-    public func connectionClosed(_ connection: UInt64) {
-        let dropped = imports.abort(connection: connection) + modelImports.abort(connection: connection)
-            + exports.close(connection: connection)
-        if dropped > 0 {
-            logger.info("connection closed: its import and export sessions closed", metadata: ["conn": "\(connection)", "sessions": "\(dropped)"])
-        }
+    /// The receipt `token`'s import stored when it committed, if it did.
+    func storedReceipt(_ token: String) async throws -> ImportCommitResult? {
+        try await store.importReceipt(token).flatMap { try? JSONDecoder().decode(ImportCommitResult.self, from: Data($0.utf8)) }
     }
 
     /// Parses and stores the spooled bytes in one transaction, then reloads the
@@ -59,10 +52,20 @@ extension Engine {
         try await importCommit(imports.take(token, connection: connection), reloadInBackground: reloadInBackground)
     }
 
-    /// Commits a session already taken (`ImportSessions.take`), then closes it.
+    /// Commits a session already taken (`ImportSessions.take`), then closes it;
+    /// `import_status` and `session.progress` follow it (stages `write`, `commit`).
     func importCommit(_ session: ImportSessions.Session, reloadInBackground: Bool) async throws -> ImportCommitResult {
         let token = session.token
         defer { imports.close(token) }
+        logger.info("import commit started", metadata: ["import": "\(token)", "kind": "\(session.request.kind.rawValue)",
+                                                       "bytes": "\(session.bytes)"])
+        return try await recordingCommit(token) {
+            try await commitSpooled(session, reloadInBackground: reloadInBackground)
+        } committed: { ledger.move(token, to: .committed, result: $0) }
+    }
+
+    private func commitSpooled(_ session: ImportSessions.Session, reloadInBackground: Bool) async throws -> ImportCommitResult {
+        let token = session.token
         let start = Date()
         let req = session.request
         var options = ImportOptions(format: Self.storeFormat(req.kind, req.format), sourceName: req.name ?? token, skipBad: req.skipBad)
@@ -75,9 +78,17 @@ extension Engine {
             answer.withLock { $0 = r }
             return (try? JSONEncoder().encode(r)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         })
-        let report = try await store.importData(Self.fileChunks(session.path), options: options)
+        let progress = session.progress
+        options.beforeCommit = { [self] in
+            progress.set(stage: "commit")
+            testDelayBlocking(.importCommit)
+        }
+        let report = try await store.importData(Self.fileChunks(session.path), options: options) { p in
+            progress.advance(done: Int64(p.bytes))
+        }
         let kind = Self.kind(of: report.format)
-        logger.info("import committed", metadata: ["kind": "\(kind)", "rows": "\(report.rows)", "skipped": "\(report.skipped)"])
+        logger.info("import committed", metadata: ["import": "\(token)", "kind": "\(kind)", "rows": "\(report.rows)",
+                                                   "skipped": "\(report.skipped)", "seconds": "\(Date().timeIntervalSince(start))"])
         if reloadInBackground {
             loading.restart("rating lists")
             await writer.publishPartial()

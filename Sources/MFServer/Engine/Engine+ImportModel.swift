@@ -23,7 +23,7 @@ extension Engine {
     /// what changed after the manifest's `sequence` (or users/items the model lacks).
     /// The session must be one `connection` began; any other token is `not_found`.
     public func importModelCommit(_ token: String, connection: UInt64 = 0) async throws -> ImportModelResult {
-        try await importModelCommit(modelImports.take(token, connection: connection))
+        try await recordedModelCommit(token, modelImports.take(token, connection: connection))
     }
 
     /// Commits a session already taken (`ModelImportSessions.take`).

@@ -4,11 +4,27 @@ import MFProtocol
 import MFStore
 
 extension Engine {
-    /// `train {wait}`: starts a background retrain; with `wait`, returns when it ends.
-    public func train(wait: Bool, search: Bool = false) async throws -> JobInfo {
-        let id = try startTraining(reason: "requested", search: search)
+    /// `train {wait, search}`: starts a background retrain (searching first with `search`); with `wait`,
+    /// returns when it ends, and joins a job already running instead of failing with
+    /// `training_in_progress`. `progress` follows the job.
+    public func train(wait: Bool, search: Bool = false, progress: OperationProgress? = nil) async throws -> JobInfo {
+        let id = try wait ? startOrJoinTraining(search: search) : startTraining(reason: "requested", search: search)
+        progress?.follow { [jobs] in jobs.progress(id) }
         if wait, let task = jobs.task(id) { return await task.value }
         return jobs.job(id) ?? JobInfo(job: id, kind: .train, state: .queued, progress: 0)
+    }
+
+    /// A new training job, or the running one (train or tune) when there is one.
+    private func startOrJoinTraining(search: Bool) throws -> Int64 {
+        while true {
+            do { return try startTraining(reason: "requested", search: search) } catch let e as WireError where e.code == .trainingInProgress {
+                // It may have ended between the two looks: then start one after all.
+                if let running = jobs.running {
+                    logger.info("train waits for the job already running", metadata: ["job": "\(running.id)"])
+                    return running.id
+                }
+            }
+        }
     }
 
     /// `train_status {job?}`.
@@ -34,11 +50,14 @@ extension Engine {
         let cfg = serverConfig
         let start = Date()
         var stages: [(String, ContinuousClock.Instant)] = [("read", .now)]
+        await testDelay(.train)
+        jobs.step(id, "read") { $0.state = .running }
         do {
             let mark = await writer.pendingCount().count
             let fitted = try await fit(job: id, config: cfg, changes: mark, searchRequested: search, stages: &stages)
             let (model, users, items, ratingCount, sequence) = (fitted.model, fitted.users, fitted.items, fitted.ratings, fitted.sequence)
             stages.append(("save", .now))
+            jobs.step(id, "save")
             let last = jobs.job(id)?.epochs.last
             let rmse = last?.trainRMSE ?? 0
             let held = fitted.heldOut == nil ? nil : cfg.holdoutFraction
@@ -55,6 +74,7 @@ extension Engine {
             let modelID = try await store.saveModel(record)
             store.releaseMemory()  // the model's pages filled the writer's cache
             stages.append(("install", .now))
+            jobs.step(id, "install")
             let base = ModelBase(model: model, users: users, items: items, id: modelID, trainedAt: Date(),
                                  algorithm: cfg.model.algorithm, sequence: sequence)
             await writer.install(base, changesAtSnapshot: mark)
@@ -128,13 +148,11 @@ extension Engine {
         if warm != nil { run.iterations = cfg.warmSweeps }
         let iterations = run.iterations
         if let warm { logger.info("training starts warm", metadata: ["job": "\(id)", "from_model": "\(warm.model)", "iterations": "\(iterations)"]) }
-        jobs.update(id) { $0.state = .running; $0.stage = "epoch 0/\(iterations)" }
+        jobs.step(id, "epoch", 0, of: iterations)
         stages.append(("fit", .now))
         let trained = try await trainModel(split.matrix, users: split.users, items: split.items, config: run,
                                            holdout: split.holdout, warmStart: warm?.start) { [jobs] report in
-            jobs.update(id) { j in
-                j.progress = Double(report.epoch) / Double(iterations)
-                j.stage = "epoch \(report.epoch)/\(iterations)"
+            jobs.step(id, "epoch", report.epoch, of: iterations) { j in
                 j.epochs.append(EpochInfo(epoch: report.epoch, loss: report.loss, trainRMSE: report.rmse,
                                           holdoutRMSE: report.holdoutRMSE))
             }
@@ -142,6 +160,7 @@ extension Engine {
         }
         try Task.checkCancellation()
         stages.append(("complete", .now))
+        jobs.step(id, "complete")
         let threads = cfg.threads > 0 ? cfg.threads : ProcessInfo.processInfo.activeProcessorCount
         let model = try split.completed(trained, entries: snapshot, threads: threads)
         return Fitted(model: model, users: split.users, items: split.items, ratings: ratingCount, sequence: sequence,

@@ -6,9 +6,11 @@ import MFStore
 extension Engine {
     /// `tune`: a seeded grid or random search on a validation split of the
     /// stored ratings, as a background job of kind `tune`.
-    public func tune(_ r: TuneRequest) async throws -> JobInfo {
+    /// `progress` follows the job.
+    public func tune(_ r: TuneRequest, progress: OperationProgress? = nil) async throws -> JobInfo {
         let id = try jobs.begin(kind: .tune)
         logger.info("tuning started", metadata: ["job": "\(id)"])
+        progress?.follow { [jobs] in jobs.progress(id) }
         let task = Task.detached { [self] in await self.runTune(job: id, r) }
         jobs.attach(id, task: task)
         if r.wait { return await task.value }
@@ -36,13 +38,15 @@ extension Engine {
     func runTune(job id: Int64, _ r: TuneRequest) async -> JobInfo {
         let cfg = serverConfig
         let start = Date()
+        await testDelay(.tune)
+        jobs.step(id, "read") { $0.state = .running }
         do {
             let snap = try await store.ratingsSnapshot()
             guard snap.count >= 2 else { throw WireError(.noModel, "need at least 2 ratings to tune") }
             let split = try HoldoutSplit(snap, fraction: r.valFraction, seed: r.seed)
             let grid = Self.tuneGrid(r, current: cfg)
             var trials: [TuneTrial] = []
-            jobs.update(id) { $0.state = .running; $0.stage = "trial 0/\(grid.count)"; $0.tune = TuneReport(trials: [], best: nil, applied: false) }
+            jobs.step(id, "trial", 0, of: grid.count) { $0.tune = TuneReport(trials: [], best: nil, applied: false) }
             for (n, g) in grid.enumerated() {
                 try Task.checkCancellation()
                 var c = cfg   // the configured model kind, with the trial's k, λ and iterations
@@ -51,9 +55,7 @@ extension Engine {
                 let (rmse, ndcg) = try split.score(model)
                 trials.append(TuneTrial(factors: g.factors, lambda: g.lambda, iterations: g.iterations, rmse: rmse, ndcgAt10: ndcg))
                 let best = trials.min { $0.rmse < $1.rmse }
-                jobs.update(id) { j in
-                    j.progress = Double(n + 1) / Double(grid.count)
-                    j.stage = "trial \(n + 1)/\(grid.count)"
+                jobs.step(id, "trial", n + 1, of: grid.count) { j in
                     j.tune = TuneReport(trials: trials, best: best, applied: false)
                 }
             }

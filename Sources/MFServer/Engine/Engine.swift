@@ -22,7 +22,8 @@ public final class Engine: Sendable {
     let jobs = JobBoard()
     let imports: ImportSessions
     let exports = ExportSessions()
-    let modelImports = ModelImportSessions()
+    let ledger = ImportLedger()
+    let modelImports: ModelImportSessions
     let metrics = EngineMetrics()
     let recommendCache: RecommendCache
     let loading = LoadGate()
@@ -42,7 +43,8 @@ public final class Engine: Sendable {
         self.logger = logger
         self.config = Mutex(config)
         self.recommendCache = RecommendCache(capacityBytes: max(0, configuration.recommendCacheBytes))
-        self.imports = ImportSessions(limit: configuration.maxImportSessions, spool: spool)
+        self.imports = ImportSessions(limit: configuration.maxImportSessions, spool: spool, ledger: ledger)
+        self.modelImports = ModelImportSessions(ledger: ledger)
         let box = PublishBox()
         self.writer = EngineWriter(store: store, logger: logger, itemRefreshInterval: configuration.itemRefreshInterval,
                                    publish: { snap in

@@ -33,6 +33,12 @@ public struct EngineConfiguration: Sendable {
     var afterModelStage: (@Sendable () async -> Void)? = nil
     /// Awaited before the background reload after an import (tests, as above).
     var beforeImportReload: (@Sendable () async -> Void)? = nil
+    /// Test-only: seconds an operation stalls at a fixed point, longer than a
+    /// client's timeout, so tests show the client waiting while progress lines
+    /// arrive. `import_commit` stalls inside its transaction just before it
+    /// commits; the others (`Engine.delayableOps`) before their work. mfd sets it
+    /// from `MFD_TEST_DELAYS` (`import_commit=3,train=2`); empty in production.
+    public var testDelays: [Op: Double] = [:]
 
     public init() {}
 }

@@ -17,6 +17,8 @@ final class ImportSessions: Sendable {
         let request: ImportBeginRequest
         let path: String
         let handle: FileHandle
+        /// Bytes received while open, then the commit's stages (`import_status`, progress lines).
+        let progress: OperationProgress
         var bytes: Int64 = 0
         var lines: Int64 = 0
         var committing = false
@@ -25,16 +27,18 @@ final class ImportSessions: Sendable {
 
         init(token: String, connection: UInt64, request: ImportBeginRequest, path: String, handle: FileHandle) {
             self.token = token; self.connection = connection; self.request = request; self.path = path; self.handle = handle
+            progress = OperationProgress(ProgressReport(stage: "receiving", total: request.size ?? 0, import: token))
         }
     }
 
     private let state = Mutex<[String: Session]>([:])
     let limit: Int
     let spool: SpoolDirectory
+    let ledger: ImportLedger
     static let maxChunkBytes = 256 << 10
     static let idleLimit: TimeInterval = 600
 
-    init(limit: Int, spool: SpoolDirectory) { self.limit = limit; self.spool = spool }
+    init(limit: Int, spool: SpoolDirectory, ledger: ImportLedger) { self.limit = limit; self.spool = spool; self.ledger = ledger }
 
     func begin(_ r: ImportBeginRequest, connection: UInt64) throws -> ImportBeginResult {
         dropIdle()
@@ -44,7 +48,9 @@ final class ImportSessions: Sendable {
             }
             let token = SessionToken.make("imp")
             let file = try spool.createFile()
-            open[token] = Session(token: token, connection: connection, request: r, path: file.path, handle: file.handle)
+            let session = Session(token: token, connection: connection, request: r, path: file.path, handle: file.handle)
+            open[token] = session
+            ledger.open(token, kind: ImportTarget(rawValue: r.kind.rawValue) ?? .ratings, progress: session.progress)
             return ImportBeginResult(import: token, maxChunkBytes: Self.maxChunkBytes)
         }
     }
@@ -65,6 +71,7 @@ final class ImportSessions: Sendable {
             session.bytes += Int64(bytes.count)
             session.lastUse = Date()
             session.lines += Int64(bytes.reduce(0) { $0 + ($1 == 10 ? 1 : 0) })
+            session.progress.advance(done: session.bytes)
             return ImportChunkResult(bytes: session.bytes, lines: session.lines)
         }
     }
@@ -76,6 +83,8 @@ final class ImportSessions: Sendable {
             let session = try Self.usable(open, token, connection)
             session.committing = true
             try? session.handle.close()
+            session.progress.set(stage: "write", done: 0, total: session.bytes)
+            ledger.move(token, to: .committing)
             return session
         }
     }
@@ -91,28 +100,30 @@ final class ImportSessions: Sendable {
 
     /// `import_abort`: drops a session of `connection` that is not committing, and its spool file.
     func abort(_ token: String, connection: UInt64) -> Bool {
-        !remove { $0.token == token && $0.connection == connection && !$0.committing }.isEmpty
+        !remove(abortedBecause: "import_abort") { $0.token == token && $0.connection == connection && !$0.committing }.isEmpty
     }
 
     /// Drops a session and its spool file (after its commit).
     func close(_ token: String) {
-        _ = remove { $0.token == token }
+        _ = remove(abortedBecause: nil) { $0.token == token }
     }
 
-    /// Drops the sessions `connection` began that are not committing; returns how many.
-    func abort(connection: UInt64) -> Int {
-        remove { $0.connection == connection && !$0.committing }.count
+    /// Drops the sessions `connection` began that are not committing: they
+    /// never got all their data. Returns them (for the log).
+    func abort(connection: UInt64) -> [Session] {
+        remove(abortedBecause: "its connection closed before import_commit") { $0.connection == connection && !$0.committing }
     }
 
     /// Drops sessions no client has touched for `idleLimit`.
     func dropIdle() {
         let cutoff = Date().addingTimeInterval(-Self.idleLimit)
-        _ = remove { !$0.committing && $0.lastUse < cutoff }
+        _ = remove(abortedBecause: "no chunk for \(Int(Self.idleLimit)) s") { !$0.committing && $0.lastUse < cutoff }
     }
 
     /// Removes the matching sessions in one step (so none is taken for a
-    /// commit meanwhile), then closes and deletes their spool files.
-    private func remove(where match: (Session) -> Bool) -> [Session] {
+    /// commit meanwhile), then closes and deletes their spool files. With a
+    /// reason, their imports are recorded `aborted` (rolled back: nothing stored).
+    private func remove(abortedBecause reason: String?, where match: (Session) -> Bool) -> [Session] {
         let gone = state.withLock { open in
             let found = open.values.filter(match)
             for session in found { open[session.token] = nil }
@@ -121,11 +132,16 @@ final class ImportSessions: Sendable {
         for session in gone {
             try? session.handle.close()
             unlink(session.path)
+            if let reason {
+                ledger.move(session.token, to: .aborted, error: WireError(
+                    .importFailed, "aborted (\(reason)) after \(session.bytes) bytes: nothing was stored"))
+            }
         }
         return gone
     }
 
     func abortAll() {
-        _ = remove { _ in true }
+        // A committing import stays committing: its commit may still end (receipts tell after a restart).
+        _ = remove(abortedBecause: "mfd is stopping") { _ in true }
     }
 }

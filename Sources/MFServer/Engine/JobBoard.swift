@@ -9,6 +9,8 @@ final class JobBoard: Sendable {
         var nextID: Int64 = 1
         var jobs: [JobInfo] = []
         var running: (id: Int64, task: Task<JobInfo, Never>)?
+        /// The running job's stage and its count (`progress` reports it).
+        var step: (id: Int64, stage: String, done: Int, total: Int)?
     }
     private let state = Mutex(State())
     private static let keep = 20
@@ -37,10 +39,38 @@ final class JobBoard: Sendable {
         }
     }
 
+    /// Names the stage a job is in and how far it is (`total` 0: it cannot
+    /// count); sets its `stage` ("epoch 3/15") and `progress`, then runs `body`.
+    func step(_ id: Int64, _ stage: String, _ done: Int = 0, of total: Int = 0, _ body: (inout JobInfo) -> Void = { _ in }) {
+        state.withLock { s in
+            s.step = (id, stage, done, total)
+            if let j = s.jobs.lastIndex(where: { $0.job == id }) {
+                s.jobs[j].stage = total > 0 ? "\(stage) \(done)/\(total)" : stage
+                if total > 0 { s.jobs[j].progress = Double(done) / Double(total) }
+                body(&s.jobs[j])
+            }
+        }
+    }
+
+    /// A job's progress as a progress line reports it.
+    func progress(_ id: Int64) -> ProgressReport {
+        state.withLock { s in
+            if let step = s.step, step.id == id {
+                return ProgressReport(stage: step.stage, done: Int64(step.done), total: Int64(step.total), job: id)
+            }
+            let job = s.jobs.last { $0.job == id }
+            return ProgressReport(stage: job?.state.rawValue ?? "queued", job: id)
+        }
+    }
+
+    /// The running job and its task, to wait for it.
+    var running: (id: Int64, task: Task<JobInfo, Never>)? { state.withLock { $0.running } }
+
     /// Records the end of a job and clears the running slot.
     func finish(_ id: Int64, _ body: (inout JobInfo) -> Void) -> JobInfo {
         state.withLock { s in
             if s.running?.id == id { s.running = nil }
+            if s.step?.id == id { s.step = nil }
             guard let j = s.jobs.lastIndex(where: { $0.job == id }) else {
                 return JobInfo(job: id, kind: .train, state: .failed, progress: 0)
             }

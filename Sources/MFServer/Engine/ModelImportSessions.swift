@@ -16,6 +16,8 @@ final class ModelImportSessions: Sendable {
         let manifest: ModelManifest
         /// The connection that began it (`RequestContext.connectionID`; 0 for a caller without one).
         let connection: UInt64
+        /// Rows received while open, then the commit's stage (`import_status`, progress lines).
+        let progress: OperationProgress
         var users = Side()
         var items = Side()
         var lastUsed = Date()
@@ -24,16 +26,24 @@ final class ModelImportSessions: Sendable {
     private let state = Mutex<[String: Session]>([:])
     let limit = 2
     static let idleTimeout: TimeInterval = 600
+    let ledger: ImportLedger
+
+    init(ledger: ImportLedger) { self.ledger = ledger }
 
     func begin(_ manifest: ModelManifest, connection: UInt64) throws -> String {
         try state.withLock { open in
             let now = Date()
-            open = open.filter { now.timeIntervalSince($0.value.lastUsed) <= Self.idleTimeout }
+            for (token, s) in open where now.timeIntervalSince(s.lastUsed) > Self.idleTimeout {
+                open[token] = nil
+                ledger.move(token, to: .aborted, error: Self.aborted("no rows for \(Int(Self.idleTimeout)) s", s))
+            }
             guard open.count < limit else {
                 throw WireError(.busy, "\(open.count) model imports are open (limit \(limit)); retry later")
             }
             let token = SessionToken.make("mod")
-            open[token] = Session(manifest: manifest, connection: connection)
+            let progress = OperationProgress(ProgressReport(stage: "receiving", total: Int64(manifest.users + manifest.items), import: token))
+            open[token] = Session(manifest: manifest, connection: connection, progress: progress)
+            ledger.open(token, kind: .model, progress: progress)
             return token
         }
     }
@@ -67,6 +77,7 @@ final class ModelImportSessions: Sendable {
             }
             if r.side == .users { session.users = side } else { session.items = side }
             session.lastUsed = Date()
+            session.progress.advance(done: Int64(session.users.ids.count + session.items.ids.count))
             open[r.import] = session
             return ImportModelRowsResult(users: session.users.ids.count, items: session.items.ids.count)
         }
@@ -77,6 +88,8 @@ final class ModelImportSessions: Sendable {
         try state.withLock { open in
             let session = try Self.session(open, token, connection)
             open[token] = nil
+            session.progress.set(stage: "commit")
+            ledger.move(token, to: .committing)
             return session
         }
     }
@@ -92,17 +105,27 @@ final class ModelImportSessions: Sendable {
     /// `import_abort`: drops a session of `connection`.
     func abort(_ token: String, connection: UInt64) -> Bool {
         state.withLock { open in
-            guard open[token]?.connection == connection else { return false }
-            return open.removeValue(forKey: token) != nil
+            guard let s = open[token], s.connection == connection else { return false }
+            open[token] = nil
+            ledger.move(token, to: .aborted, error: Self.aborted("import_abort", s))
+            return true
         }
     }
 
     /// Drops the sessions `connection` began; returns how many.
     func abort(connection: UInt64) -> Int {
         state.withLock { open in
-            let before = open.count
-            open = open.filter { $0.value.connection != connection }
-            return before - open.count
+            let gone = open.filter { $0.value.connection == connection }
+            for (token, s) in gone {
+                open[token] = nil
+                ledger.move(token, to: .aborted, error: Self.aborted("its connection closed before import_model_commit", s))
+            }
+            return gone.count
         }
+    }
+
+    /// Why a session was rolled back, for `import_status`.
+    private static func aborted(_ reason: String, _ s: Session) -> WireError {
+        WireError(.importFailed, "aborted (\(reason)) after \(s.users.ids.count + s.items.ids.count) rows: nothing was stored")
     }
 }

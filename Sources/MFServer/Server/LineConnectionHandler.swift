@@ -31,6 +31,9 @@ final class LineConnectionHandler: ChannelDuplexHandler {
     private var needsFlush = false
     private var partialSince: NIODeadline?
     private var partialTimer: Scheduled<Void>?
+    /// Progress lines of the unanswered requests that asked for them, by sequence number.
+    private var progressLines: [UInt64: @Sendable () -> ByteBuffer] = [:]
+    private var progressTimer: Scheduled<Void>?
 
     init(handler: any LineRequestHandler, config: ServerConfiguration, errors: ErrorLineEncoder,
          stats: ServerStats, logger: Logger, requestContext: RequestContext) {
@@ -50,6 +53,7 @@ final class LineConnectionHandler: ChannelDuplexHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         partialTimer?.cancel()
         partialTimer = nil
+        stopProgress()
         self.context = nil
     }
 
@@ -65,6 +69,7 @@ final class LineConnectionHandler: ChannelDuplexHandler {
     func channelInactive(context: ChannelHandlerContext) {
         closing = true
         partialTimer?.cancel()
+        stopProgress()
         context.fireChannelInactive()
     }
 
@@ -167,15 +172,26 @@ final class LineConnectionHandler: ChannelDuplexHandler {
         case .none:
             break
         case .later(let future):
-            let seq = sequencer.reserve()
-            stats.noteInFlight(sequencer.inFlight)
-            future.hop(to: context.eventLoop).assumeIsolated().whenComplete { result in
-                self.completed(seq, result)
-            }
+            awaitReply(future)
+        case .progressing(let future, let progress):
+            let seq = awaitReply(future)
+            progressLines[seq] = progress
+            startProgress()
         }
     }
 
+    @discardableResult
+    private func awaitReply(_ future: EventLoopFuture<ByteBuffer>) -> UInt64 {
+        let seq = sequencer.reserve()
+        stats.noteInFlight(sequencer.inFlight)
+        future.hop(to: context.eventLoop).assumeIsolated().whenComplete { result in
+            self.completed(seq, result)
+        }
+        return seq
+    }
+
     private func completed(_ seq: UInt64, _ result: Result<ByteBuffer, any Error>) {
+        if progressLines.removeValue(forKey: seq) != nil, progressLines.isEmpty { stopProgress() }
         guard context != nil, !closing else { return }  // connection already gone or failing
         switch result {
         case .success(let response):
@@ -215,6 +231,33 @@ final class LineConnectionHandler: ChannelDuplexHandler {
             needsFlush = false
             context.flush()
         }
+    }
+
+    // MARK: Progress lines
+
+    /// One timer per connection while any unanswered request asked for progress.
+    private func startProgress() {
+        guard progressTimer == nil, let context else { return }
+        progressTimer = context.eventLoop.assumeIsolated().scheduleTask(in: config.progressInterval) {
+            self.progressTimer = nil
+            self.progressTick()
+            if !self.progressLines.isEmpty { self.startProgress() }
+        }
+    }
+
+    private func stopProgress() {
+        progressTimer?.cancel()
+        progressTimer = nil
+    }
+
+    /// Writes the progress line of the oldest unanswered request, if it asked
+    /// for progress: a line for a later request would come before replies the
+    /// client reads first. Nothing while the client is not reading (backpressure).
+    private func progressTick() {
+        guard let context, !closing, context.channel.isWritable,
+              let head = sequencer.awaitedHead, let line = progressLines[head] else { return }
+        write(line())
+        flushIfNeeded()
     }
 
     // MARK: Closing

@@ -14,6 +14,11 @@ public enum LineReply: Sendable {
     case now(ByteBuffer)
     /// A response line (without newline) that completes on any event loop or thread.
     case later(EventLoopFuture<ByteBuffer>)
+    /// As `later`, for a request that asked for progress: while it is the
+    /// oldest request on its connection still awaiting its reply, the server
+    /// writes `progress()` (a line without newline) every
+    /// `ServerConfiguration.progressInterval`.
+    case progressing(EventLoopFuture<ByteBuffer>, progress: @Sendable () -> ByteBuffer)
     /// No response: the line held only whitespace (protocol: blank lines get no reply).
     case none
 }

@@ -14,6 +14,12 @@ struct ResponseSequencer {
     var inFlight: Int { slots.count }
     var isEmpty: Bool { slots.isEmpty }
 
+    /// The oldest reserved slot's number while its reply has not come yet.
+    var awaitedHead: UInt64? {
+        guard let first = slots.first, first == nil else { return nil }
+        return headSeq
+    }
+
     mutating func reserve() -> UInt64 {
         slots.append(nil)
         return headSeq &+ UInt64(slots.count - 1)

@@ -1,3 +1,4 @@
+import MFProtocol
 import NIOCore
 
 /// Limits and timeouts of the socket server.
@@ -27,6 +28,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var shutdownGracePeriod: TimeAmount = .seconds(2)
     /// Read `/proc/PID/status` for supplementary groups on each connection.
     public var readSupplementaryGroups: Bool = true
+    /// How often a request that asked for progress gets a progress line while it
+    /// runs (the protocol promises at least one a second).
+    public var progressInterval: TimeAmount = .milliseconds(Int64(ProgressCadence.seconds * 1000))
     /// Mode of a socket file the server creates (default 0660).
     public var socketMode: UInt32 = 0o660
 

@@ -43,6 +43,9 @@ public struct ImportOptions: Sendable {
     /// committed: `name` and the text `text(report)` makes. See
     /// ``Store/importReceipt(_:)``.
     public var receipt: (name: String, text: @Sendable (ImportReport) -> String)? = nil
+    /// Called inside the import's transaction once every row is written, just
+    /// before it commits: the daemon reports its `commit` stage from here.
+    public var beforeCommit: (@Sendable () -> Void)? = nil
 
     public init(format: ImportFormat = .auto, sourceName: String? = nil, skipBad: Bool = false) {
         self.format = format

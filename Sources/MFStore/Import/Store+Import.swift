@@ -28,6 +28,7 @@ extension Store {
                     var importer = Importer(options: options, storeScale: scale, progress: progress)
                     let report = try importer.run(db, source: &source)
                     if let receipt = options.receipt { try Self.storeReceipt(db, name: receipt.name, text: receipt.text(report)) }
+                    options.beforeCommit?()
                     return report
                 }
             }

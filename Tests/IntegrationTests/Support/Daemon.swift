@@ -37,13 +37,14 @@ final class Daemon: @unchecked Sendable {  // the Process is only touched from t
     /// Small, fast training for tests: few factors and iterations.
     static let fastTraining = ["--factors", "8", "--iterations", "3"]
 
-    init(dir: DaemonDirectory, _ arguments: [String]) throws {
+    /// `environment` adds to the child's (e.g. the test-only `MFD_TEST_DELAYS`).
+    init(dir: DaemonDirectory, _ arguments: [String], environment: [String: String] = [:]) throws {
         self.dir = dir
         logPath = dir.path + "/mfd-\(UInt32.random(in: 0...UInt32.max)).log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: mfdBinary)
         process.arguments = ["--db", dir.database, "--socket", dir.socket] + arguments
-        process.environment = ["PATH": "/usr/bin:/bin", "TMPDIR": dir.path]
+        process.environment = ["PATH": "/usr/bin:/bin", "TMPDIR": dir.path].merging(environment) { $1 }
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardOutput = FileHandle.nullDevice
         process.terminationHandler = { [exited] _ in exited.signal() }

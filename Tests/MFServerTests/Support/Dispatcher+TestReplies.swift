@@ -20,7 +20,7 @@ extension Dispatcher {
         switch handle(line: ByteBuffer(bytes: line), context: context) {
         case .none: return nil
         case .now(let b): return String(buffer: b)
-        case .later(let f): return String(buffer: try await f.get())
+        case .later(let f), .progressing(let f, _): return String(buffer: try await f.get())
         }
     }
 

@@ -13,8 +13,8 @@ from ._errors import JobFailedError, MFDConnectionError, MFDError, MFDTimeoutErr
 from ._socketpath import SYSTEM_SOCKET, hand_run_default, resolve_socket
 from ._types import (AddItemResult, AddRatingResult, AddRatingsResult, AddUserResult, Because, Config,
                      DeleteRatingResult, DeleteUserResult, Epoch, Evaluation, Export, FoldInResult, Hello,
-                     ImportIssue, ImportModelResult, ImportResult, ItemInfo, Job, Limits, Loading, ModelInfo,
-                     Prediction, RatedItem, Recommendation, Recommendations, RetrainBackoff, SimilarItem,
+                     ImportIssue, ImportModelResult, ImportResult, ImportStatus, ItemInfo, Job, Limits, Loading,
+                     ModelInfo, Prediction, Progress, RatedItem, Recommendation, Recommendations, RetrainBackoff, SimilarItem,
                      SimilarUser, Status, TrainingMetrics, TuneReport, TuneTrial, UserInfo)
 
 __version__ = "0.1.0"
@@ -24,7 +24,7 @@ __all__ = [
     "resolve_socket", "hand_run_default", "SYSTEM_SOCKET", "IMPORT_CHUNK_BYTES",
     "AddItemResult", "AddRatingResult", "AddRatingsResult", "AddUserResult", "Because", "Config",
     "DeleteRatingResult", "DeleteUserResult", "Epoch", "Evaluation", "Export", "FoldInResult", "Hello",
-    "ImportIssue", "ImportModelResult", "ImportResult", "ItemInfo", "Job", "Limits", "Loading", "ModelInfo",
-    "Prediction", "RatedItem", "Recommendation", "Recommendations", "RetrainBackoff", "SimilarItem",
+    "ImportIssue", "ImportModelResult", "ImportResult", "ImportStatus", "ItemInfo", "Job", "Limits", "Loading",
+    "ModelInfo", "Prediction", "Progress", "RatedItem", "Recommendation", "Recommendations", "RetrainBackoff", "SimilarItem",
     "SimilarUser", "Status", "TrainingMetrics", "TuneReport", "TuneTrial", "UserInfo",
 ]

@@ -8,14 +8,14 @@ import time
 from typing import (Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence,
                     Tuple, TypeVar, Union)
 
-from ._connection import DEFAULT_WINDOW, Connection, Reply, encode_request
-from ._errors import JobFailedError, MFDConnectionError, MFDError
+from ._connection import DEFAULT_WINDOW, Connection, ProgressHandler, Reply, encode_request
+from ._errors import JobFailedError, MFDConnectionError, MFDError, MFDTimeoutError
 from ._frames import dataframe_csv_chunks, is_dataframe, require_pandas
 from ._socketpath import resolve_socket
 from ._types import (AddItemResult, AddRatingResult, AddRatingsResult, AddUserResult, Config,
                      DeleteRatingResult, DeleteUserResult, Evaluation, Export, FoldInResult, Hello,
-                     ImportModelResult, ImportResult, ItemInfo, Job, Prediction, Recommendations,
-                     SimilarItem, SimilarUser, Status, UserInfo, _build)
+                     ImportModelResult, ImportResult, ImportStatus, ItemInfo, Job, Prediction, Progress,
+                     Recommendations, SimilarItem, SimilarUser, Status, UserInfo, _build)
 
 T = TypeVar("T")
 Request = Tuple[str, Dict[str, Any]]
@@ -38,7 +38,12 @@ class Client:
     as mfctl does (:func:`mfdclient.resolve_socket`: ``$MFD_SOCKET``, then
     ``/run/mfd/mfd.sock`` if it exists, then ``$XDG_RUNTIME_DIR/mfd/mfd.sock``
     or ``/tmp/mfd-$UID/mfd.sock``). ``timeout`` is how many seconds to wait
-    for connecting and for each answer (``None``: no limit).
+    for connecting, and the longest mfd may stay silent while a call awaits
+    its answer (``None``: no limit). Long calls (imports' commits, ``train``
+    and ``tune`` with ``wait``, ``evaluate``, model imports) ask for progress
+    lines, which mfd sends at least every second, so they may take as long as
+    the work does; ``progress=`` hands each line (a :class:`Progress`) to a
+    callback.
 
     The connection opens on the first call and is opened again after it was
     lost or closed. Thread safety: a client holds one connection and a lock;
@@ -93,13 +98,13 @@ class Client:
         return conn
 
     def _exchange(self, requests: Union[Sequence[Request], Iterable[Request]], timeout: Any = _UNSET,
-                  window: Optional[int] = None) -> List[Reply]:
+                  window: Optional[int] = None, on_progress: Optional[ProgressHandler] = None) -> List[Reply]:
         wait = self.timeout if timeout is _UNSET else timeout
         with self._lock:
             conn = self._connection()
             reused = conn.used
             try:
-                return conn.exchange(requests, wait, window or self.window)
+                return conn.exchange(requests, wait, window or self.window, on_progress)
             except MFDError as e:
                 # An idle connection the daemon closed (`timeout` with "id": null) just as
                 # these requests went out: none of them ran, so they go out again on a new one.
@@ -107,7 +112,7 @@ class Client:
                                and isinstance(requests, (list, tuple)))
                 if not idle_closed:
                     raise
-            return self._connection().exchange(requests, wait, window or self.window)
+            return self._connection().exchange(requests, wait, window or self.window, on_progress)
 
     def call(self, op: str, **params: Any) -> Any:
         """Sends one request (``op`` and its wire parameters; ``None`` values are
@@ -116,6 +121,34 @@ class Client:
 
     def _call(self, op: str, params: Dict[str, Any], timeout: Any = _UNSET) -> Any:
         ok, value = self._exchange([(op, params)], timeout)[0]
+        if not ok:
+            raise value
+        return value
+
+    def _long(self, op: str, params: Dict[str, Any], progress: Optional[Callable[[Progress], None]],
+              job: Optional[str] = None) -> Any:
+        """A long request: it asks for progress lines (each goes to ``progress``),
+        so ``timeout`` bounds only the silence. If the connection ends first once
+        the work's import token or job is known (``job``, or a progress line
+        named it), the error carries it in ``job``: the work goes on in mfd."""
+        seen = [job]
+
+        def on_progress(line: Dict[str, Any]) -> None:
+            named = line.get("import") or line.get("job")
+            if named is not None:
+                seen[0] = str(named)
+            if progress is not None:
+                progress(_build(Progress, line))
+
+        try:
+            ok, value = self._exchange([(op, params)], on_progress=on_progress)[0]
+        except MFDConnectionError as e:
+            if seen[0] is None or e.code not in ("timeout", "connection_closed"):
+                raise
+            what = f"import {seen[0]}" if seen[0].startswith(("imp-", "mod-")) else f"job {seen[0]}"
+            cls = MFDTimeoutError if e.code == "timeout" else MFDConnectionError
+            raise cls(e.code, f"{e.message} while {what} was under way; it goes on in mfd, and "
+                              f"client.job({seen[0]!r}) tells how it ends", e.path, job=seen[0]) from None
         if not ok:
             raise value
         return value
@@ -273,61 +306,66 @@ class Client:
 
     # -- admin: training ---------------------------------------------------
 
-    def _wait_job(self, job: Job, poll_interval: float, wait_timeout: Optional[float]) -> Job:
-        deadline = None if wait_timeout is None else time.monotonic() + wait_timeout
-        while not job.finished:
-            if deadline is not None and time.monotonic() >= deadline:
-                raise MFDError("timeout", f"{job.kind} job {job.job} still {job.state} after {wait_timeout} s")
-            time.sleep(poll_interval)
-            job = self.train_status(job.job)
+    @staticmethod
+    def _finished(job: Job) -> Job:
         if job.state != "succeeded":
             raise JobFailedError(job)
         return job
 
-    def train(self, wait: bool = True, poll_interval: float = 0.2, wait_timeout: Optional[float] = None) -> Job:
+    def train(self, wait: bool = True, progress: Optional[Callable[[Progress], None]] = None) -> Job:
         """Starts a background retrain and returns its job.
 
-        With ``wait`` (the default) it returns the finished job, polling
-        ``train_status`` every ``poll_interval`` seconds (so no single request
-        outlives ``timeout``), and like ``mfctl train --wait`` it waits for a
-        job that is already running (e.g. the retrain an import started)
-        instead of failing with ``training_in_progress``. A job that does not
-        succeed raises :class:`JobFailedError`; ``wait_timeout`` bounds the
-        whole wait (``None``: no limit).
+        With ``wait`` (the default) it returns the finished job: one
+        ``train`` request with ``wait`` that mfd answers when the job ends
+        (joining a job that is already running, e.g. the retrain an import
+        started), sending progress lines meanwhile (each to ``progress``), so
+        ``timeout`` bounds only mfd's silence. A job that does not succeed
+        raises :class:`JobFailedError`.
         """
-        try:
-            job = _build(Job, self._call("train", {}))
-        except MFDError as e:
-            if not wait or e.code != "training_in_progress":
-                raise
-            job = self.train_status()
-        return self._wait_job(job, poll_interval, wait_timeout) if wait else job
+        if not wait:
+            return _build(Job, self._call("train", {}))
+        return self._finished(_build(Job, self._long("train", {"wait": True}, progress)))
 
     def tune(self, factors: Optional[Iterable[int]] = None, lambda_: Optional[Iterable[float]] = None,
              iterations: Optional[Iterable[int]] = None, trials: Optional[int] = None,
              seed: Optional[int] = None, val_fraction: Optional[float] = None, apply: bool = False,
-             wait: bool = True, poll_interval: float = 0.2, wait_timeout: Optional[float] = None) -> Job:
+             wait: bool = True, progress: Optional[Callable[[Progress], None]] = None) -> Job:
         """A seeded search over factors × lambda × iterations on a validation
         split; returns the tune job (its ``tune`` holds the trials and the
         best). ``trials`` draws that many configurations at random; ``apply``
         makes the best the training configuration and starts a retrain.
-        ``wait`` as in :meth:`train` (a running job is not joined here)."""
-        job = _build(Job, self._call("tune", {
+        ``wait`` and ``progress`` as in :meth:`train` (a running job is not
+        joined here: ``training_in_progress``)."""
+        params = {
             "factors": None if factors is None else list(factors),
             "lambda": None if lambda_ is None else list(lambda_),
             "iterations": None if iterations is None else list(iterations),
             "trials": trials, "seed": seed, "val_fraction": val_fraction,
-            "apply": apply or None}))
-        return self._wait_job(job, poll_interval, wait_timeout) if wait else job
+            "apply": apply or None}
+        if not wait:
+            return _build(Job, self._call("tune", params))
+        return self._finished(_build(Job, self._long("tune", {**params, "wait": True}, progress)))
+
+    def job(self, job: Union[int, str]) -> Union[Job, "ImportStatus"]:
+        """Where a job or an import is, or how it ended: a training/tune job
+        number gives its :class:`Job` (``train_status``), an import token
+        (``imp-…``, ``mod-…``) its :class:`ImportStatus` (``import_status``)."""
+        if isinstance(job, int) or str(job).isdigit():
+            return self.train_status(int(job))
+        return self.import_status(str(job))
+
+    def import_status(self, token: str) -> "ImportStatus":
+        """``import_status``: an import's state (``receiving``, ``committing``,
+        ``committed``, ``failed``, ``aborted``), progress and outcome."""
+        return _build(ImportStatus, self._call("import_status", {"import": token}))
 
     def evaluate(self, test_fraction: Optional[float] = None, seed: Optional[int] = None,
-                 timeout: Optional[float] = None) -> Evaluation:
+                 progress: Optional[Callable[[Progress], None]] = None) -> Evaluation:
         """Holds out ``test_fraction`` (daemon default 0.2) of the ratings, trains on
         the rest off the serving path and reports RMSE, MAE, NDCG@10 and
-        precision@10. It trains a model, so it waits without limit unless
-        ``timeout`` is given."""
-        return _build(Evaluation, self._call(
-            "evaluate", {"test_fraction": test_fraction, "seed": seed}, timeout=timeout))
+        precision@10. It trains a model, which takes a while: progress lines
+        (each to ``progress``) keep ``timeout`` a bound on silence only."""
+        return _build(Evaluation, self._long("evaluate", {"test_fraction": test_fraction, "seed": seed}, progress))
 
     def get_config(self) -> Config:
         """The training configuration and retrain policy."""
@@ -349,7 +387,7 @@ class Client:
     # -- admin: import -----------------------------------------------------
 
     def import_ratings(self, source: PathOrData, format: str = "auto", skip_bad: bool = False,
-                       name: Optional[str] = None) -> ImportResult:
+                       name: Optional[str] = None, progress: Optional[Callable[[Progress], None]] = None) -> ImportResult:
         """Streams a ratings file to the daemon and stores it atomically.
 
         ``source`` is a path, ``bytes``, a file object, or a pandas DataFrame
@@ -358,52 +396,68 @@ class Client:
         ``format``: ``auto``, ``movielens``, ``csv``, ``ml100k`` or ``ml1m``.
         Without ``skip_bad`` the first bad line fails the import with
         ``import_failed`` (``field`` = ``name:line``) and nothing is stored.
+        ``progress`` gets the commit's progress lines (see :meth:`import_file`).
         """
-        return self.import_file("ratings", source, format, skip_bad, name)
+        return self.import_file("ratings", source, format, skip_bad, name, progress)
 
     def import_items(self, source: PathOrData, format: str = "auto", skip_bad: bool = False,
-                     name: Optional[str] = None) -> ImportResult:
+                     name: Optional[str] = None, progress: Optional[Callable[[Progress], None]] = None) -> ImportResult:
         """Streams an items file (``movieId,title,genres``, …) as :meth:`import_ratings`
         does; in a DataFrame, a list of genres is sent ``|``-joined."""
-        return self.import_file("items", source, format, skip_bad, name)
+        return self.import_file("items", source, format, skip_bad, name, progress)
 
     def import_users(self, source: PathOrData, format: str = "auto", skip_bad: bool = False,
-                     name: Optional[str] = None) -> ImportResult:
+                     name: Optional[str] = None, progress: Optional[Callable[[Progress], None]] = None) -> ImportResult:
         """Streams a users file (``userId,…attributes``) as :meth:`import_ratings` does."""
-        return self.import_file("users", source, format, skip_bad, name)
+        return self.import_file("users", source, format, skip_bad, name, progress)
 
     def import_receipt(self, token: str) -> ImportResult:
         """``import_receipt``: what ``import_commit`` answered for a committed import
         (the newest 16 are kept); ``MFDError`` ``not_found`` when it did not commit."""
         return _build(ImportResult, self._call("import_receipt", {"import": token}))
 
-    def _receipt(self, token: str) -> Any:
-        """``import_receipt`` for ``token``, once mfd answers again."""
+    def _outcome(self, token: str, progress: Optional[Callable[[Progress], None]]) -> Any:
+        """How the import ``token`` ended (``import_status``), once mfd answers
+        again (within ``timeout``, at least 60 s), polling while it still
+        commits: its ``import_commit`` result, or ``MFDError`` ``import_failed``."""
         deadline = time.monotonic() + max(self.timeout or 0, 60)
         while True:
             try:
-                return self._call("import_receipt", {"import": token})
+                status = self._call("import_status", {"import": token})
             except MFDConnectionError as e:
                 if e.code not in ("unreachable", "connection_closed") or time.monotonic() >= deadline:
                     raise
                 time.sleep(0.2)
+                continue
             except MFDError as e:
                 if e.code != "not_found":
                     raise
                 raise MFDError("import_failed", "mfd closed the connection during the commit and the import did not commit: "
                                                 "nothing was stored; run it again") from None
+            state = status.get("state")
+            if state == "committed":
+                return status.get("result")
+            if state in ("failed", "aborted"):
+                raise MFDError.from_wire(status.get("error") or {"code": "import_failed", "message": f"import {token} {state}"})
+            if progress is not None and isinstance(status.get("progress"), dict):
+                progress(_build(Progress, status["progress"]))
+            time.sleep(0.5)  # each poll is answered at once: no silence builds up
 
     def import_file(self, kind: str, source: PathOrData, format: str = "auto", skip_bad: bool = False,
-                    name: Optional[str] = None) -> ImportResult:
+                    name: Optional[str] = None, progress: Optional[Callable[[Progress], None]] = None) -> ImportResult:
         """``import_begin``, ``import_chunk``… and ``import_commit`` for ``kind``
         (``ratings``, ``items`` or ``users``); the session is aborted on error.
         The daemon never opens a path: this client reads the file and sends its
         bytes, in chunks of at most 256 KiB, a few in flight at a time. The
-        commit waits without limit (it stores everything in one transaction).
-        If the connection closes during the commit (mfd stopped or was killed),
-        it waits for mfd to answer again (at least 60 s) and asks whether the
-        import committed (``import_receipt``): its result if it did, else
-        ``MFDError`` with code ``import_failed``."""
+        commit stores everything in one transaction and may take minutes: it
+        asks for progress lines (each to ``progress``), so ``timeout`` bounds
+        only mfd's silence. If the connection closes during the commit (mfd
+        stopped or was killed), it waits for mfd to answer again (at least
+        60 s) and asks how the import ended (``import_status``): its result if
+        it committed, else ``MFDError`` with code ``import_failed``. If mfd
+        stays silent past ``timeout``, :class:`MFDTimeoutError` carries the
+        import's token in ``job``: the commit goes on, and :meth:`job` tells
+        how it ends."""
         blocks, size, label = _open_source(source, name)
         try:
             with self._lock:
@@ -415,11 +469,11 @@ class Client:
                     replies = self._exchange(_chunk_requests(token, blocks, chunk), window=IMPORT_WINDOW)
                     self._collect(replies, False, lambda r: r)
                     try:
-                        return _build(ImportResult, self._call("import_commit", {"import": token}, timeout=None))
+                        return _build(ImportResult, self._long("import_commit", {"import": token}, progress, job=token))
                     except MFDConnectionError as e:
                         if e.code != "connection_closed":
                             raise
-                        return _build(ImportResult, self._receipt(token))
+                        return _build(ImportResult, self._outcome(token, progress))
                 except MFDConnectionError:
                     raise  # the session ended with the connection
                 except MFDError:
@@ -431,21 +485,22 @@ class Client:
                 close()
 
     def import_model(self, manifest: Mapping[str, Any], users: Iterable[Sequence[Any]],
-                     items: Iterable[Sequence[Any]]) -> ImportModelResult:
+                     items: Iterable[Sequence[Any]], progress: Optional[Callable[[Progress], None]] = None) -> ImportModelResult:
         """Imports a model trained elsewhere: ``manifest`` is the wire manifest
         (``format`` ``"mfd-model-1"``, ``algorithm``, ``k``, ``global_mean``,
         ``users``, ``items``, ``params``, optional ``implicit`` and
         ``sequence``), ``users``/``items`` the factor rows
         ``[id, bias, f0, …, f(k-1)]`` (lists, tuples or a DataFrame's rows).
         Rows go in batches of about 512 KiB, a few in flight; the session is
-        aborted on error. The new model is swapped in like a local retrain."""
+        aborted on error. The new model is swapped in like a local retrain;
+        the commit's progress lines go to ``progress``."""
         with self._lock:
             begin = self._call("import_model_begin", {"manifest": dict(manifest)})
             token = begin["import"]
             try:
                 reqs = _model_row_requests(token, (("users", users), ("items", items)))
                 self._collect(self._exchange(reqs, window=IMPORT_WINDOW), False, lambda r: r)
-                return _build(ImportModelResult, self._call("import_model_commit", {"import": token}, timeout=None))
+                return _build(ImportModelResult, self._long("import_model_commit", {"import": token}, progress, job=token))
             except MFDConnectionError:
                 raise
             except MFDError:

@@ -9,7 +9,7 @@ import selectors
 import socket
 import time
 from collections import deque
-from typing import Any, Deque, Dict, Iterable, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Deque, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from ._errors import MFDConnectionError, MFDError, MFDTimeoutError
 from ._socketpath import MAX_PATH_BYTES
@@ -38,9 +38,12 @@ def _json_default(obj: Any) -> Any:
     raise TypeError(f"{type(obj).__name__} is not a JSON value")
 
 
-def encode_request(request_id: int, op: str, params: Dict[str, Any]) -> bytes:
-    """One request line: ``{"id":…,"op":…,…params}\\n``; parameters that are ``None`` are left out."""
+def encode_request(request_id: int, op: str, params: Dict[str, Any], progress: bool = False) -> bytes:
+    """One request line: ``{"id":…,"op":…,…params}\\n``; parameters that are ``None`` are left out.
+    With ``progress`` the request asks mfd for progress lines while it runs."""
     body: Dict[str, Any] = {"id": request_id, "op": op}
+    if progress:
+        body["progress"] = True
     for key, value in params.items():
         if value is not None:
             body[key] = value
@@ -54,6 +57,7 @@ def encode_request(request_id: int, op: str, params: Dict[str, Any]) -> bytes:
 
 
 Reply = Tuple[bool, Any]  # (True, result) or (False, MFDError)
+ProgressHandler = Callable[[Dict[str, Any]], None]
 
 
 class Connection:
@@ -131,14 +135,18 @@ class Connection:
     # -- exchange ----------------------------------------------------------
 
     def exchange(self, requests: Iterable[Tuple[str, Dict[str, Any]]], timeout: Optional[float],
-                 window: int = DEFAULT_WINDOW) -> List[Reply]:
+                 window: int = DEFAULT_WINDOW, on_progress: Optional[ProgressHandler] = None) -> List[Reply]:
         """Writes every request and reads their replies, in order.
 
         At most ``window`` requests are unanswered at a time, and replies are
         read while requests are written, so the daemon's backpressure (it
         stops reading while too many replies are unread) cannot deadlock.
-        ``timeout`` bounds the wait for each reply (and for writing to
-        proceed); ``None`` waits without limit. A daemon error for one request
+        ``timeout`` is the longest silence allowed: how long mfd may send
+        nothing (no reply, no progress line) and writing make no headway;
+        ``None`` waits without limit. With ``on_progress`` each request asks
+        for progress lines (``"progress": true``), and each line's
+        ``progress`` object is handed to it: mfd sends one at least every
+        second while a long request works, so it never looks silent. A daemon error for one request
         is returned in its place as ``(False, MFDError)``; a line with
         ``"id": null`` (the connection's own error: ``too_many_connections``,
         ``line_too_long``, an idle ``timeout``) is raised as :class:`MFDError`
@@ -164,7 +172,7 @@ class Connection:
                     except StopIteration:
                         source_done = True
                         break
-                    line = encode_request(self.next_id, op, params)
+                    line = encode_request(self.next_id, op, params, progress=on_progress is not None)
                     pending.append(self.next_id)
                     self.next_id += 1
                     out += line
@@ -193,7 +201,7 @@ class Connection:
                             write_failed = e
                             out.clear()
                     if mask & selectors.EVENT_READ:
-                        got = self._read(pending, replies)
+                        got = self._read(pending, replies, on_progress)
                         progressed = progressed or got
                 if progressed and timeout is not None:
                     deadline = time.monotonic() + timeout
@@ -203,8 +211,8 @@ class Connection:
         self.used = True
         return replies
 
-    def _read(self, pending: Deque[int], replies: List[Reply]) -> bool:
-        """Reads what is there and matches complete lines to ``pending``; True on a reply."""
+    def _read(self, pending: Deque[int], replies: List[Reply], on_progress: Optional[ProgressHandler] = None) -> bool:
+        """Reads what is there and matches complete lines to ``pending``; True on a reply or progress line."""
         assert self.sock is not None
         try:
             data = self.sock.recv(_RECV_BYTES)
@@ -231,17 +239,23 @@ class Connection:
             start = nl + 1
             if not line.strip():
                 continue
-            self._match(line, pending, replies)
+            self._match(line, pending, replies, on_progress)
             answered = True
         if start:
             del self.inbuf[:start]
         return answered
 
-    def _match(self, line: bytes, pending: Deque[int], replies: List[Reply]) -> None:
+    def _match(self, line: bytes, pending: Deque[int], replies: List[Reply],
+               on_progress: Optional[ProgressHandler] = None) -> None:
         try:
             reply = json.loads(line)
         except ValueError:
             raise self._bad(f"not JSON: {line[:200]!r}") from None
+        if isinstance(reply, dict) and "ok" not in reply and isinstance(reply.get("progress"), dict):
+            # A progress line of the request awaited first: not its answer.
+            if on_progress is not None and pending and reply.get("id") == pending[0]:
+                on_progress(reply["progress"])
+            return
         if not isinstance(reply, dict) or not isinstance(reply.get("ok"), bool):
             raise self._bad(f"not a reply object: {line[:200]!r}")
         rid = reply.get("id")

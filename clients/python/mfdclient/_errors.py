@@ -46,8 +46,12 @@ class MFDConnectionError(MFDError):
     belongs to someone other than root, the ``mfd`` user or the caller).
     """
 
-    def __init__(self, code: str, message: str, path: str) -> None:
+    def __init__(self, code: str, message: str, path: str, job: Optional[str] = None) -> None:
         self.path = path
+        #: The import token or training job that was under way in mfd when the
+        #: connection ended: it goes on there, and :meth:`mfdclient.Client.job`
+        #: tells how it ends. ``None`` otherwise.
+        self.job = job
         super().__init__(code, message)
 
     def _text(self) -> str:
@@ -55,7 +59,8 @@ class MFDConnectionError(MFDError):
 
 
 class MFDTimeoutError(MFDConnectionError):
-    """No answer within the client's ``timeout`` (``code`` is ``timeout``).
+    """mfd sent nothing (no answer, no progress line) for the client's
+    ``timeout`` while a request awaited its answer (``code`` is ``timeout``).
 
     The connection is closed, since a late answer would put it out of step;
     the next call opens a new one.

@@ -298,6 +298,62 @@ class Loading:
 
 
 @dataclass
+class Progress:
+    """A progress line's report: the ``stage`` under way, ``done`` of ``total``
+    units (``total`` 0: it cannot count), and the ``import`` token or training
+    ``job`` it works on; also ``ImportStatus.progress``."""
+    stage: Optional[str] = None
+    done: Optional[int] = None
+    total: Optional[int] = None
+    job: Optional[int] = None
+    export: Optional[str] = None
+    raw: Any = _raw()
+
+    @property
+    def import_token(self) -> Optional[str]:
+        """The ``import`` token (a Python keyword, so not a field name)."""
+        value = self.raw.get("import") if isinstance(self.raw, dict) else None
+        return value if isinstance(value, str) else None
+
+    @property
+    def fraction(self) -> Optional[float]:
+        """``done / total`` in 0…1, or ``None`` when the stage cannot count."""
+        if not self.total:
+            return None
+        return min(1.0, (self.done or 0) / self.total)
+
+
+@dataclass
+class ImportStatus:
+    """``import_status``, and each of ``status.imports``: an import's ``state``
+    (``receiving``, ``committing``, ``committed``, ``failed``, ``aborted``),
+    its ``progress``, and how it ended: ``result`` (an import of ratings,
+    items or users), ``model`` (a model import) or ``error``."""
+    kind: Optional[str] = None
+    state: Optional[str] = None
+    progress: Optional[Progress] = None
+    started_at: Optional[float] = None
+    finished_at: Optional[float] = None
+    result: Optional["ImportResult"] = None
+    model: Optional["ImportModelResult"] = None
+    error: Optional[Dict[str, Any]] = None
+    raw: Any = _raw()
+    _nested = {"progress": lambda v: _build(Progress, v), "result": lambda v: _build(ImportResult, v),
+               "model": lambda v: _build(ImportModelResult, v)}
+
+    @property
+    def token(self) -> Optional[str]:
+        """The import token (wire field ``import``)."""
+        value = self.raw.get("import") if isinstance(self.raw, dict) else None
+        return value if isinstance(value, str) else None
+
+    @property
+    def finished(self) -> bool:
+        """Whether the import has ended (committed, failed or aborted)."""
+        return self.state in ("committed", "failed", "aborted")
+
+
+@dataclass
 class RetrainBackoff:
     """Automatic retrains held back after failed trainings (``status`` ``retrain_backoff``)."""
     failures: Optional[int] = None
@@ -326,10 +382,12 @@ class Status:
     config: Optional[Config] = None
     loading: Optional[Loading] = None
     retrain_backoff: Optional[RetrainBackoff] = None
+    imports: List[ImportStatus] = field(default_factory=list)
     raw: Any = _raw()
     _nested = {"model": lambda v: _build(ModelInfo, v), "last_training": lambda v: _build(Job, v),
                "running": lambda v: _build(Job, v), "config": lambda v: _build(Config, v),
-               "loading": lambda v: _build(Loading, v), "retrain_backoff": lambda v: _build(RetrainBackoff, v)}
+               "loading": lambda v: _build(Loading, v), "retrain_backoff": lambda v: _build(RetrainBackoff, v),
+               "imports": _list_of(ImportStatus)}
 
 
 @dataclass

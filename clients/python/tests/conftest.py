@@ -37,7 +37,7 @@ def find_mfd() -> "tuple[Optional[pathlib.Path], str]":
 
 
 class Daemon:
-    def __init__(self, exe: pathlib.Path, *args: str) -> None:
+    def __init__(self, exe: pathlib.Path, *args: str, env: Optional[dict] = None) -> None:
         # Short unique paths under /tmp: a socket path holds at most 107 bytes.
         self.dir = tempfile.mkdtemp(prefix="mfdpy-", dir="/tmp")
         self.socket = os.path.join(self.dir, "s.sock")
@@ -45,7 +45,8 @@ class Daemon:
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(
             [str(exe), "--db", os.path.join(self.dir, "db.sqlite"), "--socket", self.socket, *args],
-            stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            env=None if env is None else {**os.environ, **env})
 
     def log(self) -> str:
         with open(self.log_path, "rb") as f:
@@ -81,11 +82,11 @@ class Daemon:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def start_demo() -> Daemon:
+def start_demo(env: Optional[dict] = None) -> Daemon:
     exe, reason = find_mfd()
     if exe is None:
         pytest.skip(reason)
-    d = Daemon(exe, "--demo", "--retrain", "manual")
+    d = Daemon(exe, "--demo", "--retrain", "manual", env=env)
     try:
         d.wait_ready()
     except BaseException:
