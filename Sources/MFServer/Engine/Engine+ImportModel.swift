@@ -10,10 +10,10 @@ extension Engine {
         ImportBeginResult(import: try modelImports.begin(r.manifest, connection: connection), maxChunkBytes: ImportSessions.maxChunkBytes)
     }
 
-    /// `import_model_rows {import, side, rows}` for a session `connection` began; any other token is `not_found`.
+    /// `import_model_rows {import, side, rows | *_base64 columns}` for a session `connection` began; any other token is `not_found`.
     public func importModelRows(_ r: ImportModelRowsRequest, connection: UInt64 = 0) throws -> ImportModelRowsResult {
-        guard r.rows.count <= configuration.maxBatch else {
-            throw WireError(.invalidValue, "\(r.rows.count) rows exceed max_batch \(configuration.maxBatch)", field: "rows")
+        guard r.rowCount <= configuration.maxBatch else {
+            throw WireError(.invalidValue, "\(r.rowCount) rows exceed max_batch \(configuration.maxBatch)", field: "rows")
         }
         return try modelImports.rows(r, connection: connection)
     }
@@ -41,7 +41,11 @@ extension Engine {
         if let n = session.items.ids.firstIndex(where: { s.items[$0] == nil }) {
             throw WireError(.invalidModel, "item \(session.items.ids[n]) is unknown to this mfd", field: "items[\(n)]")
         }
-        let model = try buildModel(session, snapshot: s)
+        var session = session
+        // The old items first, in their order: the users' `seen` lists stay valid (EngineWriter.install).
+        if let old = s.base?.items { ModelImportSessions.align(&session.items, k: m.k, to: old.ids) }
+        let popularity = await writer.itemPopularity(session.items.ids, threshold: Float(m.globalMean))
+        let model = try buildModel(session, popularity: popularity)
         let mark = await writer.pendingCount().count
         let sequence = m.sequence ?? s.sequence
         let parts = model.parts()
@@ -51,9 +55,7 @@ extension Engine {
         let modelID = try await store.saveModel(record)
         let base = ModelBase(model: model, users: IDMap(ids: session.users.ids), items: IDMap(ids: session.items.ids),
                              id: modelID, trainedAt: Date(), algorithm: m.algorithm, sequence: sequence)
-        var replayed = 0
-        s.users.forEach { id, e in if e.lastSequence > sequence || base.users.index(of: id) == nil, e.ratings.count > 0 { replayed += 1 } }
-        await writer.install(base, changesAtSnapshot: m.sequence == nil ? mark : 0)
+        let replayed = await writer.install(base, changesAtSnapshot: m.sequence == nil ? mark : 0)
         logger.info("model imported", metadata: ["model": "\(modelID)", "algorithm": "\(m.algorithm)", "users": "\(m.users)",
                                                  "items": "\(m.items)", "k": "\(m.k)", "replayed_users": "\(replayed)"])
         return ImportModelResult(modelID: modelID, users: m.users, items: m.items, factors: m.k, replayed: replayed)
@@ -61,22 +63,16 @@ extension Engine {
 
     /// The MFModel for an import: fold-in uses the current training settings,
     /// with Spark's count-scaled `regParam` as λ when the manifest gives it.
-    func buildModel(_ session: ModelImportSessions.Session, snapshot s: EngineSnapshot) throws -> MFModel {
+    /// The session's arrays become the model's (no copy).
+    func buildModel(_ session: ModelImportSessions.Session, popularity: [Float]) throws -> MFModel {
         let m = session.manifest
         var solver = SolverParams(serverConfig.training)
         if case .number(let reg)? = m.params["regParam"] ?? m.params["reg_param"], reg >= 0 {
             solver.lambda = Float(reg); solver.weightedLambda = true; solver.lambdaExponent = 1
         }
         solver.implicitWeight = 0
-        var index: [Int64: Int] = [:]
-        for (n, id) in session.items.ids.enumerated() { index[id] = n }
-        var popularity = [Float](repeating: 0, count: session.items.ids.count)
-        let mu = Float(m.globalMean)
-        s.users.forEach { _, e in
-            for (j, id) in e.ratings.ids.enumerated() where e.ratings.values[j] >= mu { if let n = index[id] { popularity[n] += 1 } }
-        }
         do {
-            return try MFModel(factors: m.k, globalMean: mu, minRating: Float(configuration.ratingMin),
+            return try MFModel(factors: m.k, globalMean: Float(m.globalMean), minRating: Float(configuration.ratingMin),
                                maxRating: Float(configuration.ratingMax), userBias: session.users.bias,
                                userFactors: session.users.factors, itemBias: session.items.bias,
                                itemFactors: session.items.factors, itemPopularity: popularity, solver: solver)
