@@ -44,6 +44,7 @@ struct FeatureExportImportTests {
         let a = (after.result["value"] as? NSNumber)?.doubleValue ?? .nan, b = (before.result["value"] as? NSNumber)?.doubleValue ?? 0
         #expect(abs(a - b) < 1e-4, "\(before) \(after)")
         #expect(try c.call("status").result["model"].flatMap { ($0 as? [String: Any])?["algorithm"] as? String } == "test-roundtrip")
+        let recommendedBefore = try c.call("recommend", ["user": 42, "n": 50]).itemIDs
 
         // Once more as binary columns (`*_base64`), in blocks: the same predictions again.
         let token2 = try #require(try c.call("import_model_begin", ["manifest": manifest(k: users.first!.value.factors.count, mu: mu,
@@ -59,6 +60,11 @@ struct FeatureExportImportTests {
         #expect(commit2.ok && commit2.result["items"] as? Int == items.count && commit2.result["model_id"] as? Int != commit.result["model_id"] as? Int, "\(commit2)")
         let again = try c.call("predict", ["user": 42, "item": 7])
         #expect(abs(((again.result["value"] as? NSNumber)?.doubleValue ?? .nan) - b) < 1e-4, "\(before) \(again)")
+        // Its items were aligned to the serving model's order: the same list as the same model gave, no rated item in it.
+        let recommended = try c.call("recommend", ["user": 42, "n": 50]).itemIDs
+        let rated = try c.call("user", ["user": 42, "top": 1000]).result["top_rated"] as? [[String: Any]] ?? []
+        #expect(recommended == recommendedBefore && recommended.count == 50 && !rated.isEmpty)
+        #expect(Set(recommended).isDisjoint(with: rated.compactMap { ($0["item"] as? NSNumber)?.int64Value }))
         #expect(mfd.stop() == 0, "\(mfd.log)")
     }
 

@@ -74,7 +74,8 @@ struct ImportModelNPYTests {
         let r = try await client.importModel(dir: dir) { _, _ in calls += 1 }
         #expect(r.users == 1000 && r.items == 3)
         #expect(calls == 5 + 1, "1000 users in blocks of 204, then the 3 items")
-        let expected = (0..<1000).flatMap { [Float($0), Float($0) + 0.25] } + (0..<3).flatMap { [Float($0), Float($0) + 0.25] }
+        func rows(_ n: Int) -> [Float] { (0..<n).flatMap { r -> [Float] in [Float(r), Float(r) + 0.25] } }
+        let expected: [Float] = rows(1000) + rows(3)
         #expect(server.receivedFactors == expected)
         await client.close()
     }

@@ -19,6 +19,8 @@ final class ModelImportSessions: Sendable {
         var users = Side()
         var items = Side()
         var lastUsed = Date()
+        /// When `import_model_begin` opened it (the log's `receive` stage).
+        let began = ContinuousClock.now
     }
 
     private let state = Mutex<[String: Session]>([:])
