@@ -36,7 +36,7 @@ fig ratings "$ratings"
 
 t=$(now); mfctl import ratings "$data/ratings.csv" >/dev/null 2>&1; fig mfctl_import_ratings_s "$(since "$t")"
 t=$(now); mfctl train --wait >/dev/null 2>&1; fig mfd_own_train_s "$(since "$t")"
-fig mfd_own_config "$(mfctl config | head -1 | tr -d ' ')"
+fig mfd_own_config "$(mfctl config | head -1 | sed 's/, /,/g; s/ /=/g')"
 
 t=$(now); mfctl export ratings "$work/export" >/dev/null; fig mfctl_export_ratings_s "$(since "$t")"
 
