@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # End-to-end: mfd ratings export -> Spark ALS (local[2]) -> interchange format
-# -> mfd import -> serve -> RMSE within 2% of Spark's RegressionEvaluator.
+# (.npy) -> mfd import -> serve -> RMSE within 2% of Spark's RegressionEvaluator.
 # Extended test: needs Java 17+ and PyPI access; .ci/run runs it
 # when Java 17+ is present and says so either way.
+# The last line holds the figures (NDCG@10 per ../shared/anchors/common.py):
+#   spark-e2e: ndcg@10 X popularity Y own Z import_rows_per_s R
+# X: `recommend` served from the imported model; Y: the popularity baseline;
+# Z: mfd's own default model trained on the same split; R: factor rows imported
+# per second, `mfctl import-model` end to end (process start to swapped model).
 #
 # Data: ../shared/data/ml-latest-small-2016 and its split in ../shared/splits
 # (never copied into the project). Exit 0 = passed, 1 = failed, 3 = pyspark
@@ -23,9 +28,9 @@ java_major=$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head
 
 # pyspark from PyPI into a venv (reused between runs).
 # Exit 3 (not a failure of mfd) when PyPI cannot be reached.
-if ! "$venv/bin/python" -c "import pyspark" 2>/dev/null; then
+if ! "$venv/bin/python" -c "import pyspark, numpy, pandas, scipy" 2>/dev/null; then
   python3 -m venv "$venv" || { echo "spark-e2e: cannot create a venv (python3-venv missing?)"; exit 3; }
-  "$venv/bin/pip" install -q pyspark numpy || { echo "spark-e2e: pip install pyspark failed (PyPI unreachable?)"; exit 3; }
+  "$venv/bin/pip" install -q pyspark numpy pandas scipy || { echo "spark-e2e: pip install pyspark failed (PyPI unreachable?)"; exit 3; }
 fi
 py=$venv/bin/python
 calc() { "$py" -c "print($1)"; }
@@ -45,6 +50,12 @@ start_scratch_mfd "$bin" "$work" spark-e2e --retrain external
 mfctl import items "$data/movies.csv" >/dev/null
 mfctl import ratings "$split/train.csv"
 
+# --- 0b. the baselines: mfd's own default model and popularity, same split ------
+mfctl train --wait >/dev/null
+ndcg_own=$("$py" scripts/served_ndcg.py "$split" --socket "$MFD_SOCKET")
+ndcg_pop=$("$py" scripts/served_ndcg.py "$split" --popularity)
+echo "spark-e2e: NDCG@10 of mfd's own default model $ndcg_own, popularity $ndcg_pop"
+
 # --- 1. export ----------------------------------------------------------------
 t=$(date +%s.%N)
 mfctl export ratings "$work/export" --rows-per-part 25000
@@ -62,7 +73,8 @@ echo "spark-e2e: Spark job took $((SECONDS - t))s (including JVM start)"
 
 # Check the interchange format (docs/scale-out.md) without trusting the writer.
 "$py" - "$work/model" "$work/export" <<'PY'
-import csv, glob, json, math, os, sys
+import csv, glob, json, os, sys
+import numpy as np
 model, export = sys.argv[1:]
 m = json.load(open(os.path.join(model, "manifest.json")))
 assert m["format"] == "mfd-model" and m["formatVersion"] == 1, m
@@ -72,19 +84,18 @@ users, items = set(), set()
 for p in glob.glob(os.path.join(export, "part-*.csv")):
     for r in csv.DictReader(open(p)):
         users.add(int(r["userId"])); items.add(int(r["itemId"]))
-for name, ids in (("users.csv", users), ("items.csv", items)):
-    with open(os.path.join(model, name)) as f:
-        rd = csv.reader(f)
-        header = next(rd)
-        assert header == ["id", "bias"] + [f"f{j}" for j in range(k)], header[:4]
-        seen = set()
-        for row in rd:
-            assert len(row) == k + 2, (name, row[:2])
-            vals = [float(v) for v in row[1:]]
-            assert all(math.isfinite(v) for v in vals), row[0]
-            seen.add(int(row[0]))
-        assert seen == ids, (name, len(seen), len(ids))
-        assert m["counts"][name[:-4]] == len(ids)
+for side, ids in (("users", users), ("items", items)):
+    f = m["files"][side]
+    assert f.endswith(".npy"), f
+    base = os.path.join(model, f[:-4])
+    fac, idv, bias = (np.load(base + s) for s in (".npy", "_ids.npy", "_biases.npy"))
+    n = len(ids)
+    assert fac.dtype == np.dtype("<f4") and fac.shape == (n, k), (f, fac.dtype, fac.shape)
+    assert idv.dtype == np.dtype("<i8") and idv.shape == (n,), (f, idv.dtype, idv.shape)
+    assert bias.dtype == np.dtype("<f4") and bias.shape == (n,), (f, bias.dtype, bias.shape)
+    assert np.isfinite(fac).all() and np.isfinite(bias).all(), f
+    assert set(idv.tolist()) == ids, (f, n)
+    assert m["counts"][side] == n
 assert m["counts"]["ratings"] > 0 and 0 < m["globalMean"] <= 5
 print(f"format: manifest ok; {len(users)} users, {len(items)} items, k={k}, mu={m['globalMean']:.4f}")
 PY
@@ -94,9 +105,10 @@ echo "spark-e2e: Spark RegressionEvaluator RMSE on test.csv: $spark_rmse"
 # --- 3. import -------------------------------------------------------------------
 t=$(date +%s.%N)
 mfctl import-model "$work/model"
-t_import=$(calc "round($(date +%s.%N) - $t, 2)")
-rows=$(( $(wc -l < "$work/model/users.csv") + $(wc -l < "$work/model/items.csv") - 2 ))
-echo "spark-e2e: import-model of $rows factor rows took ${t_import}s ($(calc "int($rows / $t_import)") rows/s)"
+t_import=$(calc "round($(date +%s.%N) - $t, 4)")
+rows=$("$py" -c "import json,sys; c=json.load(open(sys.argv[1]))['counts']; print(c['users'] + c['items'])" "$work/model/manifest.json")
+rate=$(calc "int($rows / $t_import)")
+echo "spark-e2e: import-model of $rows factor rows took ${t_import}s ($rate rows/s)"
 
 # --- 4. serve ---------------------------------------------------------------------
 mfctl recommend 42
@@ -138,4 +150,8 @@ print(f"spark-e2e: mfd-served RMSE {rmse:.6f} over {m} rows; Spark RegressionEva
 assert m == spark["scored"], (m, spark["scored"])
 sys.exit(0 if rel <= 0.02 else 1)
 PY
+
+# --- 6. ranking: NDCG@10 of recommend from the imported model ------------------------
+ndcg_spark=$("$py" scripts/served_ndcg.py "$split" --socket "$MFD_SOCKET")
 echo "spark-e2e: PASSED (mfd export -> Spark ALS -> import-model -> serve; RMSE within 2% of Spark)"
+echo "spark-e2e: ndcg@10 $ndcg_spark popularity $ndcg_pop own $ndcg_own import_rows_per_s $rate"

@@ -3,10 +3,11 @@ import MFProtocol
 
 extension MFClient {
     /// Imports an externally trained model from `dir` in the interchange format of
-    /// docs/scale-out.md: `manifest.json` (a `ModelFiles`), `users.csv` and `items.csv`
-    /// (`id,bias,f0,…`; a header line is skipped).
-    /// Rows are read and streamed in batches of `batch` (never the whole file in memory); the session is aborted on any error.
-    /// Daemon errors naming a row (`users[i]`) are reported as `file:line`.
+    /// docs/scale-out.md: `manifest.json` (a `ModelFiles`) and, per side, either a CSV
+    /// (`id,bias,f0,…`; a header line is skipped) or the three `.npy` files.
+    /// Rows are read and streamed in batches (CSV: `batch` rows; `.npy`: as many as fit the
+    /// daemon's `max_chunk_bytes`), never the whole file in memory; the session is aborted on any error.
+    /// Daemon errors naming a row (`rows[i]`) are reported as `file:line` (CSV) or `file row N` (`.npy`).
     /// `commitProgress` gets the commit's progress lines; a connection lost during it is `.unsettled` (see `sendLong`).
     public func importModel(dir: String, batch: Int = 1000,
                             progress: (Int, Int) -> Void = { _, _ in },
@@ -14,9 +15,36 @@ extension MFClient {
         let files = try ModelFiles.read(dir)
         let manifest = files.wire
         let paths = files.paths(in: dir)
+        var npy: [NPYFactorFiles] = []
+        if files.isNPY {
+            // Opened (headers, shapes, sizes checked) before the daemon is asked for a session.
+            npy.append(try NPYFactorFiles(factorsPath: paths.users, rows: manifest.users, k: manifest.k))
+            npy.append(try NPYFactorFiles(factorsPath: paths.items, rows: manifest.items, k: manifest.k))
+        }
+        defer { npy.forEach { $0.close() } }
         let begin = try await send(ImportModelBeginRequest(manifest: manifest))
         do throws(MFClientError) {
             var sent = 0
+            if !npy.isEmpty {
+                // Whole rows per request, up to the daemon's max_chunk_bytes of raw column bytes.
+                let maxRows = max(1, begin.maxChunkBytes / (12 + 4 * manifest.k))
+                for (side, var source) in zip([FactorSide.users, .items], npy) {
+                    var start = 0
+                    while let block = try source.nextBlock(maxRows: maxRows) {
+                        do throws(MFClientError) {
+                            _ = try await send(ImportModelRowsRequest(import: begin.import, side: side, columns: block))
+                        } catch .daemon(var e) {
+                            if let f = e.field, f.hasPrefix("rows["), let n = Int(f.dropFirst(5).dropLast()) {
+                                e.field = source.describe(row: n, blockStart: start)
+                            }
+                            throw .daemon(e)
+                        }
+                        start += block.count; sent += block.count
+                        progress(sent, manifest.users + manifest.items)
+                    }
+                }
+                return try await sendKeepingJSON(ImportModelCommitRequest(token: begin.import))
+            }
             for side in [FactorSide.users, .items] {
                 let path = side == .users ? paths.users : paths.items
                 var rows: [FactorRow] = []

@@ -12,6 +12,7 @@ public struct ModelFiles: Codable, Sendable, Equatable {
     public struct Files: Codable, Sendable, Equatable {
         public var users: String
         public var items: String
+        public init(users: String, items: String) { self.users = users; self.items = items }
     }
     public var format: String
     public var formatVersion: Int
@@ -43,6 +44,9 @@ public struct ModelFiles: Codable, Sendable, Equatable {
         guard m.formatVersion == 1 else { throw .localFile(path: path + ": formatVersion", reason: "unsupported version \(m.formatVersion); expected 1") }
         guard (1...1024).contains(m.k) else { throw .localFile(path: path + ": k", reason: "must be in 1...1024, got \(m.k)") }
         guard m.globalMean.isFinite else { throw .localFile(path: path + ": globalMean", reason: "must be finite") }
+        if let f = m.files, f.users.hasSuffix(".npy") != f.items.hasSuffix(".npy") {
+            throw .localFile(path: path + ": files", reason: "users and items must both be .npy or both CSV")
+        }
         return m
     }
 
@@ -63,7 +67,10 @@ public struct ModelFiles: Codable, Sendable, Equatable {
                              users: counts.users, items: counts.items, params: params, sequence: exportSequence)
     }
 
-    /// Paths of the user and item CSVs.
+    /// True when the factor files are the `.npy` layout (`files.users` names `BASE.npy`).
+    public var isNPY: Bool { (files?.users ?? "").hasSuffix(".npy") }
+
+    /// Paths of the user and item factor files (CSVs, or the `BASE.npy` factor matrices).
     public func paths(in dir: String) -> (users: String, items: String) {
         let f = files ?? Files(users: "users.csv", items: "items.csv")
         return (PathText.appending(f.users, to: dir), PathText.appending(f.items, to: dir))

@@ -101,25 +101,67 @@ public struct ImportModelBeginRequest: WireOperation {
     }
 }
 
-/// `import_model_rows {import, side, rows}`: the next factor rows of one side.
+/// `import_model_rows {import, side, rows | ids_base64 + biases_base64 + factors_base64}`:
+/// the next factor rows of one side, as JSON arrays or as binary columns.
 public struct ImportModelRowsRequest: WireOperation {
     public typealias Result = ImportModelRowsResult
     public static let op = Op.importModelRows
     public var `import`: String
     public var side: FactorSide
+    /// The rows as JSON arrays; empty when `columns` carries them.
     public var rows: [FactorRow]
+    /// The rows as little-endian columns (`*_base64`); nil when `rows` carries them.
+    public var columns: FactorColumns?
 
     public init(import token: String, side: FactorSide, rows: [FactorRow]) {
-        self.import = token; self.side = side; self.rows = rows
+        self.import = token; self.side = side; self.rows = rows; columns = nil
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case `import`, side, rows }
+    public init(import token: String, side: FactorSide, columns: FactorColumns) {
+        self.import = token; self.side = side; rows = []; self.columns = columns
+    }
+
+    /// Rows in this request, in either form.
+    public var rowCount: Int { columns?.count ?? rows.count }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case `import`, side, rows
+        case ids = "ids_base64", biases = "biases_base64", factors = "factors_base64"
+    }
 
     public init(from decoder: any Decoder) throws {
         let r = try ParamReader(decoder, CodingKeys.self)
         self.import = try r.required(.import)
         side = try r.required(.side)
-        rows = try r.required(.rows)
+        let ids: String? = try r.optional(.ids), biases: String? = try r.optional(.biases), factors: String? = try r.optional(.factors)
+        if ids == nil && biases == nil && factors == nil {
+            rows = try r.required(.rows)
+            columns = nil
+            return
+        }
+        guard try r.optional(.rows, [FactorRow].self) == nil else {
+            throw WireError(.invalidRequest, "send `rows` or the three `*_base64` columns, not both", field: "rows")
+        }
+        func bytes(_ text: String?, _ key: CodingKeys) throws(WireError) -> [UInt8] {
+            guard let text else { throw WireError(.missingField, "missing field `\(key.stringValue)` (the columns come as a set of three)", field: key.stringValue) }
+            guard let b = Base64.decode(text) else { throw WireError(.invalidValue, "`\(key.stringValue)` is not valid base64", field: key.stringValue) }
+            return b
+        }
+        rows = []
+        columns = try FactorColumns(ids: bytes(ids, .ids), biases: bytes(biases, .biases), factors: bytes(factors, .factors))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(self.import, forKey: .import)
+        try c.encode(side, forKey: .side)
+        if let columns {
+            try c.encode(Base64.encode(columns.ids), forKey: .ids)
+            try c.encode(Base64.encode(columns.biases), forKey: .biases)
+            try c.encode(Base64.encode(columns.factors), forKey: .factors)
+        } else {
+            try c.encode(rows, forKey: .rows)
+        }
     }
 }
 

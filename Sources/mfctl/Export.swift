@@ -38,11 +38,11 @@ struct Export: AsyncParsableCommand {
             headers[kind] = reply.value
             if global.json { printJSON(reply.json) } else { print("wrote \(reply.rows) rows of \(kind.rawValue) to \(sink.description)") }
         }
-        // A manifest in the interchange format (docs/scale-out.md): the CSVs import back with `mfctl import-model DIR`.
+        // A manifest in the interchange format (docs/scale-out.md): the files import back with `mfctl import-model DIR`.
         if let u = headers[.userFactors], let i = headers[.itemFactors] {
             var m = ModelFiles(algorithm: "mfd-export", k: max(0, u.columns.count - 2), globalMean: u.globalMean ?? 0,
                                users: Int(u.rows), items: Int(i.rows))
-            if format == .npy { m.files = nil }
+            if format == .npy { m.files = .init(users: "user_factors.npy", items: "item_factors.npy") }
             m.hyperparameters = ["modelId": u.modelID.map { .int($0) } ?? .null]
             try writeJSON(m, "manifest.json")
         }

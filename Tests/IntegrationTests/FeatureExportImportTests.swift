@@ -1,4 +1,5 @@
 import Foundation
+import MFProtocol
 import Testing
 
 /// export_* and import_model_* against the real daemon on the demo catalogue.
@@ -43,7 +44,39 @@ struct FeatureExportImportTests {
         let a = (after.result["value"] as? NSNumber)?.doubleValue ?? .nan, b = (before.result["value"] as? NSNumber)?.doubleValue ?? 0
         #expect(abs(a - b) < 1e-4, "\(before) \(after)")
         #expect(try c.call("status").result["model"].flatMap { ($0 as? [String: Any])?["algorithm"] as? String } == "test-roundtrip")
+        let recommendedBefore = try c.call("recommend", ["user": 42, "n": 50]).itemIDs
+
+        // Once more as binary columns (`*_base64`), in blocks: the same predictions again.
+        let token2 = try #require(try c.call("import_model_begin", ["manifest": manifest(k: users.first!.value.factors.count, mu: mu,
+                                                                                          users: users.count, items: items.count)]).result["import"] as? String)
+        for (side, rows) in [("users", users), ("items", items)] {
+            let list = rows.sorted { $0.key < $1.key }.map { FactorRow(id: $0.key, bias: Float($0.value.bias), factors: $0.value.factors.map { Float($0) }) }
+            for start in stride(from: 0, to: list.count, by: 700) {
+                let r = try c.call("import_model_rows", Self.rows(token2, side, try Self.columns(Array(list[start..<min(start + 700, list.count)]))))
+                #expect(r.ok, "\(r)")
+            }
+        }
+        let commit2 = try c.call("import_model_commit", ["import": token2])
+        #expect(commit2.ok && commit2.result["items"] as? Int == items.count && commit2.result["model_id"] as? Int != commit.result["model_id"] as? Int, "\(commit2)")
+        let again = try c.call("predict", ["user": 42, "item": 7])
+        #expect(abs(((again.result["value"] as? NSNumber)?.doubleValue ?? .nan) - b) < 1e-4, "\(before) \(again)")
+        // Its items were aligned to the serving model's order: the same list as the same model gave, no rated item in it.
+        let recommended = try c.call("recommend", ["user": 42, "n": 50]).itemIDs
+        let rated = try c.call("user", ["user": 42, "top": 1000]).result["top_rated"] as? [[String: Any]] ?? []
+        #expect(recommended == recommendedBefore && recommended.count == 50 && !rated.isEmpty)
+        #expect(Set(recommended).isDisjoint(with: rated.compactMap { ($0["item"] as? NSNumber)?.int64Value }))
         #expect(mfd.stop() == 0, "\(mfd.log)")
+    }
+
+    /// `import_model_rows` parameters with `columns` (the three `*_base64` fields).
+    static func rows(_ token: String, _ side: String, _ columns: [String: Any]) -> [String: Any] {
+        columns.merging(["import": token, "side": side]) { a, _ in a }
+    }
+
+    /// The three `*_base64` fields of `rows` as `import_model_rows` takes them.
+    static func columns(_ rows: [FactorRow]) throws -> [String: Any] {
+        let c = try FactorColumns(rows: rows)
+        return ["ids_base64": Base64.encode(c.ids), "biases_base64": Base64.encode(c.biases), "factors_base64": Base64.encode(c.factors)]
     }
 
     @Test func importModelRejectsBadRowsAndUnknownIDs() throws {
@@ -58,6 +91,23 @@ struct FeatureExportImportTests {
         #expect(short.errorCode == "invalid_model" && short.errorField == "rows[0]", "\(short)")
         #expect(try c.call("import_model_rows", ["import": token, "side": "users", "rows": [[777_777_777, 0.1, 0.5, 0.2]]]).ok)
         #expect(try c.call("import_model_rows", ["import": token, "side": "items", "rows": [[1, 0.1, 0.5, 0.2]]]).ok)
+        // Binary columns (a session of their own): k from the byte counts, finite values, unique ids, valid base64, all three fields.
+        let t2 = try #require(try c.call("import_model_begin", ["manifest": manifest(k: 2, mu: 3, users: 5, items: 5)]).result["import"] as? String)
+        let k3 = try c.call("import_model_rows", Self.rows(t2, "items", try Self.columns([FactorRow(id: 2, bias: 0, factors: [1, 2, 3])])))
+        #expect(k3.errorCode == "invalid_model" && k3.errorField == "factors_base64", "\(k3)")
+        let nan = try c.call("import_model_rows", Self.rows(t2, "users", try Self.columns([FactorRow(id: 5, bias: 0, factors: [1, 2]), FactorRow(id: 6, bias: 0, factors: [1, .nan])])))
+        #expect(nan.errorCode == "invalid_model" && nan.errorField == "rows[1]", "\(nan)")
+        #expect(try c.call("import_model_rows", Self.rows(t2, "items", try Self.columns([FactorRow(id: 1, bias: 0, factors: [1, 2])]))).ok)
+        let dup = try c.call("import_model_rows", Self.rows(t2, "items", try Self.columns([FactorRow(id: 1, bias: 0, factors: [1, 2])])))
+        #expect(dup.errorCode == "invalid_model" && dup.errorField == "rows[0]" && "\(dup)".contains("duplicate"), "\(dup)")
+        var garbled = try Self.columns([FactorRow(id: 2, bias: 0, factors: [1, 2])])
+        garbled["ids_base64"] = "%%%"
+        let b64 = try c.call("import_model_rows", Self.rows(t2, "items", garbled))
+        #expect(b64.errorCode == "invalid_value" && b64.errorField == "ids_base64", "\(b64)")
+        garbled["ids_base64"] = nil
+        let two = try c.call("import_model_rows", Self.rows(t2, "items", garbled))
+        #expect(two.errorCode == "missing_field" && two.errorField == "ids_base64", "\(two)")
+        #expect(try c.call("import_abort", ["import": t2]).ok)
         let unknown = try c.call("import_model_commit", ["import": token])
         #expect(unknown.errorCode == "invalid_model" && unknown.errorField == "users[0]", "\(unknown)")
         // The serving model is untouched.

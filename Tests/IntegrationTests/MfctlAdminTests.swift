@@ -107,6 +107,12 @@ struct MfctlAdminTests {
         let modelJSON = try env.run("import-model", out, "--json")
         #expect(modelJSON.status == 0 && modelJSON.json["factors"] as? Int == k && modelJSON.json["model_id"] is Int, "\(modelJSON)")
         #expect(modelJSON.json["users"] as? Int == headers.first?["rows"] as? Int && modelJSON.json["items"] as? Int == headers.last?["rows"] as? Int)
+        // The .npy export goes back in too (its manifest names user_factors.npy; binary columns on the wire).
+        let npyDir = env.dir.path + "/export-npy"
+        #expect(try env.run("export", "factors", npyDir, "--format", "npy").status == 0)
+        let npyModel = try env.run("import-model", npyDir, "--json")
+        #expect(npyModel.status == 0 && npyModel.json["factors"] as? Int == k, "\(npyModel)")
+        #expect(npyModel.json["users"] as? Int == modelJSON.json["users"] as? Int && npyModel.json["items"] as? Int == modelJSON.json["items"] as? Int)
 
         let svg = env.dir.path + "/map.svg"
         let plot = try env.run("plot", "items", "--out", svg, "--labels", "10")

@@ -24,6 +24,7 @@ final class FakeServer: @unchecked Sendable {
     private var imported: [UInt8] = []
     private var modelUsers = 0
     private var modelItems = 0
+    private var modelFactors: [Float] = []
     /// Hang up on `import_commit` instead of answering, as a daemon killed
     /// mid-commit would; `import_status` then says whether it `commitLands`.
     let dropCommit = LockedFlag(false), commitLands = LockedFlag(false)
@@ -51,6 +52,8 @@ final class FakeServer: @unchecked Sendable {
     }
 
     var importedBytes: [UInt8] { lock.withLock { imported } }
+    /// Every factor received by `import_model_rows`, in arrival order (either form).
+    var receivedFactors: [Float] { lock.withLock { modelFactors } }
 
     private func acceptLoop() {
         while true {
@@ -120,7 +123,8 @@ final class FakeServer: @unchecked Sendable {
             case .importModelBegin: return enc.success(id: d.id, ImportBeginResult(import: "mod-1", maxChunkBytes: 4096))
             case .importModelRows(let q):
                 let (u, i) = lock.withLock { () -> (Int, Int) in
-                    if q.side == .users { modelUsers += q.rows.count } else { modelItems += q.rows.count }
+                    if q.side == .users { modelUsers += q.rowCount } else { modelItems += q.rowCount }
+                    if let c = q.columns { c.appendFactors(to: &modelFactors) } else { modelFactors += q.rows.flatMap(\.factors) }
                     return (modelUsers, modelItems)
                 }
                 return enc.success(id: d.id, ImportModelRowsResult(users: u, items: i))

@@ -29,6 +29,8 @@ struct RoundTripTests {
         .importStatus(ImportStatusRequest(token: "t")),
         .importModelBegin(ImportModelBeginRequest(manifest: ModelManifest(algorithm: "spark-als", k: 2, globalMean: 3.5, users: 1, items: 1))),
         .importModelRows(ImportModelRowsRequest(import: "m", side: .items, rows: [FactorRow(id: 1, bias: 0.5, factors: [0.25, -1])])),
+        .importModelRows(ImportModelRowsRequest(import: "m", side: .users, columns: try! FactorColumns(rows: [
+            FactorRow(id: -9_223_372_036_854_775_808, bias: -0.0, factors: [1e-38, -3.4e38]), FactorRow(id: 7, bias: 0.5, factors: [0.25, -1])]))),
         .importModelCommit(ImportModelCommitRequest(token: "m")),
         .exportBegin(ExportBeginRequest(what: .userFactors)), .exportNext(ExportNextRequest(export: "e", maxRows: 5)),
         .exportEnd(ExportEndRequest(token: "e")),

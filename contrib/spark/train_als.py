@@ -7,8 +7,11 @@ with header ``userId,itemId,rating,timestamp``), trains
 ``mfctl import-model OUT`` loads (see docs/scale-out.md):
 
     OUT/manifest.json   format version, algorithm, k, mu, hyperparameters, counts
-    OUT/users.csv       id,bias,f0,...,f{k-1}
-    OUT/items.csv       id,bias,f0,...,f{k-1}
+    OUT/user_factors.npy, OUT/user_factors_ids.npy, OUT/user_factors_biases.npy
+    OUT/item_factors.npy, OUT/item_factors_ids.npy, OUT/item_factors_biases.npy
+                        (--format npy, the default: float32 (n, k), int64 (n,), float32 (n,))
+    OUT/users.csv, OUT/items.csv
+                        (--format csv: id,bias,f0,...,f{k-1})
 
 Explicit mode (default): Spark's ALS has no bias terms, so the global mean mu and
 regularized user/item biases are fitted first (a few alternating passes of
@@ -50,6 +53,8 @@ def parse_args(argv):
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--master", default=None, help="Spark master; default: spark-submit's, else local[*]")
     p.add_argument("--test", default=None, help="CSV userId,itemId,rating: print RegressionEvaluator RMSE")
+    p.add_argument("--format", choices=("npy", "csv"), default="npy",
+                   help="factor files: npy (binary, default; what mfd imports fastest) or csv")
     p.add_argument("--shuffle-partitions", type=int, default=None,
                    help="spark.sql.shuffle.partitions (default: 4 on local masters, Spark's own otherwise)")
     p.add_argument("--block-size", type=int, default=None, help="ALS numUserBlocks/numItemBlocks")
@@ -163,30 +168,73 @@ def main(argv=None):
               nonnegative=False, coldStartStrategy="drop", checkpointInterval=5)
     if args.block_size:
         als = als.setNumUserBlocks(args.block_size).setNumItemBlocks(args.block_size)
+    t_als = time.time()
     model = als.fit(residual.cache())
     train_s = time.time() - t0
+    als_s = time.time() - t_als
 
     os.makedirs(args.output, exist_ok=True)
     k = args.rank
 
-    def write_rows(name, factors, ids, id_col, idx_col, biases, bias_col):
-        # Stream to one CSV on the driver (toLocalIterator holds one partition at a time).
-        rows = (factors.withColumnRenamed("id", idx_col).join(ids, idx_col).join(biases, idx_col, "left")
+    def factor_rows(factors, ids, id_col, idx_col, biases, bias_col):
+        return (factors.withColumnRenamed("id", idx_col).join(ids, idx_col).join(biases, idx_col, "left")
                 .select(id_col, F.coalesce(F.col(bias_col), F.lit(0.0)).alias("b"), "features"))
+
+    def write_csv(name, rows, n):
+        # Stream to one CSV on the driver (toLocalIterator holds one partition at a time).
         count = 0
-        with open(os.path.join(args.output, name), "w") as out:
+        with open(os.path.join(args.output, name + ".csv"), "w") as out:
             out.write("id,bias," + ",".join(f"f{j}" for j in range(k)) + "\n")
             for r in rows.toLocalIterator():
                 vals = [r[1]] + list(r[2])
                 if any(not math.isfinite(v) for v in vals):
-                    fail(f"{name}: non-finite value for id {r[0]}")
+                    fail(f"{name}.csv: non-finite value for id {r[0]}")
                 # %.9g round-trips a float32 exactly.
                 out.write(str(r[0]) + "," + ",".join("%.9g" % v for v in vals) + "\n")
                 count += 1
-        return count
+        return count, name + ".csv"
 
-    n_user_rows = write_rows("users.csv", model.userFactors, users, "userId", "u", bu, "bu")
-    n_item_rows = write_rows("items.csv", model.itemFactors, items, "itemId", "i", bi, "bi")
+    def write_npy(name, rows, n):
+        # NAME.npy (float32 n x k), NAME_ids.npy (int64), NAME_biases.npy (float32):
+        # memory-mapped, filled in batches as toLocalIterator hands over one
+        # partition at a time, so the driver never holds the factor table.
+        import numpy as np
+        from numpy.lib.format import open_memmap
+        base = os.path.join(args.output, name)
+        f = open_memmap(base + ".npy", mode="w+", dtype="<f4", shape=(n, k))
+        ids = open_memmap(base + "_ids.npy", mode="w+", dtype="<i8", shape=(n,))
+        b = open_memmap(base + "_biases.npy", mode="w+", dtype="<f4", shape=(n,))
+        count, batch = 0, []
+
+        def flush():
+            nonlocal count
+            if count + len(batch) > n:
+                fail(f"{name}: more than the {n} rows counted before")
+            end = count + len(batch)
+            ids[count:end] = [r[0] for r in batch]
+            b[count:end] = [r[1] for r in batch]
+            f[count:end] = [r[2] for r in batch]
+            if not (np.isfinite(b[count:end]).all() and np.isfinite(f[count:end]).all()):
+                fail(f"{name}: non-finite value among rows {count}..{end - 1}")
+            count = end
+            batch.clear()
+
+        for r in rows.toLocalIterator():
+            batch.append(r)
+            if len(batch) == 65536:
+                flush()
+        flush()
+        for a in (f, ids, b):
+            a.flush()
+        del f, ids, b
+        return count, name + ".npy"
+
+    write = write_npy if args.format == "npy" else write_csv
+    n_user_rows, user_file = write("user_factors" if args.format == "npy" else "users",
+                                   factor_rows(model.userFactors, users, "userId", "u", bu, "bu"), n_users)
+    n_item_rows, item_file = write("item_factors" if args.format == "npy" else "items",
+                                   factor_rows(model.itemFactors, items, "itemId", "i", bi, "bi"), n_items)
+    write_s = time.time() - t0 - train_s
     manifest = {
         "format": "mfd-model",
         "formatVersion": 1,
@@ -202,7 +250,7 @@ def main(argv=None):
         },
         "counts": {"ratings": int(stats.n), "users": n_user_rows, "items": n_item_rows},
         "ratingMin": float(stats.lo), "ratingMax": float(stats.hi),
-        "files": {"users": "users.csv", "items": "items.csv"},
+        "files": {"users": user_file, "items": item_file},
         "exportSequence": export_sequence(args.input),
         "createdBy": "contrib/spark/train_als.py", "sparkVersion": spark.version,
         "createdAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -212,7 +260,7 @@ def main(argv=None):
         out.write("\n")
     total_s = time.time() - t0
     print(f"train_als: {stats.n} ratings, {n_users} users, {n_items} items; k={k}; "
-          f"fit {train_s:.1f}s, total {total_s:.1f}s; wrote {args.output}")
+          f"fit {train_s:.1f}s (ALS {als_s:.1f}s), write {write_s:.1f}s, total {total_s:.1f}s; wrote {args.output} ({args.format})")
     if n_user_rows != n_users or n_item_rows != n_items:
         fail(f"factor rows ({n_user_rows} users, {n_item_rows} items) do not match the data")
 

@@ -10,10 +10,10 @@ extension Engine {
         ImportBeginResult(import: try modelImports.begin(r.manifest, connection: connection), maxChunkBytes: ImportSessions.maxChunkBytes)
     }
 
-    /// `import_model_rows {import, side, rows}` for a session `connection` began; any other token is `not_found`.
+    /// `import_model_rows {import, side, rows | *_base64 columns}` for a session `connection` began; any other token is `not_found`.
     public func importModelRows(_ r: ImportModelRowsRequest, connection: UInt64 = 0) throws -> ImportModelRowsResult {
-        guard r.rows.count <= configuration.maxBatch else {
-            throw WireError(.invalidValue, "\(r.rows.count) rows exceed max_batch \(configuration.maxBatch)", field: "rows")
+        guard r.rowCount <= configuration.maxBatch else {
+            throw WireError(.invalidValue, "\(r.rowCount) rows exceed max_batch \(configuration.maxBatch)", field: "rows")
         }
         return try modelImports.rows(r, connection: connection)
     }
@@ -32,6 +32,7 @@ extension Engine {
             throw WireError(.trainingInProgress, "a training job is running; import the model when it ends (see train_status)")
         }
         let m = session.manifest, s = snapshot
+        var stages: [(String, ContinuousClock.Instant)] = [("receive", session.began), ("check", .now)]
         for (side, got, want) in [("users", session.users.ids.count, m.users), ("items", session.items.ids.count, m.items)] where got != want {
             throw WireError(.invalidModel, "received \(got) \(side) rows; the manifest says \(want)", field: "manifest.\(side)")
         }
@@ -41,42 +42,45 @@ extension Engine {
         if let n = session.items.ids.firstIndex(where: { s.items[$0] == nil }) {
             throw WireError(.invalidModel, "item \(session.items.ids[n]) is unknown to this mfd", field: "items[\(n)]")
         }
-        let model = try buildModel(session, snapshot: s)
+        var session = session
+        // The old items first, in their order: the users' `seen` lists stay valid (EngineWriter.install).
+        if let old = s.base?.items { ModelImportSessions.align(&session.items, k: m.k, to: old.ids) }
+        stages.append(("build", .now))
+        let popularity = await writer.itemPopularity(session.items.ids, threshold: Float(m.globalMean))
+        let model = try buildModel(session, popularity: popularity)
         let mark = await writer.pendingCount().count
         let sequence = m.sequence ?? s.sequence
         let parts = model.parts()
         let record = ModelRecord(algorithm: m.algorithm, hyperparameters: Self.json(m.params), metrics: "{}", trainingLog: "[]",
                                  sequence: sequence, k: m.k, userIDs: session.users.ids, itemIDs: session.items.ids,
                                  arrays: parts.arrays, scalars: parts.scalars)
+        stages.append(("save", .now))
         let modelID = try await store.saveModel(record)
+        stages.append(("install", .now))
         let base = ModelBase(model: model, users: IDMap(ids: session.users.ids), items: IDMap(ids: session.items.ids),
                              id: modelID, trainedAt: Date(), algorithm: m.algorithm, sequence: sequence)
-        var replayed = 0
-        s.users.forEach { id, e in if e.lastSequence > sequence || base.users.index(of: id) == nil, e.ratings.count > 0 { replayed += 1 } }
-        await writer.install(base, changesAtSnapshot: m.sequence == nil ? mark : 0)
+        let replayed = await writer.install(base, changesAtSnapshot: m.sequence == nil ? mark : 0)
+        stages.append(("", .now))
+        // Seconds per stage, e.g. "receive 0.412 check 0.009 build 0.035 save 0.180 install 0.021".
+        let timing = zip(stages, stages.dropFirst()).map { a, b in "\(a.0) " + String(format: "%.3f", Self.seconds(b.1 - a.1)) }
         logger.info("model imported", metadata: ["model": "\(modelID)", "algorithm": "\(m.algorithm)", "users": "\(m.users)",
-                                                 "items": "\(m.items)", "k": "\(m.k)", "replayed_users": "\(replayed)"])
+                                                 "items": "\(m.items)", "k": "\(m.k)", "replayed_users": "\(replayed)",
+                                                 "stages": "\(timing.joined(separator: " "))"])
         return ImportModelResult(modelID: modelID, users: m.users, items: m.items, factors: m.k, replayed: replayed)
     }
 
     /// The MFModel for an import: fold-in uses the current training settings,
     /// with Spark's count-scaled `regParam` as λ when the manifest gives it.
-    func buildModel(_ session: ModelImportSessions.Session, snapshot s: EngineSnapshot) throws -> MFModel {
+    /// The session's arrays become the model's (no copy).
+    func buildModel(_ session: ModelImportSessions.Session, popularity: [Float]) throws -> MFModel {
         let m = session.manifest
         var solver = SolverParams(serverConfig.training)
         if case .number(let reg)? = m.params["regParam"] ?? m.params["reg_param"], reg >= 0 {
             solver.lambda = Float(reg); solver.weightedLambda = true; solver.lambdaExponent = 1
         }
         solver.implicitWeight = 0
-        var index: [Int64: Int] = [:]
-        for (n, id) in session.items.ids.enumerated() { index[id] = n }
-        var popularity = [Float](repeating: 0, count: session.items.ids.count)
-        let mu = Float(m.globalMean)
-        s.users.forEach { _, e in
-            for (j, id) in e.ratings.ids.enumerated() where e.ratings.values[j] >= mu { if let n = index[id] { popularity[n] += 1 } }
-        }
         do {
-            return try MFModel(factors: m.k, globalMean: mu, minRating: Float(configuration.ratingMin),
+            return try MFModel(factors: m.k, globalMean: Float(m.globalMean), minRating: Float(configuration.ratingMin),
                                maxRating: Float(configuration.ratingMax), userBias: session.users.bias,
                                userFactors: session.users.factors, itemBias: session.items.bias,
                                itemFactors: session.items.factors, itemPopularity: popularity, solver: solver)

@@ -70,7 +70,14 @@ extension EngineWriter {
 
     /// Swaps in a freshly trained model; users and items changed after its
     /// training snapshot are re-solved by fold-in against it (the replay).
-    func install(_ newBase: ModelBase, changesAtSnapshot: Int) {
+    /// Returns how many users with ratings the replay re-solves.
+    @discardableResult
+    func install(_ newBase: ModelBase, changesAtSnapshot: Int) -> Int {
+        // When the new model keeps the old item indices (it lists the old items first, in
+        // their order, as an import aligned by `ModelImportSessions.align` does), a user's
+        // `seen` list stays valid unless it lacked a rated item: such users are not touched.
+        // (Recomputing every list and copying every entry was most of a 5M-rating import's commit.)
+        let itemsKept = base.map { newBase.items.ids.starts(with: $0.items.ids) } ?? false
         base = newBase
         // Rows marked before the snapshot are covered by the new model (its item rows are
         // fresh now); the loops below re-mark what changed after it, which is also what a
@@ -78,9 +85,13 @@ extension EngineWriter {
         dirtyUsers = []; dirtyItems = []; ratedItemsWithoutRow = []
         lastItemRefresh = Date()
         var userChanges: [Int64: UserEntry?] = [:]
+        var replayed = 0
         users.forEach { id, e in
             if e.lastSequence > newBase.sequence || newBase.users.index(of: id) == nil {
                 dirtyUsers.insert(id)
+                if e.ratings.count > 0 { replayed += 1 }
+            } else if itemsKept, e.foldedIn == nil, !e.staleFoldIn, e.seen.count == e.ratings.count {
+                return
             } else {
                 var e = e
                 e.foldedIn = nil
@@ -99,6 +110,7 @@ extension EngineWriter {
         if pendingChanges == 0 { firstPendingAt = nil }
         markAttributeRows()
         flush(forceItems: true)
+        return replayed
     }
 
     /// Replaces all state with what the store holds (startup, after an import).
@@ -175,4 +187,10 @@ extension EngineWriter {
 
     /// Current pending-change count (taken when a training snapshot starts).
     func pendingCount() -> (count: Int, since: Date?) { (pendingChanges, firstPendingAt) }
+
+    /// For each of `ids`: how many of its ratings are ≥ `threshold` (an imported model's
+    /// popularity, as training counts ratings ≥ μ), from the per-item lists.
+    func itemPopularity(_ ids: [Int64], threshold: Float) -> [Float] {
+        ids.map { id in Float(itemRatings[id]?.values.reduce(0) { $0 + ($1 >= threshold ? 1 : 0) } ?? 0) }
+    }
 }
