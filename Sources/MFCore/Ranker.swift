@@ -43,3 +43,22 @@ extension ImplicitALSTrainer {
         }
     }
 }
+
+extension MFModel {
+    /// This model with a ranker trained on `data` (ratings on the model's user and item indices)
+    /// by `config.ranker`, ranking with `config.ranking`: how a model trained elsewhere (an
+    /// imported Spark model) ranks as mfd's own do. Unchanged when no rating is liked.
+    public func withRanker(trainedOn data: RatingMatrix, config: TrainingConfig) throws -> MFModel {
+        guard data.userCount == userCount, data.itemCount == itemCount else {
+            throw MFCoreError.invalidConfig(field: "ranker", reason: "ratings cover \(data.userCount) users and \(data.itemCount) items, the model \(userCount) and \(itemCount)")
+        }
+        var c = config
+        c.factors = factors  // the ranker's rows share the model's k
+        guard let ranker = try Ranker.train(data, config: c) else { return self }
+        var m = self
+        m.ranker = ranker
+        m.ranking = config.ranking
+        m.rebuildDerived()
+        return m
+    }
+}

@@ -98,3 +98,19 @@ import Testing
         #expect(try MFTrainer.train(data, config: c).ranker != nil)
     }
 }
+
+@Suite struct ImportedModelRankerTests {
+    /// A model trained without a ranker (as Spark's) gets one from the ratings, on its own k.
+    @Test func withRankerAttachesARankerOfTheModelsK() throws {
+        let data = try Fixtures.sparse(users: 40, items: 50).matrix()
+        let plain = try MFTrainer.train(data, config: .plain(factors: 3, lambda: 1, iterations: 3))
+        #expect(plain.ranker == nil)
+        var c = TrainingConfig()
+        c.iterations = 3  // k stays 64 here: the ranker must take the model's 3
+        let ranked = try plain.withRanker(trainedOn: data, config: c)
+        #expect(ranked.ranker?.userFactors.count == 40 * 3 && ranked.ranking.ratingWeight == c.ranking.ratingWeight)
+        #expect(try ranked.topN(user: ranked.user(0), n: 5).count == 5)
+        let other = try Fixtures.sparse(users: 10, items: 50).matrix()
+        #expect(throws: MFCoreError.self) { try plain.withRanker(trainedOn: other, config: c) }
+    }
+}

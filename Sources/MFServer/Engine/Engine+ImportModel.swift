@@ -47,7 +47,12 @@ extension Engine {
         if let old = s.base?.items { ModelImportSessions.align(&session.items, k: m.k, to: old.ids) }
         stages.append(("build", .now))
         let popularity = await writer.itemPopularity(session.items.ids, threshold: Float(m.globalMean))
-        let model = try buildModel(session, popularity: popularity)
+        var model = try buildModel(session, popularity: popularity)
+        // `recommend` ranks an imported model as mfd's own: with a ranker trained here on the stored ratings.
+        stages.append(("rank", .now))
+        let userMap = IDMap(ids: session.users.ids)
+        let ratings = try await writer.ratingMatrix(users: userMap, items: session.items.ids)
+        if ratings.count > 0 { model = try model.withRanker(trainedOn: ratings, config: serverConfig.training) }
         let mark = await writer.pendingCount().count
         let sequence = m.sequence ?? s.sequence
         let parts = model.parts()
@@ -57,7 +62,7 @@ extension Engine {
         stages.append(("save", .now))
         let modelID = try await store.saveModel(record)
         stages.append(("install", .now))
-        let base = ModelBase(model: model, users: IDMap(ids: session.users.ids), items: IDMap(ids: session.items.ids),
+        let base = ModelBase(model: model, users: userMap, items: IDMap(ids: session.items.ids),
                              id: modelID, trainedAt: Date(), algorithm: m.algorithm, sequence: sequence)
         let replayed = await writer.install(base, changesAtSnapshot: m.sequence == nil ? mark : 0)
         stages.append(("", .now))

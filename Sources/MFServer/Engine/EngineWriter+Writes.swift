@@ -194,3 +194,18 @@ extension EngineWriter {
         ids.map { id in Float(itemRatings[id]?.values.reduce(0) { $0 + ($1 >= threshold ? 1 : 0) } ?? 0) }
     }
 }
+
+extension EngineWriter {
+    /// The stored ratings of `items` by `users` on their indices in those lists (others skipped).
+    func ratingMatrix(users: IDMap, items: [Int64]) throws -> RatingMatrix {
+        var us: [Int32] = [], its: [Int32] = [], vs: [Float] = []
+        for (i, id) in items.enumerated() {
+            guard let list = itemRatings[id] else { continue }
+            for (u, v) in zip(list.ids, list.values) {
+                guard let row = users.index(of: u) else { continue }
+                us.append(row); its.append(Int32(i)); vs.append(v)
+            }
+        }
+        return try RatingMatrix(users: us, items: its, ratings: vs, userCount: users.count, itemCount: items.count)
+    }
+}
