@@ -140,20 +140,22 @@ public struct StatusResult: Codable, Sendable, Equatable {
     public var loading: LoadingInfo?
     /// Present after trainings failed: automatic retrains wait until `next_attempt_s` from now.
     public var retrainBackoff: RetrainBackoffInfo?
+    /// The SIMD kernel path training and scoring run on: `avx2_fma` or `portable`.
+    public var kernels: String?
 
     public init(server: String, uptimeSeconds: Double, ratings: Int, users: Int, items: Int, density: Double,
                 model: ModelInfo?, lastTraining: JobInfo?, running: JobInfo?, pendingChanges: Int, connections: Int,
                 requests: [String: Int], errors: Int, config: ServerConfig, loading: LoadingInfo? = nil,
-                retrainBackoff: RetrainBackoffInfo? = nil) {
+                retrainBackoff: RetrainBackoffInfo? = nil, kernels: String? = nil) {
         self.server = server; self.uptimeSeconds = uptimeSeconds; self.ratings = ratings; self.users = users
         self.items = items; self.density = density; self.model = model; self.lastTraining = lastTraining
         self.running = running; self.pendingChanges = pendingChanges; self.connections = connections
         self.requests = requests; self.errors = errors; self.config = config; self.loading = loading
-        self.retrainBackoff = retrainBackoff
+        self.retrainBackoff = retrainBackoff; self.kernels = kernels
     }
 
     enum CodingKeys: String, CodingKey {
-        case server, ratings, users, items, density, model, running, connections, requests, errors, config, loading
+        case server, ratings, users, items, density, model, running, connections, requests, errors, config, loading, kernels
         case uptimeSeconds = "uptime_s"
         case lastTraining = "last_training"
         case pendingChanges = "pending_changes"

@@ -135,7 +135,8 @@ extension Engine {
                             density: cells > 0 ? Double(s.ratingCount) / cells : 0, model: s.modelInfo,
                             lastTraining: last, running: running, pendingChanges: s.pendingChanges,
                             connections: connections, requests: requests, errors: errors, config: serverConfig,
-                            loading: loading.progress, retrainBackoff: retrainBackoff.withLock { $0.info(at: Date()) })
+                            loading: loading.progress, retrainBackoff: retrainBackoff.withLock { $0.info(at: Date()) },
+                            kernels: KernelPath.active.rawValue)
     }
 
     static func norm(_ x: [Float]) -> Float { x.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot() }
