@@ -6,6 +6,7 @@
 #   make demo-stop       stop it
 #   make install         copies what `make` built (never builds): PREFIX=/usr/local DESTDIR=
 #   make uninstall
+#   make deb             Debian package dist/mfd_VERSION_ARCH.deb (Swift runtime linked in)
 #   make check-units     systemd-analyze verify + security score of systemd/
 #   make check-mdwe      does the Swift runtime survive MemoryDenyWriteExecute=yes?
 
@@ -28,20 +29,20 @@ MAN         ?= 1
 COMPLETIONS ?= 1
 
 SWIFT ?= swift
-# FMA/AVX2 roughly triples the SIMD kernels. Only on x86-64 CPUs that have
-# both; the binaries then need such a CPU. `make CPU_FLAGS=` builds portable ones.
-ifeq ($(shell uname -m),x86_64)
-ifeq ($(shell grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo && echo yes),yes)
-CPU_FLAGS ?= -Xswiftc -target-cpu -Xswiftc haswell
-endif
-endif
-CPU_FLAGS ?=
-RELEASE_DIR = .build/release
+# No CPU flags: the kernels take their AVX2/FMA path at start on CPUs that
+# have it (docs/core.md, "Kernels and CPU dispatch"), so one build runs on any
+# x86-64. Extra `swift build` flags for every release build go here (`make deb`
+# sets --static-swift-stdlib and its own scratch path).
+SWIFT_BUILD_FLAGS ?=
+RELEASE_DIR ?= .build/release
 PRODUCTS = mfd mfctl mfbench
-GEN = .build/gen
+GEN ?= .build/gen
+# `make deb`'s build: the Swift runtime linked in, so the package needs only
+# Debian's libraries; its own scratch path, since the flag rebuilds everything.
+DEB_BUILD = .build-deb
 
 .PHONY: all release build test demo demo-stop install uninstall man completions \
-	check-units check-mdwe ci clean help
+	deb check-units check-mdwe ci clean help
 
 # Everything `make install` copies.
 all: release man completions
@@ -50,7 +51,7 @@ help:
 	@sed -n 's/^#   //p' Makefile
 
 release:
-	$(SWIFT) build -c release $(CPU_FLAGS)
+	$(SWIFT) build -c release $(SWIFT_BUILD_FLAGS)
 
 build:
 	$(SWIFT) build
@@ -65,12 +66,10 @@ demo-stop:
 	scripts/demo.sh stop
 
 # Man pages: the generate-manual tool of swift-argument-parser, built with the
-# same flags as the release build. (`swift package plugin generate-manual`
-# does the same but rebuilds every product in release mode without CPU_FLAGS,
-# invalidating the optimized build.)
+# same flags and scratch path as the release build, so it reuses that build.
 man: release
 ifeq ($(MAN),1)
-	$(SWIFT) build -c release $(CPU_FLAGS) --product generate-manual
+	$(SWIFT) build -c release $(SWIFT_BUILD_FLAGS) --product generate-manual
 	@mkdir -p $(GEN)/man
 	@for t in mfd:8 mfctl:1 mfbench:1; do \
 	  $(RELEASE_DIR)/generate-manual $(RELEASE_DIR)/$${t%:*} --section $${t#*:} -o $(GEN)/man \
@@ -141,6 +140,13 @@ uninstall:
 	  $(DESTDIR)$(BASHCOMPDIR)/mfctl $(DESTDIR)$(ZSHCOMPDIR)/_mfctl $(DESTDIR)$(FISHCOMPDIR)/mfctl.fish
 	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 
+# The package (scripts/build-deb.sh): mfd and mfctl, man pages, completions,
+# units, sysusers.d/tmpfiles.d, /etc/mfd/mfd.env as a conffile, maintainer scripts.
+deb:
+	$(MAKE) all SWIFT_BUILD_FLAGS="--static-swift-stdlib --scratch-path $(DEB_BUILD)" \
+	  RELEASE_DIR=$(DEB_BUILD)/release GEN=$(DEB_BUILD)/gen
+	scripts/build-deb.sh $(DEB_BUILD)
+
 check-units:
 	scripts/verify-units.sh
 
@@ -152,4 +158,4 @@ ci:
 
 clean:
 	$(SWIFT) package clean
-	rm -rf $(GEN)
+	rm -rf $(GEN) $(DEB_BUILD) dist

@@ -25,8 +25,12 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
-        // Pure math: no I/O, no dependencies.
-        .target(name: "MFCore"),
+        // Pure math: no I/O; its only dependency is CMFKernels.
+        .target(name: "MFCore", dependencies: ["CMFKernels"]),
+        // The AVX2/FMA fast path of MFCore's kernels (x86-64), chosen at start when the CPU has it:
+        // C because only C can compile one function for CPU features the rest of the binary
+        // does not assume (docs/core.md, "Kernels and CPU dispatch").
+        .target(name: "CMFKernels"),
         // SQLite persistence through GRDB over the system libsqlite3.
         .target(name: "MFStore", dependencies: [
             "MFCore",
@@ -57,7 +61,7 @@ let package = Package(
             .product(name: "NIOExtras", package: "swift-nio-extras"),
         ]),
         .executableTarget(name: "mfd", dependencies: [
-            "MFServer", "MFStore", "MFProtocol",
+            "MFServer", "MFStore", "MFProtocol", "MFCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -76,7 +80,8 @@ let package = Package(
         ]),
         .testTarget(name: "MFCoreTests", dependencies: ["MFCore"]),
         .testTarget(name: "MFStoreTests", dependencies: ["MFStore", "MFCore", "mfstore-tool"]),
-        .testTarget(name: "MFProtocolTests", dependencies: ["MFProtocol"]),
+        // MFCore: SeededRNG for the JSON number round-trip tests.
+        .testTarget(name: "MFProtocolTests", dependencies: ["MFProtocol", "MFCore"]),
         .testTarget(name: "MFServerTests", dependencies: [
             "MFServer", "MFProtocol", "MFCore", "MFStore",
             .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -13,7 +13,7 @@ export PATH=/opt/swift/usr/bin:$PATH
 SECS=${1:-5}
 DIR=${BENCH_DIR:-/tmp/mfd-baseline-bench}
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  swift build -c release -Xswiftc -target-cpu -Xswiftc haswell --product mfbench >&2
+  swift build -c release --product mfbench >&2
 fi
 rm -rf "$DIR"; mkdir -p "$DIR"
 gcc -O3 -march=haswell -ffast-math -pthread -o "$DIR/echo-scan" scripts/baseline/echo-scan.c

@@ -11,8 +11,8 @@ VENV=${VENV:-/tmp/anchors-venv}
 SHARED=${SHARED:-../shared}
 SPLITS=("$@")
 [ ${#SPLITS[@]} -gt 0 ] || SPLITS=(ml-latest-small-2016 ml-latest-small-2018)
-swift build -c release -Xswiftc -target-cpu -Xswiftc haswell --product mfbench >&2
-BIN=$(swift build -c release -Xswiftc -target-cpu -Xswiftc haswell --show-bin-path)/mfbench
+swift build -c release --product mfbench >&2
+BIN=$(swift build -c release --show-bin-path)/mfbench
 
 cmfrec_strong() {  # $1 train.csv $2 test.csv $3 threads -> "rmse mae ndcg fit"
   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE PYTHONPATH="$SHARED/anchors" "$VENV/bin/python" - "$1" "$2" "$3" <<'PY'

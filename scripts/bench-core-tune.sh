@@ -8,8 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${SHARED:-../shared}
 SPLITS=${SPLITS:-"ml-latest-small-2016 ml-latest-small-2018"}
-swift build -c release -Xswiftc -target-cpu -Xswiftc haswell --product mfbench >&2
-BIN=$(swift build -c release -Xswiftc -target-cpu -Xswiftc haswell --show-bin-path)/mfbench
+swift build -c release --product mfbench >&2
+BIN=$(swift build -c release --show-bin-path)/mfbench
 for setting in "$@"; do
   for s in $SPLITS; do
     # shellcheck disable=SC2086

@@ -16,8 +16,8 @@ SPLITS=("$@")
 [ ${#SPLITS[@]} -gt 0 ] || SPLITS=(ml-latest-small-2016 ml-latest-small-2018)
 [ -x "$VENV/bin/python" ] || { echo "no venv at $VENV: python3 -m venv $VENV && $VENV/bin/pip install cmfrec pandas scipy threadpoolctl" >&2; exit 2; }
 
-swift build -c release -Xswiftc -target-cpu -Xswiftc haswell --product mfbench >&2
-BIN=$(swift build -c release -Xswiftc -target-cpu -Xswiftc haswell --show-bin-path)/mfbench
+swift build -c release --product mfbench >&2
+BIN=$(swift build -c release --show-bin-path)/mfbench
 
 # cmfrec fit on the train CSV, indexed as anchors/common.py does; prints median of 3 fit seconds.
 cmfrec_fit() {  # $1 = train.csv, $2 = threads

@@ -3,7 +3,7 @@
 # factors, iterations and threads.
 # Figures: docs/benchmarks.md ("Implicit-feedback ALS vs `implicit`").
 #   scripts/bench-implicit.sh [SPLIT_DIR] [VENV]
-# Needs a release mfbench (swift build -c release -Xswiftc -target-cpu -Xswiftc haswell --product mfbench)
+# Needs a release mfbench (swift build -c release --product mfbench)
 # and a venv with implicit, pandas, scipy, threadpoolctl.
 set -eu
 cd "$(dirname "$0")/.."

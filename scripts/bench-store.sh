@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 ROWS=${1:-1000000}
 DIR=${BENCH_DIR:-/tmp/mfstore-bench}
 mkdir -p "$DIR"
-swift build -c release -Xswiftc -target-cpu -Xswiftc haswell --product mfstore-tool
-BIN=$(swift build -c release -Xswiftc -target-cpu -Xswiftc haswell --show-bin-path)/mfstore-tool
+swift build -c release --product mfstore-tool
+BIN=$(swift build -c release --show-bin-path)/mfstore-tool
 ML=../shared/data/ml-latest-small-2016/ratings.csv
 EXTRA=()
 [ -f "$ML" ] && EXTRA=("$ML")

@@ -7,9 +7,7 @@ if [ "${MFBENCH_DEBUG:-0}" = 1 ]; then
   swift build --product mfd >&2 && swift build --product mfbench >&2
   MFBENCH=.build/debug/mfbench
 else
-  cpu=()
-  if grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo; then cpu=(-Xswiftc -target-cpu -Xswiftc haswell); fi
-  swift build -c release "${cpu[@]}" --product mfd >&2 && swift build -c release "${cpu[@]}" --product mfbench >&2
+  swift build -c release --product mfd >&2 && swift build -c release --product mfbench >&2
   MFBENCH=.build/release/mfbench
 fi
 command -v sqlite3 >/dev/null || { echo "sqlite3 is needed (apt-get install sqlite3)" >&2; exit 2; }

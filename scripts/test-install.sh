@@ -38,45 +38,12 @@ unit=$dest/usr/lib/systemd/system/mfd.service
 grep -qx 'ExecStart=/usr/bin/mfd' "$unit" || { echo "test-install: ExecStart not rewritten to PREFIX"; exit 1; }
 echo "test-install: layout ok under $dest"
 
-# The unit's command line, pointed into DESTDIR; the socket path moved to $tmp/run.
-exec_line=$(sed -n 's/^ExecStart=//p' "$unit")
-exec_line=${exec_line/\/usr\/bin\//$dest/usr/bin/}
-listen=$(sed -n 's/^ListenStream=//p' "$dest/usr/lib/systemd/system/mfd.socket")
-[ "$listen" = /run/mfd/mfd.sock ] || { echo "test-install: unexpected ListenStream=$listen"; exit 1; }
-mkdir -p "$tmp/run" "$tmp/state"
-sock=$tmp/run/mfd.sock
-
-# Receive sd_notify datagrams (READY=1) the way systemd does.
-python3 - "$tmp/notify.sock" >"$tmp/notify.log" <<'PY' &
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); s.settimeout(120)
-print("bound", flush=True)
-while True:
-    msg = s.recv(4096).decode()
-    print(msg.replace("\n", " "), flush=True)
-    if "READY=1" in msg.split("\n"): break
-PY
-pids+=($!)
-until grep -q bound "$tmp/notify.log" 2>/dev/null; do kill -0 "${pids[0]}" || exit 1; sleep 0.05; done
-
-# shellcheck disable=SC2086  # the unit's command line is split like systemd does
-systemd-socket-activate -l "$sock" -E STATE_DIRECTORY="$tmp/state" -E RUNTIME_DIRECTORY="$tmp/run" \
-  -E NOTIFY_SOCKET="$tmp/notify.sock" -E MFD_LOG_LEVEL=info $exec_line >"$tmp/mfd.log" 2>&1 &
-pids+=($!)
-deadline=$((SECONDS + 120))
-# The first connection starts mfd (socket activation); retry until it answers.
-until MFD_SOCKET=$sock "$dest/usr/bin/mfctl" ping >/dev/null 2>&1; do
-  [ $SECONDS -lt $deadline ] || { echo "test-install: no ping answer in 120s"; cat "$tmp/mfd.log"; exit 1; }
-  kill -0 "${pids[1]}" 2>/dev/null || { echo "test-install: mfd exited"; cat "$tmp/mfd.log"; exit 1; }
-  sleep 0.2  # poll interval, bounded by the deadline
-done
-wait "${pids[0]}" || { echo "test-install: no READY=1 on NOTIFY_SOCKET"; cat "$tmp/notify.log"; exit 1; }
-echo "test-install: socket-activated mfd answered ping; notify: $(tail -1 "$tmp/notify.log")"
+# shellcheck source=lib/socket-activated.sh
+. scripts/lib/socket-activated.sh
+start_socket_activated test-install "$dest" /usr/lib/systemd/system "$tmp"
 ls "$tmp/state"/*.sqlite >/dev/null 2>&1 || { echo "test-install: no database under STATE_DIRECTORY"; exit 1; }
-kill -TERM "${pids[1]}"
-wait "${pids[1]}" && rc=0 || rc=$?
-[ $rc -eq 0 ] || { echo "test-install: mfd exited with $rc on SIGTERM"; cat "$tmp/mfd.log"; exit 1; }
-[ -S "$sock" ] || true  # systemd-socket-activate owns the socket; mfd must not unlink it
+stop_socket_activated test-install "$tmp"
+[ -S "$SA_SOCK" ] || true  # systemd-socket-activate owns the socket; mfd must not unlink it
 make -s uninstall DESTDIR="$dest" PREFIX=/usr >/dev/null
 left=$(find "$dest" -type f | wc -l)
 [ "$left" -eq 0 ] || { echo "test-install: uninstall left $left files"; find "$dest" -type f; exit 1; }

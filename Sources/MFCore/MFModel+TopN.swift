@@ -62,9 +62,6 @@ extension MFModel {
     /// offered and the heap keeps the lower item index.
     private func scanBlocks(_ user: UserVector, exclude: [Int32], heap: inout TopKHeap) {
         typealias V = SIMD8<Float>
-        @inline(__always) func load(_ p: UnsafePointer<Float16>) -> V {
-            V(UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float16>.self))  // vcvtph2ps
-        }
         let k = rankingDimension, blocks = (itemCount + 7) / 8, n = itemCount
         let base0 = rankingBase(user)
         let base = V(repeating: base0)
@@ -74,69 +71,50 @@ extension MFModel {
         // scores are always below the threshold.
         let pNorm = scan.reduce(0) { $0 + $1 * $1 }.squareRoot() * 1.001
         let absSlack = 1e-5 * (1 + abs(base0))
-        rankingBlocks.withUnsafeBufferPointer { rb in
+        let path = KernelPath.active
+        rankingBlocks.withUnsafeBytes { rb in
             rankingBias.withUnsafeBufferPointer { bb in
                 scan.withUnsafeBufferPointer { pb in
-                    let r = rb.baseAddress!, p = pb.baseAddress!, bias = bb.baseAddress!
-                    // Offers the lanes of block b that reach the threshold (rare once the heap is full).
-                    @inline(__always) func visit(_ b: Int, _ acc: V) {
-                        let s = acc + base + Kernels.load(bias + b &* 8)
-                        guard any(s .>= V(repeating: heap.threshold)) else { return }
-                        for l in 0..<8 {
-                            let slot = b &* 8 &+ l
-                            guard slot < n, s[l] >= heap.threshold else { continue }
-                            let item = rankingItemOfSlot[slot]
-                            if !exclude.isEmpty && contains(exclude, item) { continue }
-                            heap.offer(ScoredItem(item: item, score: s[l]))
+                    withUnsafeTemporaryAllocation(of: Float.self, capacity: 32) { scratch in
+                        let r = rb.baseAddress!, p = pb.baseAddress!, bias = bb.baseAddress!, acc = scratch.baseAddress!
+                        // Offers the lanes of block b that reach the threshold (rare once the heap is full).
+                        @inline(__always) func visit(_ b: Int, _ scores: UnsafePointer<Float>) {
+                            let s = Kernels.load(scores) + base + Kernels.load(bias + b &* 8)
+                            guard any(s .>= V(repeating: heap.threshold)) else { return }
+                            for l in 0..<8 {
+                                let slot = b &* 8 &+ l
+                                guard slot < n, s[l] >= heap.threshold else { continue }
+                                let item = rankingItemOfSlot[slot]
+                                if !exclude.isEmpty && contains(exclude, item) { continue }
+                                heap.offer(ScoredItem(item: item, score: s[l]))
+                            }
                         }
-                    }
-                    @inline(__always) func promising(_ b: Int) -> Bool {
-                        base0 + blockMaxBias[b] + pNorm * blockMaxNorm[b] + absSlack >= heap.threshold
-                    }
-                    let stride = k &* 8
-                    // 4 surviving blocks (32 items) per pass share each broadcast of p[c]; 8 FMA chains.
-                    var pending = (0, 0, 0, 0), count = 0
-                    @inline(__always) func score4() {
-                        let (b0, b1, b2, b3) = pending
-                        let q0 = r + b0 &* stride, q1 = r + b1 &* stride, q2 = r + b2 &* stride, q3 = r + b3 &* stride
-                        var a0 = V(), a1 = V(), a2 = V(), a3 = V(), c0 = V(), c1 = V(), c2 = V(), c3 = V()
-                        var c = 0
-                        while c &+ 2 <= k {
-                            let o = c &* 8, pa = V(repeating: p[c]), pb = V(repeating: p[c &+ 1])
-                            a0 = a0.addingProduct(pa, load(q0 + o)); c0 = c0.addingProduct(pb, load(q0 + (o &+ 8)))
-                            a1 = a1.addingProduct(pa, load(q1 + o)); c1 = c1.addingProduct(pb, load(q1 + (o &+ 8)))
-                            a2 = a2.addingProduct(pa, load(q2 + o)); c2 = c2.addingProduct(pb, load(q2 + (o &+ 8)))
-                            a3 = a3.addingProduct(pa, load(q3 + o)); c3 = c3.addingProduct(pb, load(q3 + (o &+ 8)))
-                            c &+= 2
+                        @inline(__always) func promising(_ b: Int) -> Bool {
+                            base0 + blockMaxBias[b] + pNorm * blockMaxNorm[b] + absSlack >= heap.threshold
                         }
-                        if c < k {
-                            let o = c &* 8, pa = V(repeating: p[c])
-                            a0 = a0.addingProduct(pa, load(q0 + o)); a1 = a1.addingProduct(pa, load(q1 + o))
-                            a2 = a2.addingProduct(pa, load(q2 + o)); a3 = a3.addingProduct(pa, load(q3 + o))
+                        let blockBytes = k &* 16  // k rows of 8 Float16 lanes
+                        // 4 surviving blocks (32 items) per pass share each broadcast of p[c]; 8 FMA chains.
+                        var pending = (0, 0, 0, 0), count = 0
+                        for b in 0..<blocks where promising(b) {
+                            switch count {
+                            case 0: pending.0 = b
+                            case 1: pending.1 = b
+                            case 2: pending.2 = b
+                            default: pending.3 = b
+                            }
+                            count &+= 1
+                            guard count == 4 else { continue }
+                            let (b0, b1, b2, b3) = pending
+                            Kernels.scoreBlocks4(r + b0 &* blockBytes, r + b1 &* blockBytes, r + b2 &* blockBytes,
+                                                 r + b3 &* blockBytes, user: p, k: k, into: acc, on: path)
+                            visit(b0, acc); visit(b1, acc + 8); visit(b2, acc + 16); visit(b3, acc + 24)
+                            count = 0
                         }
-                        visit(b0, a0 + c0); visit(b1, a1 + c1); visit(b2, a2 + c2); visit(b3, a3 + c3)
-                    }
-                    for b in 0..<blocks where promising(b) {
-                        switch count {
-                        case 0: pending.0 = b
-                        case 1: pending.1 = b
-                        case 2: pending.2 = b
-                        default: pending.3 = b
+                        // Fewer than 4 left: one block at a time.
+                        for b in [pending.0, pending.1, pending.2].prefix(count) {
+                            Kernels.scoreBlock(r + b &* blockBytes, user: p, k: k, into: acc, on: path)
+                            visit(b, acc)
                         }
-                        count &+= 1
-                        if count == 4 { score4(); count = 0 }
-                    }
-                    // Fewer than 4 left: one block at a time.
-                    for b in [pending.0, pending.1, pending.2].prefix(count) {
-                        let q0 = r + b &* stride
-                        var a0 = V(), c0 = V(), c = 0
-                        while c &+ 2 <= k {
-                            a0 = a0.addingProduct(V(repeating: p[c]), load(q0 + c &* 8))
-                            c0 = c0.addingProduct(V(repeating: p[c &+ 1]), load(q0 + (c &+ 1) &* 8))
-                            c &+= 2
-                        }
-                        if c < k { a0 = a0.addingProduct(V(repeating: p[c]), load(q0 + c &* 8)) }
-                        visit(b, a0 + c0)
                     }
                 }
             }

@@ -160,9 +160,9 @@ final class RowSolver {
             kd.deallocate(); kdCapacity = n * ns; kd = .allocate(capacity: kdCapacity)
         }
         let kd = self.kd, x = self.x, y = self.y, rhs = self.rhs, k = self.k, ds = self.ds
+        Kernels.dotRowsUpper(x, rows: n, stride: ds, into: kd, stride: ns)
         for j in 0..<n {
-            let xj = UnsafePointer(x + j * ds), row = kd + j * ns
-            for l in j..<n { row[l] = Kernels.dot(xj, x + l * ds, ds) }
+            let row = kd + j * ns
             for l in n..<ns { row[l] = 0 }
             row[j] += lambda
         }

@@ -145,20 +145,22 @@ public struct StatusResult: Codable, Sendable, Equatable {
     /// Present while imports or model imports are open: each one's state and progress
     /// (the counts above are those from before a committing import).
     public var imports: [ImportStatus]?
+    /// The SIMD kernel path training and scoring run on: `avx2_fma` or `portable`.
+    public var kernels: String?
 
     public init(server: String, uptimeSeconds: Double, ratings: Int, users: Int, items: Int, density: Double,
                 model: ModelInfo?, lastTraining: JobInfo?, running: JobInfo?, pendingChanges: Int, connections: Int,
                 requests: [String: Int], errors: Int, config: ServerConfig, loading: LoadingInfo? = nil,
-                retrainBackoff: RetrainBackoffInfo? = nil, imports: [ImportStatus]? = nil) {
+                retrainBackoff: RetrainBackoffInfo? = nil, imports: [ImportStatus]? = nil, kernels: String? = nil) {
         self.server = server; self.uptimeSeconds = uptimeSeconds; self.ratings = ratings; self.users = users
         self.items = items; self.density = density; self.model = model; self.lastTraining = lastTraining
         self.running = running; self.pendingChanges = pendingChanges; self.connections = connections
         self.requests = requests; self.errors = errors; self.config = config; self.loading = loading
-        self.retrainBackoff = retrainBackoff; self.imports = imports
+        self.retrainBackoff = retrainBackoff; self.imports = imports; self.kernels = kernels
     }
 
     enum CodingKeys: String, CodingKey {
-        case server, ratings, users, items, density, model, running, connections, requests, errors, config, loading, imports
+        case server, ratings, users, items, density, model, running, connections, requests, errors, config, loading, imports, kernels
         case uptimeSeconds = "uptime_s"
         case lastTraining = "last_training"
         case pendingChanges = "pending_changes"

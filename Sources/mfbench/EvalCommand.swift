@@ -45,6 +45,7 @@ struct EvalCommand: ParsableCommand {
         var threads: Int
         var plain: Bool
         var config: TrainingConfig
+        var kernels: String
     }
 
     func validate() throws {
@@ -105,7 +106,7 @@ struct EvalCommand: ParsableCommand {
                          fit_seconds: fit, fit_seconds_all: times, search_seconds: searchTime, search_trials: outcome?.trials, train_rows: split.train.count, test_rows: split.testRatings.count,
                          test_dropped: split.testDropped, algo: config.algorithm.rawValue, factors: config.factors,
                          iterations: config.iterations, lambda: Double(config.lambda), threads: config.threads,
-                         plain: training.plain, config: outcome?.config ?? config)
+                         plain: training.plain, config: outcome?.config ?? config, kernels: KernelPath.active.rawValue)
         if json {
             let e = JSONEncoder()
             e.outputFormatting = [.sortedKeys]

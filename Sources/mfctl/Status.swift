@@ -8,7 +8,8 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         try await global.run(StatusRequest()) { s in
-            var lines = ["\(s.server), up \(Int(s.uptimeSeconds)) s, \(s.connections) connections"]
+            var lines = ["\(s.server), up \(Int(s.uptimeSeconds)) s, \(s.connections) connections"
+                + (s.kernels.map { ", kernels \($0)" } ?? "")]
             if let l = s.loading {
                 // After a start the counts read 0 until the ratings are in: say why.
                 lines.append("loading: \(l.stage)" + (l.total > 0 ? " \(l.done * 100 / l.total)%" : "")

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MFCore
 import MFProtocol
 import MFServer
 import MFStore
@@ -36,7 +37,7 @@ struct Daemon {
             "pid": "\(getpid())", "db": "\(settings.databasePath)", "socket": "\(source)",
             "max_line_bytes": "\(settings.server.maxLineBytes)", "max_connections": "\(settings.server.maxConnections)",
             "max_batch": "\(settings.maxBatch)", "notify": "\(notifier.isEnabled)",
-            "access": "\(settings.access)",
+            "access": "\(settings.access)", "kernels": "\(KernelPath.active.rawValue)",
         ])
 
         try DefaultPaths.ensureParentDirectory(of: settings.databasePath, mode: 0o700)

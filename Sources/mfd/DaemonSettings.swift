@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MFCore
 import MFProtocol
 import MFServer
 import MFStore
@@ -102,6 +103,11 @@ struct DaemonSettings {
         e.recommendCacheBytes = cacheMB << 20
         let demoEnv = try R.resolve(flag: nil, environment: env, name: "MFD_DEMO", parse: Self.bool, default: false)
         e.demo = o.demo || demoEnv
+        do {
+            try KernelPath.checkEnvironment(env)
+        } catch MFCoreError.invalidConfig(let field, let reason) {
+            throw MFServerError.invalidConfiguration(field: field, message: reason)
+        }
         var c = SetConfigRequest()
         c.retrain = try Self.choice(o.retrain, env, "MFD_RETRAIN", field: "--retrain", RetrainMode.self)
         c.retrainAfterChanges = try R.resolve(flag: o.retrainChanges, environment: env, name: "MFD_RETRAIN_CHANGES", parse: { Int($0) })

@@ -1,4 +1,5 @@
 import ArgumentParser
+import MFCore
 import MFProtocol
 
 /// `mfd`: the matrix-factorization recommender daemon.
@@ -15,8 +16,11 @@ struct MFD: AsyncParsableCommand {
             mfd (exit 0); SIGHUP is logged and changes nothing (settings are read at start). The training and retrain options \
             (--model, --factors, --iterations, --alpha, --user/item-attr-weight, --retrain, \
             --retrain-changes, --retrain-interval, --holdout-fraction) are saved in the database's \
-            stored configuration, as `mfctl config` does, and stay in effect on later starts until changed.
-            """)
+            stored configuration, as `mfctl config` does, and stay in effect on later starts until changed. \
+            Training and scoring use AVX2/FMA kernels when the CPU has them and portable ones otherwise, \
+            chosen at start; [MFD_KERNELS=portable] forces the portable ones, and `mfd --version` names the path.
+            """,
+        version: "mfd 0.1.0 (kernels: \(KernelPath.active.summary))")
 
     @OptionGroup var options: DaemonOptions
 

@@ -6,11 +6,11 @@ require_movielens() {
   [ -f "$ML/ratings.csv" ] || { echo "missing $ML (see docs/benchmarks.md)" >&2; exit 2; }
 }
 
-# build_serving_binaries: release mfd, mfctl and mfbench with the haswell flags
+# build_serving_binaries: release mfd, mfctl and mfbench
 # (skipped with SKIP_BUILD=1); sets BIN and CTL.
 build_serving_binaries() {
   if [ "${SKIP_BUILD:-0}" != 1 ]; then
-    for p in mfd mfctl mfbench; do swift build -c release -Xswiftc -target-cpu -Xswiftc haswell --product $p >&2; done
+    for p in mfd mfctl mfbench; do swift build -c release --product $p >&2; done
   fi
   BIN=.build/release CTL=.build/release/mfctl
 }

@@ -136,7 +136,7 @@ extension Engine {
                             lastTraining: last, running: running, pendingChanges: s.pendingChanges,
                             connections: connections, requests: requests, errors: errors, config: serverConfig,
                             loading: loading.progress, retrainBackoff: retrainBackoff.withLock { $0.info(at: Date()) },
-                            imports: Optional(ledger.open).flatMap { $0.isEmpty ? nil : $0 })
+                            imports: Optional(ledger.open).flatMap { $0.isEmpty ? nil : $0 }, kernels: KernelPath.active.rawValue)
     }
 
     static func norm(_ x: [Float]) -> Float { x.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot() }
