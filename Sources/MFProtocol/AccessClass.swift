@@ -1,5 +1,6 @@
-/// What an operation may do. Classes are ordered: a grant of `admin`
-/// implies `write`, and `write` implies `read`.
+/// What an operation may do (`Op.access`); the server grants each class to
+/// UIDs/GIDs. Classes are ordered: a grant of `admin` implies `write`, and
+/// `write` implies `read`.
 public enum AccessClass: String, Sendable, CaseIterable, Comparable, Codable {
     /// recommend, predict, similar_items, user, item, status, hello.
     case read
