@@ -35,7 +35,7 @@ extension Engine {
         let include = r.include.map { $0.compactMap { base.items.index(of: $0) } }
         let top = try base.model.topN(user: vector, n: r.n, excludeSorted: exclude, include: include)
         let why = r.explain && vector != nil ? entry.map { s.explanations(targets: top.map(\.item), user: $0, base: base) } : nil
-        let items = top.enumerated().map { n, t -> MFProtocol.ScoredItem in
+        let items = top.enumerated().map { n, t -> ScoredItem in
             let id = base.items.id(at: t.item)
             var out = s.scored(id, score: vector == nil ? s.dampedMean(id) : t.score)
             out.because = why?[n]
