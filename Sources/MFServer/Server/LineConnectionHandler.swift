@@ -17,7 +17,7 @@ final class LineConnectionHandler: ChannelDuplexHandler {
     private let logger: Logger
     private let requestContext: RequestContext
 
-    private var framer: LineFramer
+    private var framer: ByteBufferLineFramer
     private var sequencer = ResponseSequencer()
     private var context: ChannelHandlerContext!
     /// NIO asked for a read while we were applying backpressure.
@@ -40,7 +40,7 @@ final class LineConnectionHandler: ChannelDuplexHandler {
         self.stats = stats
         self.logger = logger
         self.requestContext = requestContext
-        self.framer = LineFramer(maxLineBytes: config.maxLineBytes)
+        self.framer = ByteBufferLineFramer(maxLineBytes: config.maxLineBytes)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {

@@ -2,15 +2,15 @@ import NIOCore
 import Testing
 @testable import MFServer
 
-@Suite struct LineFramerTests {
-    private func lines(_ framer: inout LineFramer) -> [String] {
+@Suite struct ByteBufferLineFramerTests {
+    private func lines(_ framer: inout ByteBufferLineFramer) -> [String] {
         var out: [String] = []
         while case .line(let l) = framer.next() { out.append(String(buffer: l)) }
         return out
     }
 
     @Test func splitsLinesAcrossChunks() {
-        var framer = LineFramer(maxLineBytes: 100)
+        var framer = ByteBufferLineFramer(maxLineBytes: 100)
         framer.append(ByteBuffer(string: "ab\ncd"))
         #expect(lines(&framer) == ["ab"])
         #expect(framer.bufferedBytes == 2)
@@ -21,7 +21,7 @@ import Testing
     }
 
     @Test func finishYieldsTheUnterminatedLastLine() {
-        var framer = LineFramer(maxLineBytes: 100)
+        var framer = ByteBufferLineFramer(maxLineBytes: 100)
         framer.append(ByteBuffer(string: "a\nlast"))
         #expect(lines(&framer) == ["a"])
         #expect(framer.finish().map { String(buffer: $0) } == "last")
@@ -29,20 +29,20 @@ import Testing
     }
 
     @Test func lineOfExactlyTheLimitPasses() {
-        var framer = LineFramer(maxLineBytes: 4)
+        var framer = ByteBufferLineFramer(maxLineBytes: 4)
         framer.append(ByteBuffer(string: "abcd\n"))
         #expect(lines(&framer) == ["abcd"])
     }
 
     @Test func overLongCompleteLineIsRejected() {
-        var framer = LineFramer(maxLineBytes: 4)
+        var framer = ByteBufferLineFramer(maxLineBytes: 4)
         framer.append(ByteBuffer(string: "ok\nabcde\n"))
         #expect(framer.next() == .line(ByteBuffer(string: "ok")))
         #expect(framer.next() == .tooLong)
     }
 
     @Test func overLongPartialLineIsRejectedWithoutWaitingForNewline() {
-        var framer = LineFramer(maxLineBytes: 8)
+        var framer = ByteBufferLineFramer(maxLineBytes: 8)
         framer.append(ByteBuffer(string: "12345"))
         #expect(framer.next() == .needMoreData)
         framer.append(ByteBuffer(string: "6789"))

@@ -5,8 +5,10 @@ import NIOCore
 /// Pure state machine (no I/O): the connection handler appends what it reads
 /// and pulls lines. It never holds more than `maxLineBytes` of an unfinished
 /// line plus whatever complete lines the last read delivered, because the
-/// handler stops reading while lines are queued.
-struct LineFramer {
+/// handler stops reading while lines are queued. It frames NIO `ByteBuffer`s
+/// and hands out slices of them (no copy); the blocking clients' `LineFramer`
+/// frames byte arrays.
+struct ByteBufferLineFramer {
     enum Next: Equatable {
         /// One complete line, newline stripped.
         case line(ByteBuffer)
