@@ -95,14 +95,14 @@ enum Fraction {
 
 /// `get_config`: the training configuration and retrain policy.
 public struct GetConfigRequest: ParameterlessOperation {
-    public typealias Result = ServerConfig
+    public typealias Result = TrainingSettings
     public static let op = Op.getConfig
     public init() {}
 }
 
 /// `set_config {…}`: change some settings (persisted); returns the whole new configuration.
 public struct SetConfigRequest: WireOperation {
-    public typealias Result = ServerConfig
+    public typealias Result = TrainingSettings
     public static let op = Op.setConfig
     public var model: ModelKind?
     public var factors: Int?
@@ -130,7 +130,7 @@ public struct SetConfigRequest: WireOperation {
         self.holdoutFraction = holdoutFraction; self.warmIterations = warmIterations
     }
 
-    typealias CodingKeys = ServerConfig.CodingKeys
+    typealias CodingKeys = TrainingSettings.CodingKeys
 
     public init(from decoder: any Decoder) throws {
         let r = try ParamReader(decoder, CodingKeys.self)

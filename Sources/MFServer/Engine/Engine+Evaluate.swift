@@ -6,7 +6,7 @@ extension Engine {
     /// `evaluate`: seeded holdout of the current ratings, trained off the
     /// serving path with the current configuration; the serving model is untouched.
     public func evaluate(_ r: EvaluateRequest) async throws -> EvaluateResult {
-        let cfg = serverConfig
+        let cfg = trainingSettings
         let start = Date()
         let snap = try await store.ratingsSnapshot()
         guard snap.count >= 2 else { throw WireError(.noModel, "need at least 2 ratings to evaluate") }

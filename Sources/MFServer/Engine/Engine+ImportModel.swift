@@ -63,7 +63,7 @@ extension Engine {
     /// with Spark's count-scaled `regParam` as λ when the manifest gives it.
     func buildModel(_ session: ModelImportSessions.Session, snapshot s: EngineSnapshot) throws -> MFModel {
         let m = session.manifest
-        var solver = SolverParams(serverConfig.training)
+        var solver = SolverParams(trainingSettings.training)
         if case .number(let reg)? = m.params["regParam"] ?? m.params["reg_param"], reg >= 0 {
             solver.lambda = Float(reg); solver.weightedLambda = true; solver.lambdaExponent = 1
         }

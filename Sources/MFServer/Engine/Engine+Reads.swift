@@ -134,7 +134,7 @@ extension Engine {
                             ratings: s.ratingCount, users: s.users.count, items: s.items.count,
                             density: cells > 0 ? Double(s.ratingCount) / cells : 0, model: s.modelInfo,
                             lastTraining: last, running: running, pendingChanges: s.pendingChanges,
-                            connections: connections, requests: requests, errors: errors, config: serverConfig,
+                            connections: connections, requests: requests, errors: errors, config: trainingSettings,
                             loading: loading.progress, retrainBackoff: retrainBackoff.withLock { $0.info(at: Date()) })
     }
 

@@ -31,7 +31,7 @@ extension Engine {
 
     /// Snapshot → train → save → swap → replay. Never throws: the job records the outcome.
     func runTraining(job id: Int64) async -> JobInfo {
-        let cfg = serverConfig
+        let cfg = trainingSettings
         let start = Date()
         var stages: [(String, ContinuousClock.Instant)] = [("read", .now)]
         do {
@@ -104,7 +104,7 @@ extension Engine {
     /// Read → split → fit → complete. The training matrix and the split are
     /// released when it returns, before the model is saved and installed.
     /// `changes`: rating changes since the serving model (see `warmStart(for:…)`).
-    private func fit(job id: Int64, config cfg: ServerConfig, changes: Int,
+    private func fit(job id: Int64, config cfg: TrainingSettings, changes: Int,
                      stages: inout [(String, ContinuousClock.Instant)]) async throws -> Fitted {
         // Implicit models predict preferences, not ratings: nothing to score a holdout with.
         let (split, ratingCount, sequence) = try await TrainingHoldout.read(
@@ -137,7 +137,7 @@ extension Engine {
 
     /// Starts a retrain when the policy says so (`auto`: after N changes or T minutes).
     func checkRetrainPolicy() async {
-        let cfg = serverConfig
+        let cfg = trainingSettings
         guard cfg.retrain == .auto, !jobs.isRunning, retrainBackoff.withLock({ $0.allows(at: Date()) }) else { return }
         let (pending, since) = await writer.pendingCount()
         guard pending > 0 else { return }

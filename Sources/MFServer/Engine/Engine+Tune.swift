@@ -17,7 +17,7 @@ extension Engine {
 
     /// The configurations a tune tries: the grid (spec defaults plus the
     /// current configuration's values), or `trials` of them drawn with `seed`.
-    static func tuneGrid(_ r: TuneRequest, current c: ServerConfig) -> [(factors: Int, lambda: Double, iterations: Int)] {
+    static func tuneGrid(_ r: TuneRequest, current c: TrainingSettings) -> [(factors: Int, lambda: Double, iterations: Int)] {
         func values<T: Comparable & Hashable>(_ given: [T]?, _ defaults: [T], _ now: T) -> [T] { Array(Set(given ?? defaults + [now])).sorted() }
         // Around the product defaults (k 64, weighted λ 0.15): smaller λ than
         // ~0.08 overfits weighted-λ ALS on MovieLens-sized data.
@@ -34,7 +34,7 @@ extension Engine {
 
     /// Split → one training per configuration → report; never throws (the job records the outcome).
     func runTune(job id: Int64, _ r: TuneRequest) async -> JobInfo {
-        let cfg = serverConfig
+        let cfg = trainingSettings
         let start = Date()
         do {
             let snap = try await store.ratingsSnapshot()
@@ -69,7 +69,7 @@ extension Engine {
                 j.state = .succeeded; j.progress = 1; j.stage = nil
                 j.tune = TuneReport(trials: trials, best: best, applied: applied)
             }
-            if applied, serverConfig.retrain != .external { _ = try? startTraining(reason: "tune --apply") }
+            if applied, trainingSettings.retrain != .external { _ = try? startTraining(reason: "tune --apply") }
             return done
         } catch {
             let cancelled = Task.isCancelled || error is CancellationError || (error as? MFCoreError)?.code == "cancelled"

@@ -1,7 +1,7 @@
 import MFCore
 import MFProtocol
 
-extension ServerConfig {
+extension TrainingSettings {
     /// λ a model kind starts with: MFCore's explicit default, or implicit ALS's (not count-scaled).
     static func defaultLambda(_ kind: ModelKind) -> Double {
         decimal(kind == .implicit ? ImplicitFeedback().lambda : TrainingConfig().lambda)
