@@ -12,7 +12,7 @@ struct DaemonSettings {
     var maxBatch: Int
     var engine: EngineConfiguration
     var keepModels: Int
-    var server: ServerConfiguration
+    var server: SocketServerConfiguration
     var access: AccessPolicy
     /// `--access-group`'s gid: new database files are group-readable for it.
     var accessGroup: gid_t?
@@ -29,7 +29,7 @@ struct DaemonSettings {
                                                  default: SocketPath.daemonDefault(environment: env, uid: getuid())), "--socket")
         maxBatch = try Self.positive(R.resolve(flag: o.maxBatch, environment: env, name: "MFD_MAX_BATCH",
                                                parse: { Int($0) }, default: 100_000), "--max-batch")
-        var server = ServerConfiguration()
+        var server = SocketServerConfiguration()
         server.maxLineBytes = try Self.positive(R.resolve(
             flag: o.maxLineBytes, environment: env, name: "MFD_MAX_LINE_BYTES",
             parse: { Int($0) }, default: server.maxLineBytes), "--max-line-bytes")

@@ -35,7 +35,7 @@ import Testing
         var count: Int { handled.withLock { $0 } }
     }
 
-    static func connection(_ stub: StubHandler, config: ServerConfiguration = ServerConfiguration()) throws -> EmbeddedChannel {
+    static func connection(_ stub: StubHandler, config: SocketServerConfiguration = SocketServerConfiguration()) throws -> EmbeddedChannel {
         let channel = EmbeddedChannel()
         stub.channel.withLock { $0 = channel }
         let errors = ErrorLineEncoder { kind, _, alloc in alloc.buffer(string: "{\"ok\":false,\"error\":\"\(kind)\"}") }

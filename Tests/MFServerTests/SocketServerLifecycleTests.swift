@@ -54,7 +54,7 @@ import Testing
         let path = uniqueSocketPath()
         // The default 2 s grace period could run out before this test completes the
         // slow request when the whole suite loads both cores; ordering is the point here.
-        var config = ServerConfiguration()
+        var config = SocketServerConfiguration()
         config.shutdownGracePeriod = .seconds(120)
         let server = try await SocketServer.start(source: .path(path), configuration: config, handler: handler, logger: testLogger)
         let client = try TestClient(path: path)

@@ -11,7 +11,7 @@ final class LineConnectionHandler: ChannelDuplexHandler {
     typealias OutboundOut = ByteBuffer
 
     private let handler: any LineRequestHandler
-    private let config: ServerConfiguration
+    private let config: SocketServerConfiguration
     private let errors: ErrorLineEncoder
     private let stats: ServerStats
     private let logger: Logger
@@ -32,7 +32,7 @@ final class LineConnectionHandler: ChannelDuplexHandler {
     private var partialSince: NIODeadline?
     private var partialTimer: Scheduled<Void>?
 
-    init(handler: any LineRequestHandler, config: ServerConfiguration, errors: ErrorLineEncoder,
+    init(handler: any LineRequestHandler, config: SocketServerConfiguration, errors: ErrorLineEncoder,
          stats: ServerStats, logger: Logger, requestContext: RequestContext) {
         self.handler = handler
         self.config = config

@@ -47,7 +47,7 @@ public protocol LineRequestHandler: Sendable {
     /// Handle one request line (without its newline).
     func handle(line: ByteBuffer, context: RequestContext) -> LineReply
     /// Whether `peer` may use the connection slots kept in reserve and hold
-    /// more than one user's share (`ServerConfiguration.reservedConnections`,
+    /// more than one user's share (`SocketServerConfiguration.reservedConnections`,
     /// `maxConnectionsPerUID`). Default: root and the server's own user.
     func isPrivileged(_ peer: PeerCredentials) -> Bool
 

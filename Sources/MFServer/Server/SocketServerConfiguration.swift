@@ -1,7 +1,7 @@
 import NIOCore
 
 /// Limits and timeouts of the socket server.
-public struct ServerConfiguration: Sendable, Equatable {
+public struct SocketServerConfiguration: Sendable, Equatable {
     /// Longest accepted request line in bytes, newline excluded (default 1 MiB).
     public var maxLineBytes: Int = 1 << 20
     /// Most simultaneous connections; more get `too_many_connections` (default 256).
