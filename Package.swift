@@ -36,8 +36,8 @@ let package = Package(
         ]),
         // MFStore crash-test child (SIGKILLed by MFStoreTests) and store benchmarks (scripts/bench-store.sh).
         .executableTarget(name: "mfstore-tool", dependencies: ["MFStore"]),
-        // Wire types and line framing shared by daemon and client.
-        .target(name: "MFProtocol"),
+        // Wire types and line framing shared by daemon and client (MFCore: AttributeValue).
+        .target(name: "MFProtocol", dependencies: ["MFCore"]),
         // Engine + socket server + systemd helpers.
         .target(name: "MFServer", dependencies: [
             "MFCore", "MFStore", "MFProtocol",
@@ -51,7 +51,7 @@ let package = Package(
         ]),
         // Async typed client over the protocol.
         .target(name: "MFClient", dependencies: [
-            "MFProtocol",
+            "MFCore", "MFProtocol",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOExtras", package: "swift-nio-extras"),
@@ -65,7 +65,7 @@ let package = Package(
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
         // mfctl's testable logic: argument checks, tables, PCA, SVG plots.
-        .target(name: "MFCtlKit", dependencies: ["MFProtocol"]),
+        .target(name: "MFCtlKit", dependencies: ["MFCore", "MFProtocol"]),
         .executableTarget(name: "mfctl", dependencies: [
             "MFClient", "MFProtocol", "MFCtlKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -139,7 +139,7 @@ struct TrainingHoldout: Sendable {
         let itemRows = try Self.concurrentMap(itemIDs, threads: threads) { id -> (id: Int64, vector: ItemVector) in
             let i = items.index(of: id)!
             let list = row(matrix.users(ofItem: Int(i)), matrix.ratings(ofItem: Int(i)), held: heldByItem[i], ids: users)
-            return (id, try trained.solveItem(list, attributes: model.sideInfo?.items != nil ? entries.items[id]?.sideValues ?? [:] : [:]))
+            return (id, try trained.solveItem(list, attributes: model.sideInfo?.items != nil ? entries.items[id]?.modelAttributes ?? [:] : [:]))
         }
         let withItems = try trained.replacingItems(itemRows)
         var m = withItems.model
