@@ -56,8 +56,15 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOExtras", package: "swift-nio-extras"),
         ]),
-        .executableTarget(name: "mfd", dependencies: [
+        // mfd's testable logic: its options, their environment variables and defaults.
+        .target(name: "MFDKit", dependencies: [
             "MFServer", "MFStore", "MFProtocol",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+        .executableTarget(name: "mfd", dependencies: [
+            "MFDKit", "MFServer", "MFStore", "MFProtocol",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -81,6 +88,7 @@ let package = Package(
             "MFServer", "MFProtocol", "MFCore", "MFStore",
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
+        .testTarget(name: "MFDKitTests", dependencies: ["MFDKit", "MFServer"]),
         .testTarget(name: "MFClientTests", dependencies: ["MFClient", "MFProtocol"]),
         .testTarget(name: "MFCtlTests", dependencies: ["MFCtlKit", "MFProtocol"]),
         // Drives the real mfd/mfctl binaries over a Unix socket.

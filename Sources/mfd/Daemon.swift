@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MFDKit
 import MFProtocol
 import MFServer
 import MFStore

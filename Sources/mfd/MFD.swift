@@ -1,4 +1,5 @@
 import ArgumentParser
+import MFDKit
 import MFProtocol
 
 /// `mfd`: the matrix-factorization recommender daemon.

@@ -1,5 +1,6 @@
 import Foundation
 import MFProtocol
+import MFServer
 
 /// The daemon's default database location (the socket's is `SocketPath` in MFProtocol).
 ///

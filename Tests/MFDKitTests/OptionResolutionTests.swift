@@ -1,6 +1,6 @@
-import Logging
+import MFServer
 import Testing
-@testable import MFServer
+@testable import MFDKit
 
 @Suite struct DefaultPathsTests {
     @Test func systemdDirectoriesWin() {
@@ -30,24 +30,5 @@ import Testing
             try OptionResolution.resolve(flag: nil, environment: ["MFD_MAX": "lots"], name: "MFD_MAX",
                                          parse: { Int($0) }, default: 1)
         }
-    }
-}
-
-@Suite struct JournalLogHandlerTests {
-    @Test func oneLinePerEventWithSortedKeyValues() {
-        let line = JournalLogHandler.format(level: .warning, label: "mfd", message: "permission\ndenied",
-                                            metadata: ["peer_uid": "1000", "op": "train", "msg": "two words"],
-                                            priorityPrefix: false)
-        #expect(line == "warning mfd: permission denied msg=\"two words\" op=train peer_uid=1000\n")
-    }
-
-    @Test func journaldPrefixCarriesThePriority() {
-        let line = JournalLogHandler.format(level: .error, label: "mfd", message: "x", metadata: [:], priorityPrefix: true)
-        #expect(line == "<3>error mfd: x\n")
-    }
-
-    @Test func logLevelParsing() throws {
-        #expect(try Logger.Level.parse("DEBUG", field: "--log-level") == .debug)
-        #expect(throws: MFServerError.self) { try Logger.Level.parse("loud", field: "--log-level") }
     }
 }

@@ -1,3 +1,5 @@
+import MFServer
+
 /// Resolves one daemon setting: command-line flag, then environment variable, then default.
 public enum OptionResolution {
     /// `flag ?? parse(env[name]) ?? fallback`. An empty variable counts as unset.

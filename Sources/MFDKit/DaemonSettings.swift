@@ -6,20 +6,20 @@ import MFStore
 import NIOCore
 
 /// mfd's resolved settings (flag > environment > default).
-struct DaemonSettings {
-    var databasePath: String
-    var socketPath: String
-    var maxBatch: Int
-    var engine: EngineConfiguration
-    var keepModels: Int
-    var server: SocketServerConfiguration
-    var access: AccessPolicy
+public struct DaemonSettings {
+    public var databasePath: String
+    public var socketPath: String
+    public var maxBatch: Int
+    public var engine: EngineConfiguration
+    public var keepModels: Int
+    public var server: SocketServerConfiguration
+    public var access: AccessPolicy
     /// `--access-group`'s gid: new database files are group-readable for it.
-    var accessGroup: gid_t?
-    var logLevel: Logger.Level
-    var environment: [String: String]
+    public var accessGroup: gid_t?
+    public var logLevel: Logger.Level
+    public var environment: [String: String]
 
-    init(options o: DaemonOptions, environment env: [String: String]) throws {
+    public init(options o: DaemonOptions, environment env: [String: String]) throws {
         typealias R = OptionResolution
         environment = env
         databasePath = try Self.filePath(R.resolve(flag: o.db, environment: env, name: "MFD_DB", parse: { $0 },
@@ -166,4 +166,4 @@ struct DaemonSettings {
 }
 
 /// The process environment, read once at startup.
-func environmentSnapshot() -> [String: String] { ProcessInfo.processInfo.environment }
+public func environmentSnapshot() -> [String: String] { ProcessInfo.processInfo.environment }

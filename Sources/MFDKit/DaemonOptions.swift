@@ -1,7 +1,9 @@
 import ArgumentParser
 
 /// Command-line flags of mfd; each is optional so the environment can fill it.
-struct DaemonOptions: ParsableArguments {
+public struct DaemonOptions: ParsableArguments {
+    public init() {}
+
     @Option(help: "SQLite database file; import spool files go in a private directory beside it, its path with -spool appended [MFD_DB; default $STATE_DIRECTORY/mfd.sqlite, else ~/.local/share/mfd/mfd.sqlite].")
     var db: String?
 
