@@ -88,7 +88,9 @@ let package = Package(
             "MFServer", "MFProtocol", "MFCore", "MFStore",
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
-        .testTarget(name: "MFDKitTests", dependencies: ["MFDKit", "MFServer"]),
+        .testTarget(name: "MFDKitTests", dependencies: [
+            "MFDKit", "MFServer", .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .testTarget(name: "MFClientTests", dependencies: ["MFClient", "MFProtocol"]),
         .testTarget(name: "MFCtlTests", dependencies: ["MFCtlKit", "MFProtocol"]),
         // Drives the real mfd/mfctl binaries over a Unix socket.

@@ -25,8 +25,13 @@ public struct DaemonOptions: ParsableArguments {
     @Option(help: "Most ratings in one add_ratings/import batch [MFD_MAX_BATCH; default 100000].")
     var maxBatch: Int?
 
-    @Option(help: "Seconds a half-written request line may wait before the connection is closed [MFD_IDLE_TIMEOUT; default 30].")
-    var idleTimeout: Double?
+    @Option(help: "Seconds a half-written request line may wait before the connection gets `timeout` and closes [MFD_PARTIAL_LINE_TIMEOUT; default 30].")
+    var partialLineTimeout: Double?
+
+    /// The old name of --partial-line-timeout (it never timed out idle connections:
+    /// that is --idle-connection-timeout). Still read, with a warning.
+    @Option(name: .customLong("idle-timeout"), help: .hidden)
+    var deprecatedIdleTimeout: Double?
 
     @Option(help: "Seconds an idle connection (no request) stays open; 0 keeps it forever [MFD_IDLE_CONNECTION_TIMEOUT; default 600].")
     var idleConnectionTimeout: Double?

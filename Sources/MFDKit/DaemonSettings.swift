@@ -18,6 +18,8 @@ public struct DaemonSettings {
     public var accessGroup: gid_t?
     public var logLevel: Logger.Level
     public var environment: [String: String]
+    /// Deprecated spellings this start used, one warning each (mfd logs them).
+    public var deprecations: [String] = []
 
     public init(options o: DaemonOptions, environment env: [String: String]) throws {
         typealias R = OptionResolution
@@ -44,12 +46,11 @@ public struct DaemonSettings {
         server.maxInFlightPerConnection = try Self.positive(R.resolve(
             flag: o.maxInFlight, environment: env, name: "MFD_MAX_IN_FLIGHT",
             parse: { Int($0) }, default: server.maxInFlightPerConnection), "--max-in-flight")
-        let idle = try R.resolve(flag: o.idleTimeout, environment: env, name: "MFD_IDLE_TIMEOUT",
-                                 parse: { Double($0) }, default: 30)
-        guard idle > 0, idle.isFinite else {
-            throw MFServerError.invalidConfiguration(field: "--idle-timeout", message: "must be a positive number of seconds")
+        let partialLine = try Self.partialLineTimeout(o, env, deprecations: &deprecations)
+        guard partialLine > 0, partialLine.isFinite else {
+            throw MFServerError.invalidConfiguration(field: "--partial-line-timeout", message: "must be a positive number of seconds")
         }
-        server.partialLineTimeout = .nanoseconds(Int64(idle * 1e9))
+        server.partialLineTimeout = .nanoseconds(Int64(partialLine * 1e9))
         let idleConnection = try R.resolve(flag: o.idleConnectionTimeout, environment: env,
                                            name: "MFD_IDLE_CONNECTION_TIMEOUT", parse: { Double($0) },
                                            default: Double(server.idleConnectionTimeout?.nanoseconds ?? 0) / 1e9)
@@ -115,6 +116,22 @@ public struct DaemonSettings {
         c.itemAttrWeight = try R.resolve(flag: o.itemAttrWeight, environment: env, name: "MFD_ITEM_ATTR_WEIGHT", parse: { Double($0) })
         e.overrides = c
         return e
+    }
+
+    /// `--partial-line-timeout` / `MFD_PARTIAL_LINE_TIMEOUT`, else their old names
+    /// `--idle-timeout` / `MFD_IDLE_TIMEOUT` (noted in `deprecations`), else 30 s.
+    private static func partialLineTimeout(_ o: DaemonOptions, _ env: [String: String],
+                                           deprecations: inout [String]) throws -> Double {
+        typealias R = OptionResolution
+        if o.partialLineTimeout == nil, o.deprecatedIdleTimeout != nil {
+            deprecations.append("--idle-timeout is deprecated; use --partial-line-timeout")
+        }
+        let flag = o.partialLineTimeout ?? o.deprecatedIdleTimeout
+        if flag == nil, env["MFD_PARTIAL_LINE_TIMEOUT"].map(\.isEmpty) ?? true, !(env["MFD_IDLE_TIMEOUT"] ?? "").isEmpty {
+            deprecations.append("MFD_IDLE_TIMEOUT is deprecated; use MFD_PARTIAL_LINE_TIMEOUT")
+            return try R.resolve(flag: nil, environment: env, name: "MFD_IDLE_TIMEOUT", parse: { Double($0) }, default: 30)
+        }
+        return try R.resolve(flag: flag, environment: env, name: "MFD_PARTIAL_LINE_TIMEOUT", parse: { Double($0) }, default: 30)
     }
 
     /// One of an enum's raw values from the flag or the environment; anything else names the choices.

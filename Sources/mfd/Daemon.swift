@@ -17,6 +17,7 @@ struct Daemon {
         let journal = env["JOURNAL_STREAM"] != nil
         LoggingSystem.bootstrap { label in JournalLogHandler(label: label, level: level, priorityPrefix: journal) }
         let logger = Logger(label: "mfd")
+        for deprecation in settings.deprecations { logger.warning("\(deprecation)") }
         let hangup = await HangupService.trap(logger: logger)
 
         // Adopt before anything else can read or inherit LISTEN_* variables.

@@ -9,7 +9,7 @@ import Glibc
 @Suite(.enabled(if: mfdBuilt, "\(mfdBinary) is missing: run `swift build` first"))
 struct ReliabilityLimitsTests {
     static let limits = ["--retrain", "manual", "--max-connections", "4", "--max-line-bytes", "2000",
-                         "--max-batch", "10", "--idle-timeout", "0.5", "--max-in-flight", "8"]
+                         "--max-batch", "10", "--partial-line-timeout", "0.5", "--max-in-flight", "8"]
 
     @Test func limitsAnswerWithTheirCodeAndTheDaemonKeepsServing() throws {
         let dir = try DaemonDirectory()
@@ -46,7 +46,7 @@ struct ReliabilityLimitsTests {
         #expect(try again.readLine(timeout: 30) == nil)
         #expect(try open[0].call("ping").ok)
 
-        // Half-written line: timeout after --idle-timeout, then close.
+        // Half-written line: timeout after --partial-line-timeout, then close.
         let slow = try connectWhenAccepted(mfd)
         try slow.send("{\"op\":\"pi")
         let timedOut = try slow.reply(timeout: 30)
