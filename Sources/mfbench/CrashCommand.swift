@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MFCore
 
 /// `mfbench crash`: SIGKILL the real mfd under 16 writers, restart, and check
 /// that every acknowledged write survived with its latest value.
@@ -54,7 +55,7 @@ struct CrashCommand: ParsableCommand {
                                    arguments: ["--demo", "--retrain", "manual", "--factors", "8", "--iterations", "3"])
         defer { if daemon.isRunning { daemon.kill9() }; if !keep { daemon.remove() } }
         let writers = CrashWriters(writers: writers, usersPerWriter: usersPerWriter, items: items)
-        var rng = SplitMix(seed: seed)
+        var rng = SeededRNG(seed: seed)
         var verifier = CrashVerifier(writers: writers)
         var restarts: [Double] = []
         let firstStart = try daemon.start()
@@ -68,7 +69,7 @@ struct CrashCommand: ParsableCommand {
                 try daemon.start(untilLoaded: false)
             }
             try writers.start(socket: daemon.socket, seed: seed &+ UInt64(cycle) &* 7919)
-            let run = duringLoad ? 0.3 * rng.unit() : minRun + (maxRun - minRun) * rng.unit()
+            let run = duringLoad ? 0.3 * rng.nextDouble() : minRun + (maxRun - minRun) * rng.nextDouble()
             Thread.sleep(forTimeInterval: run)  // the random kill moment (a measurement, not a test wait)
             if duringLoad, (try? RelClient.connect(path: daemon.socket, timeout: 1).call("status", timeout: 1).result["loading"]) != nil {
                 killsWhileLoading += 1

@@ -1,4 +1,5 @@
 import Foundation
+import MFCore
 import Synchronization
 
 /// One stored rating's key.
@@ -48,7 +49,7 @@ final class CrashWriters: @unchecked Sendable {  // ledgers behind locks; thread
             let g = group
             Thread { [self] in
                 defer { g.leave() }
-                var rng = SplitMix(seed: seed &+ UInt64(k) &* 0x9E37_79B9)
+                var rng = SeededRNG(seed: seed &+ UInt64(k) &* 0x9E37_79B9)
                 self.run(writer: k, client: client, rng: &rng)
             }.start()
         }
@@ -60,14 +61,14 @@ final class CrashWriters: @unchecked Sendable {  // ledgers behind locks; thread
         return group.wait(timeout: .now() + timeout) == .success
     }
 
-    private func run(writer k: Int, client: RelClient, rng: inout SplitMix) {
+    private func run(writer k: Int, client: RelClient, rng: inout SeededRNG) {
         let users = users(of: k)
         while !stopFlag.load(ordering: .relaxed) {
-            let batch = rng.next(100) < 50 ? 1 : 2 + rng.next(19)
+            let batch = rng.next(below: 100) < 50 ? 1 : 2 + rng.next(below: 19)
             var chosen: [RatingKey: Float] = [:]
             while chosen.count < batch {
-                let key = RatingKey(user: users[rng.next(users.count)], item: Int64(1 + rng.next(items)))
-                chosen[key] = Float(1 + rng.next(10)) * 0.5  // 0.5…5, exact in binary
+                let key = RatingKey(user: users[rng.next(below: users.count)], item: Int64(1 + rng.next(below: items)))
+                chosen[key] = Float(1 + rng.next(below: 10)) * 0.5  // 0.5…5, exact in binary
             }
             ledgers[k].withLock { $0.inFlight = chosen }
             let reply: RelReply
@@ -94,20 +95,4 @@ final class CrashWriters: @unchecked Sendable {  // ledgers behind locks; thread
             if !reply.ok { return }
         }
     }
-}
-
-/// Small seeded generator (SplitMix64) so runs are repeatable per seed.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in 0..<n.
-    mutating func next(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

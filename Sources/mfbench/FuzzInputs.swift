@@ -1,4 +1,5 @@
 import Foundation
+import MFCore
 
 /// One generated request line (never containing `\n`) and what the server must do with it.
 struct FuzzInput {
@@ -11,7 +12,7 @@ struct FuzzInput {
 /// Seeded generator of hostile request lines. Write and admin ops that
 /// change stored ratings always carry a defect, so stored data must not change.
 struct FuzzGenerator {
-    var rng: SplitMix
+    var rng: SeededRNG
     /// Lines this long go to the 10 MB case; the server's limit must be below it.
     let hugeLineBytes: Int
     /// Every `hugeEvery`-th input is a huge line (0 = never).
@@ -21,7 +22,7 @@ struct FuzzGenerator {
     private var count = 0
 
     init(seed: UInt64, hugeLineBytes: Int, hugeEvery: Int, maxBatch: Int) {
-        rng = SplitMix(seed: seed)
+        rng = SeededRNG(seed: seed)
         self.hugeLineBytes = hugeLineBytes
         self.hugeEvery = hugeEvery
         self.maxBatch = maxBatch
@@ -33,7 +34,7 @@ struct FuzzGenerator {
     mutating func next() -> FuzzInput {
         count += 1
         if hugeEvery > 0, count % hugeEvery == 0 { return huge() }
-        switch rng.next(100) {
+        switch rng.next(below: 100) {
         case 0..<12: return randomBytes()
         case 12..<22: return truncated()
         case 22..<27: return deepNesting()
@@ -51,13 +52,13 @@ struct FuzzGenerator {
 
     // MARK: Building blocks
 
-    mutating func id() -> Int64 { Int64(rng.next(3) == 0 ? rng.next(2_000) + 1 : rng.next(700) + 1) }
+    mutating func id() -> Int64 { Int64(rng.next(below: 3) == 0 ? rng.next(below: 2_000) + 1 : rng.next(below: 700) + 1) }
 
     /// A valid request for a read op.
     mutating func readRequest() -> String {
-        let op = Self.readOps[rng.next(Self.readOps.count)]
+        let op = Self.readOps[rng.next(below: Self.readOps.count)]
         switch op {
-        case "recommend": return #"{"id":\#(count),"op":"recommend","user":\#(id()),"n":\#(1 + rng.next(50)),"explain":\#(rng.next(2) == 0)}"#
+        case "recommend": return #"{"id":\#(count),"op":"recommend","user":\#(id()),"n":\#(1 + rng.next(below: 50)),"explain":\#(rng.next(below: 2) == 0)}"#
         case "predict": return #"{"id":\#(count),"op":"predict","user":\#(id()),"item":\#(id())}"#
         case "similar_items": return #"{"id":\#(count),"op":"similar_items","item":\#(id()),"n":5}"#
         case "similar_users": return #"{"id":\#(count),"op":"similar_users","user":\#(id()),"n":5}"#
@@ -69,7 +70,7 @@ struct FuzzGenerator {
 
     /// A write request as (op, params) with valid values; callers add a defect.
     mutating func writeParams() -> (String, [(String, String)]) {
-        let op = Self.writeOps[rng.next(Self.writeOps.count)]
+        let op = Self.writeOps[rng.next(below: Self.writeOps.count)]
         let u = "\(id())", i = "\(id())"
         switch op {
         case "add_rating": return (op, [("user", u), ("item", i), ("rating", "4.5")])
@@ -89,15 +90,15 @@ struct FuzzGenerator {
     // MARK: Cases
 
     mutating func randomBytes() -> FuzzInput {
-        var b = (0..<(1 + rng.next(200))).map { _ in UInt8(truncatingIfNeeded: rng.next()) }.map { $0 == 10 ? 0x7B : $0 }
+        var b = (0..<(1 + rng.next(below: 200))).map { _ in UInt8(truncatingIfNeeded: rng.next()) }.map { $0 == 10 ? 0x7B : $0 }
         b[0] = b[0] == 32 || b[0] == 9 || b[0] == 13 ? 0x5B : b[0]  // never all whitespace
         return FuzzInput(kind: "random_bytes", bytes: b, expect: .reply)
     }
 
     mutating func truncated() -> FuzzInput {
         let (op, p) = writeParams()
-        let full = Array((rng.next(2) == 0 ? readRequest() : line(op, p)).utf8)
-        let cut = 1 + rng.next(full.count - 1)  // strictly shorter: never valid
+        let full = Array((rng.next(below: 2) == 0 ? readRequest() : line(op, p)).utf8)
+        let cut = 1 + rng.next(below: full.count - 1)  // strictly shorter: never valid
         var b = Array(full[..<cut])
         if b.allSatisfy({ $0 == 32 }) { b = [0x7B] }
         return FuzzInput(kind: "truncated_json", bytes: b, expect: .reply)
@@ -105,15 +106,15 @@ struct FuzzGenerator {
 
     mutating func deepNesting() -> FuzzInput {
         // Up to 100k levels (≤ 600 KB): deep, yet under the 1 MiB line limit.
-        let depth = 33 + rng.next(rng.next(4) == 0 ? 100_000 : 500)
-        let open: UInt8 = rng.next(2) == 0 ? 0x5B : 0x7B
+        let depth = 33 + rng.next(below: rng.next(below: 4) == 0 ? 100_000 : 500)
+        let open: UInt8 = rng.next(below: 2) == 0 ? 0x5B : 0x7B
         var b: [UInt8]
         if open == 0x5B {
-            b = [UInt8](repeating: 0x5B, count: depth) + [UInt8](repeating: 0x5D, count: rng.next(2) == 0 ? depth : 0)
+            b = [UInt8](repeating: 0x5B, count: depth) + [UInt8](repeating: 0x5D, count: rng.next(below: 2) == 0 ? depth : 0)
         } else {
             b = Array(String(repeating: "{\"a\":", count: depth).utf8) + [0x31] + [UInt8](repeating: 0x7D, count: depth)
         }
-        if rng.next(2) == 0 { b = Array("{\"op\":\"recommend\",\"user\":1,\"exclude\":".utf8) + b + [0x7D] }
+        if rng.next(below: 2) == 0 { b = Array("{\"op\":\"recommend\",\"user\":1,\"exclude\":".utf8) + b + [0x7D] }
         return FuzzInput(kind: "deep_nesting", bytes: b, expect: .reply)
     }
 
@@ -126,21 +127,21 @@ struct FuzzGenerator {
     static let badRatings = ["0", "-0", "7", "-1", "1e-400", "0.49", "5.01", "1e308"]
 
     mutating func weirdNumber() -> FuzzInput {
-        let bad = Self.alwaysBad[rng.next(Self.alwaysBad.count)]
-        let badRating = rng.next(3) == 0 ? Self.badRatings[rng.next(Self.badRatings.count)] : bad
+        let bad = Self.alwaysBad[rng.next(below: Self.alwaysBad.count)]
+        let badRating = rng.next(below: 3) == 0 ? Self.badRatings[rng.next(below: Self.badRatings.count)] : bad
         let u = "\(id())", i = "\(id())"
         let text: String
-        switch rng.next(7) {
-        case 0: text = line("add_rating", [("user", rng.next(2) == 0 ? bad : u), ("item", i), ("rating", badRating)])
+        switch rng.next(below: 7) {
+        case 0: text = line("add_rating", [("user", rng.next(below: 2) == 0 ? bad : u), ("item", i), ("rating", badRating)])
         case 1: text = line("add_rating", [("user", u), ("item", bad), ("rating", "4")])
         case 2:
-            let row = [["\(bad)", i, "4"], [u, bad, "4"], [u, i, badRating]][rng.next(3)]
+            let row = [["\(bad)", i, "4"], [u, bad, "4"], [u, i, badRating]][rng.next(below: 3)]
             text = line("add_ratings", [("ratings", "[[1,1,4],[\(row.joined(separator: ","))]]")])
         case 3: text = line("delete_rating", [("user", u), ("item", bad)])
         case 4: text = line("delete_user", [("user", bad)])
         case 5: text = line("fold_in", [("user", u), ("ratings", "[[\(i),\(badRating)]]")])
         default:
-            let entity = rng.next(2) == 0 ? "user" : "item"
+            let entity = rng.next(below: 2) == 0 ? "user" : "item"
             text = line("add_" + entity, [(entity, bad)])
         }
         return FuzzInput(kind: "weird_number", bytes: Array(text.utf8), expect: .reply)
@@ -149,8 +150,8 @@ struct FuzzGenerator {
     mutating func wrongType() -> FuzzInput {
         var (op, p) = writeParams()
         let wrong = ["\"x\"", "true", "[1,2]", "{\"k\":1}", "[[1]]", "\"\"", "[]"]
-        let j = rng.next(p.count)
-        p[j].1 = wrong[rng.next(wrong.count)]
+        let j = rng.next(below: p.count)
+        p[j].1 = wrong[rng.next(below: wrong.count)]
         if p[j].0 == "ratings", p[j].1 == "[]" || p[j].1 == "[[1]]" { p[j].1 = "[[1,\"x\",3]]" }
         if p[j].0 == "title" || p[j].0 == "attributes" { p[j].1 = "[1,2]" }
         if op == "delete_rating" || op == "fold_in" || op == "add_user" {
@@ -161,29 +162,29 @@ struct FuzzGenerator {
 
     mutating func unknownOp() -> FuzzInput {
         let letters = Array("abcdefghijklmnopqrstuvwxyz_".utf8)
-        let name = String(decoding: (0..<(1 + rng.next(20))).map { _ in letters[rng.next(letters.count)] }, as: UTF8.self)
-        let op = rng.next(3) == 0 ? "delete_everything" : "x" + name
+        let name = String(decoding: (0..<(1 + rng.next(below: 20))).map { _ in letters[rng.next(below: letters.count)] }, as: UTF8.self)
+        let op = rng.next(below: 3) == 0 ? "delete_everything" : "x" + name
         return FuzzInput(kind: "unknown_op", bytes: Array("{\"op\":\"\(op)\",\"user\":1}".utf8), expect: .reply)
     }
 
     mutating func invalidUTF8() -> FuzzInput {
         let bad: [[UInt8]] = [[0xFF], [0xC3, 0x28], [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xF8, 0x88, 0x80, 0x80, 0x80], [0xE2, 0x82], [0x80]]
         var b = Array(readRequest().utf8)
-        let at = rng.next(b.count)
-        b.insert(contentsOf: bad[rng.next(bad.count)], at: at)
+        let at = rng.next(below: b.count)
+        b.insert(contentsOf: bad[rng.next(below: bad.count)], at: at)
         return FuzzInput(kind: "invalid_utf8", bytes: b, expect: .reply)
     }
 
     mutating func blank() -> FuzzInput {
         let forms: [[UInt8]] = [[], [32], [9, 32, 13], [13], [32, 32, 32, 32]]
-        return FuzzInput(kind: "blank_line", bytes: forms[rng.next(forms.count)], expect: .blank)
+        return FuzzInput(kind: "blank_line", bytes: forms[rng.next(below: forms.count)], expect: .blank)
     }
 
     mutating func mutatedRead() -> FuzzInput {
         var b = Array(readRequest().utf8)
-        for _ in 0..<(1 + rng.next(4)) {
-            let at = rng.next(b.count)
-            switch rng.next(3) {
+        for _ in 0..<(1 + rng.next(below: 4)) {
+            let at = rng.next(below: b.count)
+            switch rng.next(below: 3) {
             case 0: b[at] = UInt8(truncatingIfNeeded: rng.next())
             case 1: b.remove(at: at)
             default: b.insert(UInt8(truncatingIfNeeded: rng.next()), at: at)
@@ -197,7 +198,7 @@ struct FuzzGenerator {
     mutating func badID() -> FuzzInput {
         let ids = ["{}", "[1]", "{\"a\":[1]}", "[]"]
         let (op, p) = writeParams()
-        let text = "{\"id\":\(ids[rng.next(ids.count)])," + line(op, p).dropFirst()
+        let text = "{\"id\":\(ids[rng.next(below: ids.count)])," + line(op, p).dropFirst()
         return FuzzInput(kind: "bad_id", bytes: Array(text.utf8), expect: .reply)
     }
 

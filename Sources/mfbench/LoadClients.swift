@@ -1,4 +1,5 @@
 import Foundation
+import MFCore
 import Synchronization
 
 /// What one load client saw: latencies by start time, errors, and every
@@ -61,7 +62,7 @@ final class LoadClients: @unchecked Sendable {  // logs behind locks; joined via
             Thread { [self] in
                 defer { group.leave() }
                 let requests = probes.requests()
-                var rng = SplitMix(seed: seed &+ UInt64(k) &* 104_729)
+                var rng = SeededRNG(seed: seed &+ UInt64(k) &* 104_729)
                 var log = LoadLog()
                 while !stopFlag.load(ordering: .relaxed) {
                     let (op, params, probeKey, write) = k < writers ? writeRequest(k, &rng) : readRequest(requests, &rng)
@@ -87,27 +88,27 @@ final class LoadClients: @unchecked Sendable {  // logs behind locks; joined via
     }
 
     /// Writers rate items 1…200 for their own new users and for demo users 301…600.
-    private func writeRequest(_ k: Int, _ rng: inout SplitMix) -> (String, [String: Any], String?, Bool) {
-        func user() -> Int64 { rng.next(2) == 0 ? 7_000_000 + Int64(k * 100 + rng.next(50)) : Int64(301 + rng.next(300)) }
-        func rating() -> Double { Double(1 + rng.next(10)) * 0.5 }
-        if rng.next(10) < 7 {
-            return ("add_rating", ["user": user(), "item": 1 + rng.next(200), "rating": rating()], nil, true)
+    private func writeRequest(_ k: Int, _ rng: inout SeededRNG) -> (String, [String: Any], String?, Bool) {
+        func user() -> Int64 { rng.next(below: 2) == 0 ? 7_000_000 + Int64(k * 100 + rng.next(below: 50)) : Int64(301 + rng.next(below: 300)) }
+        func rating() -> Double { Double(1 + rng.next(below: 10)) * 0.5 }
+        if rng.next(below: 10) < 7 {
+            return ("add_rating", ["user": user(), "item": 1 + rng.next(below: 200), "rating": rating()], nil, true)
         }
-        let rows = (0..<5).map { _ in [user(), Int64(1 + rng.next(200)), rating()] as [Any] }
+        let rows = (0..<5).map { _ in [user(), Int64(1 + rng.next(below: 200)), rating()] as [Any] }
         return ("add_ratings", ["ratings": rows], nil, true)
     }
 
     private func readRequest(_ requests: [(key: String, op: String, params: [String: Any])],
-                             _ rng: inout SplitMix) -> (String, [String: Any], String?, Bool) {
-        let roll = rng.next(100)
+                             _ rng: inout SeededRNG) -> (String, [String: Any], String?, Bool) {
+        let roll = rng.next(below: 100)
         if roll < 60 {
-            let r = requests[rng.next(requests.count)]
+            let r = requests[rng.next(below: requests.count)]
             return (r.op, r.params, r.key, false)
         }
         switch roll {
-        case 60..<75: return ("recommend", ["user": 1 + rng.next(600), "n": 10], nil, false)
-        case 75..<85: return ("user", ["user": 1 + rng.next(600)], nil, false)
-        case 85..<92: return ("similar_items", ["item": probes.candidates[rng.next(probes.candidates.count)], "n": 10], nil, false)
+        case 60..<75: return ("recommend", ["user": 1 + rng.next(below: 600), "n": 10], nil, false)
+        case 75..<85: return ("user", ["user": 1 + rng.next(below: 600)], nil, false)
+        case 85..<92: return ("similar_items", ["item": probes.candidates[rng.next(below: probes.candidates.count)], "n": 10], nil, false)
         case 92..<96: return ("status", [:], nil, false)
         default: return ("hello", [:], nil, false)
         }

@@ -1,3 +1,4 @@
+import MFCore
 import Testing
 
 @testable import MFServer
@@ -140,7 +141,7 @@ private let catalog = DemoCatalog.generate()
 
     @Test(arguments: [1, 2, 7, 50, 99, 100])
     func selectLargestMatchesSorting(count: Int) {
-        var random = DemoRandom(seed: UInt64(count))
+        var random = SeededRNG(seed: UInt64(count))
         let original = (0..<100).map { _ in (random.gaussian() * 4).rounded() }  // many ties
         var keys = original
         var indices = Array(0..<100)

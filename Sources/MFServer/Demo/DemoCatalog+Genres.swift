@@ -1,3 +1,4 @@
+import MFCore
 // Genre vocabulary and co-occurrence for the demo catalogue.
 
 extension DemoCatalog {
@@ -38,14 +39,14 @@ extension DemoCatalog {
 
     /// Draws 1–3 distinct genre indices: a primary by frequency, then
     /// companions (P(2 genres) ≈ 0.45, P(3) ≈ 0.2).
-    static func drawGenres(random: inout DemoRandom) -> [Int] {
+    static func drawGenres(random: inout SeededRNG) -> [Int] {
         let primary = random.weighted(primaryGenreWeights)
-        let roll = random.unit()
+        let roll = random.nextDouble()
         let extra = roll < 0.35 ? 0 : (roll < 0.8 ? 1 : 2)
         var chosen = [primary]
         var pool = companionGenres[primary]
         while chosen.count < 1 + extra, !pool.isEmpty {
-            chosen.append(pool.remove(at: random.below(pool.count)))
+            chosen.append(pool.remove(at: random.next(below: pool.count)))
         }
         return chosen
     }

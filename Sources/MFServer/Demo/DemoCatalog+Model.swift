@@ -1,3 +1,4 @@
+import MFCore
 // The hidden latent model that generates the demo catalogue's ratings.
 import Foundation
 
@@ -50,16 +51,16 @@ extension DemoCatalog {
         -0.05, 0, 0.1, -0.15, -0.1, 0.05, 0.25, 0.1, 0, 0.3, -0.3, 0.05, 0.05, 0, -0.05, 0, 0.2, 0.05,
     ]
 
-    static func makeItems(count: Int, random: inout DemoRandom) -> [DraftItem] {
+    static func makeItems(count: Int, random: inout SeededRNG) -> [DraftItem] {
         var items: [DraftItem] = []
         items.reserveCapacity(count)
         var seen: [String: Int] = [:]
         var id: Int64 = 0
         for _ in 0..<count {
-            id += 1 + Int64(random.below(3))  // gaps: IDs are not dense
+            id += 1 + Int64(random.next(below: 3))  // gaps: IDs are not dense
             let genres = drawGenres(random: &random)
             // Release years skew recent; ratings are dated 2009–2016.
-            let year = max(1930, 2008 - Int(-log(1 - random.unit()) * 14))
+            let year = max(1930, 2008 - Int(-log(1 - random.nextDouble()) * 14))
             var title = drawTitle(genreIndices: genres, year: year, random: &random)
             let copies = seen[title, default: 0] + 1
             seen[title] = copies
@@ -75,7 +76,7 @@ extension DemoCatalog {
         return items
     }
 
-    static func makeUsers(count: Int, random: inout DemoRandom) -> [DraftUser] {
+    static func makeUsers(count: Int, random: inout SeededRNG) -> [DraftUser] {
         (1...count).map { id in
             let age = min(75, max(16, Int((32 + 11 * random.gaussian()).rounded())))
             var affinity = (0..<genres.count).map { _ in 0.25 * random.gaussian() }
@@ -86,14 +87,14 @@ extension DemoCatalog {
             // Favourite genres follow genre frequency, so many users like drama.
             var weights = primaryGenreWeights.map { $0.squareRoot() }
             var liked: [Int] = []
-            for _ in 0..<(2 + random.below(2)) {
+            for _ in 0..<(2 + random.next(below: 2)) {
                 let g = random.weighted(weights)
                 weights[g] = 0
                 liked.append(g)
                 affinity[g] = 1.1 + 0.3 * random.gaussian()
             }
             var disliked: [Int] = []
-            for _ in 0..<(1 + random.below(2)) {
+            for _ in 0..<(1 + random.next(below: 2)) {
                 let g = random.weighted(weights)
                 weights[g] = 0
                 disliked.append(g)

@@ -1,3 +1,4 @@
+import MFCore
 // Which items each user rates, when, and how: the demo catalogue's ratings.
 import Foundation
 
@@ -7,7 +8,7 @@ extension DemoCatalog {
     static let lastTimestamp: Int64 = 1_475_280_000
 
     static func makeRatings(
-        items: [DraftItem], users: [DraftUser], configuration: Configuration, random: inout DemoRandom
+        items: [DraftItem], users: [DraftUser], configuration: Configuration, random: inout SeededRNG
     ) -> [Rating] {
         var ratings: [Rating] = []
         ratings.reserveCapacity(users.count * configuration.medianRatingsPerUser * 4 / 3)
@@ -21,19 +22,19 @@ extension DemoCatalog {
             // i.e. people mostly watch what they like; key = log w − log(−log U).
             for (i, item) in items.enumerated() {
                 let logWeight = item.logPopularity + 1.2 * genreAffinity(user, item)
-                let gumbel = -log(-log(1 - random.unit() * (1 - 1e-12)))
+                let gumbel = -log(-log(1 - random.nextDouble() * (1 - 1e-12)))
                 keys[i] = logWeight + gumbel
                 order[i] = i
             }
             selectLargest(count, keys: &keys, indices: &order)
             // An active period of a few months to a few years, inside the window.
-            let span = min(Double(lastTimestamp - firstTimestamp), 86_400 * 30 * (1 + 24 * random.unit()))
-            let start = Double(firstTimestamp) + random.unit() * (Double(lastTimestamp - firstTimestamp) - span)
-            var times = (0..<count).map { _ in Int64(start + random.unit() * span) }
+            let span = min(Double(lastTimestamp - firstTimestamp), 86_400 * 30 * (1 + 24 * random.nextDouble()))
+            let start = Double(firstTimestamp) + random.nextDouble() * (Double(lastTimestamp - firstTimestamp) - span)
+            var times = (0..<count).map { _ in Int64(start + random.nextDouble() * span) }
             times.sort()
             // Watch order within the period is random.
             var chosen = Array(order[0..<count])
-            for i in stride(from: chosen.count - 1, to: 0, by: -1) { chosen.swapAt(i, random.below(i + 1)) }
+            for i in stride(from: chosen.count - 1, to: 0, by: -1) { chosen.swapAt(i, random.next(below: i + 1)) }
             for (n, i) in chosen.enumerated() {
                 let noisy = expectedRating(user, items[i]) + 0.55 * random.gaussian()
                 let halfStars = min(10, max(1, (noisy * 2).rounded()))

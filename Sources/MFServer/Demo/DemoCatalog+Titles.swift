@@ -1,3 +1,4 @@
+import MFCore
 // Plausible generated movie titles: genre-flavoured words in a few patterns,
 // so a list of recommendations "reads" like its genres.
 
@@ -42,20 +43,20 @@ extension DemoCatalog {
     ]
 
     /// A title for an item with `genreIndices` (primary first) released in `year`.
-    static func drawTitle(genreIndices: [Int], year: Int, random: inout DemoRandom) -> String {
+    static func drawTitle(genreIndices: [Int], year: Int, random: inout SeededRNG) -> String {
         // Two thirds of the words come from the item's own genres.
-        func adjective(_ random: inout DemoRandom) -> String {
-            random.unit() < 0.67
+        func adjective(_ random: inout SeededRNG) -> String {
+            random.nextDouble() < 0.67
                 ? random.element(of: genreWords[random.element(of: genreIndices)].adjectives)
                 : random.element(of: commonAdjectives)
         }
-        func noun(_ random: inout DemoRandom) -> String {
-            random.unit() < 0.67
+        func noun(_ random: inout SeededRNG) -> String {
+            random.nextDouble() < 0.67
                 ? random.element(of: genreWords[random.element(of: genreIndices)].nouns)
                 : random.element(of: commonNouns)
         }
         let core: String
-        switch random.below(7) {
+        switch random.next(below: 7) {
         case 0, 1: core = "The \(adjective(&random)) \(noun(&random))"
         case 2: core = "\(adjective(&random)) \(noun(&random))"
         case 3:

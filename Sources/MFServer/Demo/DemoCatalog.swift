@@ -1,3 +1,4 @@
+import MFCore
 // The synthetic catalogue behind `mfd --demo`. It ships with the project
 // because MovieLens may not (licence), and it has real latent structure so a
 // trained model gives visibly genre-coherent recommendations.
@@ -78,8 +79,8 @@ public struct DemoCatalog: Sendable, Equatable {
         precondition(configuration.itemCount > 0 && configuration.userCount > 0, "empty demo catalogue")
         precondition(configuration.minRatingsPerUser <= configuration.itemCount, "more ratings than items")
         // Separate streams so changing one part's sizes leaves the others alone.
-        var itemRandom = DemoRandom(seed: configuration.seed ^ 0x4954_454D)  // "ITEM"
-        var userRandom = DemoRandom(seed: configuration.seed ^ 0x5553_4552)  // "USER"
+        var itemRandom = SeededRNG(seed: configuration.seed ^ 0x4954_454D)  // "ITEM"
+        var userRandom = SeededRNG(seed: configuration.seed ^ 0x5553_4552)  // "USER"
         let items = makeItems(count: configuration.itemCount, random: &itemRandom)
         let users = makeUsers(count: configuration.userCount, random: &userRandom)
         let ratings = makeRatings(items: items, users: users, configuration: configuration, random: &userRandom)

@@ -28,10 +28,7 @@ struct TrainingHoldout: Sendable {
     /// splitmix64 of the pair, as a uniform number in [0, 1).
     static func isHeldOut(user: Int64, item: Int64, fraction: Double, seed: Int64) -> Bool {
         guard fraction > 0 else { return false }
-        var z = UInt64(bitPattern: user) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(bitPattern: item) &+ UInt64(bitPattern: seed) &* 0xD1B5_4A32_D192_ED03
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
+        let z = SeededRNG.mix(UInt64(bitPattern: user) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(bitPattern: item) &+ UInt64(bitPattern: seed) &* 0xD1B5_4A32_D192_ED03)
         return Double(z >> 11) / Double(UInt64(1) << 53) < fraction
     }
 
