@@ -38,9 +38,11 @@ let package = Package(
         .executableTarget(name: "mfstore-tool", dependencies: ["MFStore"]),
         // Wire types and line framing shared by daemon and client (MFCore: AttributeValue).
         .target(name: "MFProtocol", dependencies: ["MFCore"]),
+        // The synthetic catalogue of `mfd --demo`: a pure, seeded data generator.
+        .target(name: "MFDemo", dependencies: ["MFCore"]),
         // Engine + socket server + systemd helpers.
         .target(name: "MFServer", dependencies: [
-            "MFCore", "MFStore", "MFProtocol",
+            "MFCore", "MFDemo", "MFStore", "MFProtocol",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOExtras", package: "swift-nio-extras"),
@@ -88,6 +90,7 @@ let package = Package(
             "MFServer", "MFProtocol", "MFCore", "MFStore",
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
+        .testTarget(name: "MFDemoTests", dependencies: ["MFDemo", "MFCore"]),
         .testTarget(name: "MFDKitTests", dependencies: [
             "MFDKit", "MFServer", .product(name: "NIOCore", package: "swift-nio"),
         ]),

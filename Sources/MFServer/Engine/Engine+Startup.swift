@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MFCore
+import MFDemo
 import MFProtocol
 import MFStore
 

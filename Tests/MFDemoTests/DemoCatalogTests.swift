@@ -1,7 +1,7 @@
 import MFCore
 import Testing
 
-@testable import MFServer
+@testable import MFDemo
 
 /// Generated once per process: the catalogue is pure and deterministic.
 private let catalog = DemoCatalog.generate()
