@@ -8,10 +8,8 @@ import Testing
         .deletingLastPathComponent().deletingLastPathComponent()
     static let splits = root.deletingLastPathComponent().appendingPathComponent("shared/splits")
 
-    struct Split { var train: RatingMatrix; var test: Fixtures.Triples }
-
     /// Reads `userId,itemId,rating` files and indexes ids by rank among sorted train ids.
-    static func load(_ name: String) throws -> Split? {
+    static func load(_ name: String) throws -> RatingSplit? {
         let dir = splits.appendingPathComponent(name)
         guard FileManager.default.fileExists(atPath: dir.appendingPathComponent("train.csv").path) else { return nil }
         func rows(_ f: String) throws -> [(Int64, Int64, Float)] {
@@ -20,12 +18,9 @@ import Testing
                 return (Int64(c[0])!, Int64(c[1])!, Float(c[2])!)
             }
         }
-        let tr = try rows("train.csv"), te = try rows("test.csv")
-        let um = IDMap(ids: Set(tr.map(\.0)).sorted()), im = IDMap(ids: Set(tr.map(\.1)).sorted())
-        let train = try RatingMatrix(users: tr.map { um.index(of: $0.0)! }, items: tr.map { im.index(of: $0.1)! }, ratings: tr.map(\.2))
-        var test = Fixtures.Triples()
-        for (u, i, r) in te { if let a = um.index(of: u), let b = im.index(of: i) { test.add(Int(a), Int(b), r) } }
-        return Split(train: train, test: test)
+        let train = try rows("train.csv"), all = try train + rows("test.csv")
+        return try RatingSplit(users: all.map(\.0), items: all.map(\.1), ratings: all.map(\.2),
+                               trainRows: 0..<train.count, testRows: train.count..<all.count, indexing: .sortedIDs)
     }
 
     /// A small, quick model (debug build) must already beat the bias-free mean

@@ -39,7 +39,7 @@ extension Engine {
         do {
             let snap = try await store.ratingsSnapshot()
             guard snap.count >= 2 else { throw WireError(.noModel, "need at least 2 ratings to tune") }
-            let split = try HoldoutSplit(snap, fraction: r.valFraction, seed: r.seed)
+            let split = try RatingSplit(snap, fraction: r.valFraction, seed: r.seed)
             let grid = Self.tuneGrid(r, current: cfg)
             var trials: [TuneTrial] = []
             jobs.update(id) { $0.state = .running; $0.stage = "trial 0/\(grid.count)"; $0.tune = TuneReport(trials: [], best: nil, applied: false) }
@@ -47,9 +47,9 @@ extension Engine {
                 try Task.checkCancellation()
                 var c = cfg   // the configured model kind, with the trial's k, λ and iterations
                 c.factors = g.factors; c.lambda = g.lambda; c.iterations = g.iterations
-                let model = try await trainModel(split.train, users: split.userMap, items: split.itemMap, config: c) { _ in !Task.isCancelled }
-                let (rmse, ndcg) = try split.score(model)
-                trials.append(TuneTrial(factors: g.factors, lambda: g.lambda, iterations: g.iterations, rmse: rmse, ndcgAt10: ndcg))
+                let model = try await trainModel(split.train, users: split.users, items: split.items, config: c) { _ in !Task.isCancelled }
+                let (rating, ranking) = try split.score(model)
+                trials.append(TuneTrial(factors: g.factors, lambda: g.lambda, iterations: g.iterations, rmse: rating.rmse, ndcgAt10: ranking.ndcg))
                 let best = trials.min { $0.rmse < $1.rmse }
                 jobs.update(id) { j in
                     j.progress = Double(n + 1) / Double(grid.count)
