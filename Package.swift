@@ -35,7 +35,7 @@ let package = Package(
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         // MFStore crash-test child (SIGKILLed by MFStoreTests) and store benchmarks (scripts/bench-store.sh).
-        .executableTarget(name: "mfstore-tool", dependencies: ["MFStore"]),
+        .executableTarget(name: "mfstore-tool", dependencies: ["MFCore", "MFStore"]),
         // Wire types and line framing shared by daemon and client (MFCore: AttributeValue).
         .target(name: "MFProtocol", dependencies: ["MFCore"]),
         // The synthetic catalogue of `mfd --demo`: a pure, seeded data generator.

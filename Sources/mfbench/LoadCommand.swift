@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MFCore
 
 /// `mfbench load`: 64 clients of mixed reads and writes while retrains run and swap.
 struct LoadCommand: ParsableCommand {

@@ -1,4 +1,5 @@
 import Foundation
+import MFCore
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -6,6 +6,7 @@
 //   mfstore-tool bench-model DIR USERS ITEMS K save/load time of one model
 //   mfstore-tool bench-commit DIR WRITERS N    group-commit throughput of N ratings from WRITERS concurrent tasks
 import Foundation
+import MFCore
 import MFStore
 
 signal(SIGPIPE, SIG_IGN)
@@ -26,9 +27,7 @@ func number<T: LosslessStringConvertible>(_ text: String, _ name: String) -> T {
     return value
 }
 
-func seconds(_ d: Duration) -> Double {
-    Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-}
+func seconds(_ d: Duration) -> Double { d.inSeconds }
 
 /// User + system CPU seconds of this process (the machine is shared: wall time alone misleads).
 func cpuSeconds() -> Double {

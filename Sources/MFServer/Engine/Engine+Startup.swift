@@ -136,11 +136,7 @@ extension Engine {
         var lists = UserRatingLists()
     }
 
-    static func seconds(since start: ContinuousClock.Instant) -> Double { seconds(ContinuousClock.now - start) }
-
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-    }
+    static func seconds(since start: ContinuousClock.Instant) -> Double { (ContinuousClock.now - start).inSeconds }
 
     /// The newest stored model, or nil (none, or unusable: logged, served without).
     private func latestModel() async throws -> ModelBase? {

@@ -62,7 +62,7 @@ extension Engine {
             stages.append(("", .now))
             // Seconds per stage, e.g. "read 1.9 fit 27.8 complete 1.4 save 0.3 install 0.6".
             let timing = zip(stages, stages.dropFirst()).map { a, b in
-                "\(a.0) " + String(format: "%.1f", Self.seconds(b.1 - a.1))
+                "\(a.0) " + String(format: "%.1f", (b.1 - a.1).inSeconds)
             }.joined(separator: " ")
             logger.info("training finished", metadata: ["job": "\(id)", "model": "\(modelID)", "ratings": "\(ratingCount)",
                                                         "train_rmse": "\(rmse)", "stages": "\(timing)",
