@@ -79,24 +79,28 @@ let package = Package(
             "MFClient", "MFProtocol", "MFCtlKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // The line-protocol client of mfbench, the reliability harness and the tests:
+        // one socket and framing layer for blocking, pipelined and open-loop use.
+        .target(name: "MFLineClient", dependencies: ["MFProtocol"]),
         .executableTarget(name: "mfbench", dependencies: [
-            "MFCore", "MFStore", "MFClient", "MFProtocol",
+            "MFCore", "MFStore", "MFClient", "MFProtocol", "MFLineClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MFCoreTests", dependencies: ["MFCore"]),
         .testTarget(name: "MFStoreTests", dependencies: ["MFStore", "MFCore", "mfstore-tool"]),
         .testTarget(name: "MFProtocolTests", dependencies: ["MFProtocol"]),
+        .testTarget(name: "MFLineClientTests", dependencies: ["MFLineClient"]),
         .testTarget(name: "MFServerTests", dependencies: [
-            "MFServer", "MFProtocol", "MFCore", "MFStore",
+            "MFServer", "MFProtocol", "MFCore", "MFStore", "MFLineClient",
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
         .testTarget(name: "MFDemoTests", dependencies: ["MFDemo", "MFCore"]),
         .testTarget(name: "MFDKitTests", dependencies: [
             "MFDKit", "MFServer", .product(name: "NIOCore", package: "swift-nio"),
         ]),
-        .testTarget(name: "MFClientTests", dependencies: ["MFClient", "MFProtocol"]),
+        .testTarget(name: "MFClientTests", dependencies: ["MFClient", "MFProtocol", "MFLineClient"]),
         .testTarget(name: "MFCtlTests", dependencies: ["MFCtlKit", "MFProtocol"]),
         // Drives the real mfd/mfctl binaries over a Unix socket.
-        .testTarget(name: "IntegrationTests", dependencies: ["MFProtocol", "MFClient"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["MFProtocol", "MFClient", "MFLineClient"]),
     ]
 )

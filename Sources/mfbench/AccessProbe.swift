@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import MFLineClient
 #endif
 
 /// Runs `mfbench access-client` as another user and collects its replies.
@@ -30,7 +31,7 @@ enum AccessProbe {
         ("train", .admin, #"{"op":"train"}"#),
     ]
 
-    static func run(peer: AccessPeer, socket: String) throws -> (pid: Int32, [(String, AccessPeer.Class, RelReply)]) {
+    static func run(peer: AccessPeer, socket: String) throws -> (pid: Int32, [(String, AccessPeer.Class, Reply)]) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
         let groups = peer.groups.isEmpty ? ["--clear-groups"] : ["--groups=" + peer.groups.map(String.init).joined(separator: ",")]
@@ -48,13 +49,13 @@ enum AccessProbe {
         p.waitUntilExit()
         var lines = out.split(separator: "\n").map(String.init)
         guard p.terminationStatus == 0, let first = lines.first, first.hasPrefix("pid "), let pid = Int32(first.dropFirst(4)) else {
-            throw RelClient.Failure(description: "access-client as uid \(peer.uid) failed (\(p.terminationStatus)): \(errText) \(out.prefix(500))")
+            throw ReliabilityFailure(description: "access-client as uid \(peer.uid) failed (\(p.terminationStatus)): \(errText) \(out.prefix(500))")
         }
         lines.removeFirst()
         guard lines.count == requests.count else {
-            throw RelClient.Failure(description: "access-client as uid \(peer.uid): \(lines.count) replies for \(requests.count) requests")
+            throw ReliabilityFailure(description: "access-client as uid \(peer.uid): \(lines.count) replies for \(requests.count) requests")
         }
-        return (pid, try zip(requests, lines).map { r, line in (r.op, r.cls, try RelReply(line)) })
+        return (pid, try zip(requests, lines).map { r, line in (r.op, r.cls, try Reply(line)) })
     }
 }
 
@@ -70,10 +71,10 @@ struct AccessClientCommand: ParsableCommand {
 
     func run() throws {
         print("pid \(getpid())")
-        let client = try RelClient.connect(path: socket, timeout: 10)
+        let client = try LineClient.connect(path: socket, timeout: 10)
         while let line = readLine() {
             try client.send(line + "\n")
-            guard let reply = try client.readLine(timeout: 300) else { throw ExitCode(3) }
+            guard let reply = try client.readText(timeout: 300) else { throw ExitCode(3) }
             print(reply)
         }
     }

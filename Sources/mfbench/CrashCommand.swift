@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MFCore
+import MFLineClient
 
 /// `mfbench crash`: SIGKILL the real mfd under 16 writers, restart, and check
 /// that every acknowledged write survived with its latest value.
@@ -71,7 +72,7 @@ struct CrashCommand: ParsableCommand {
             try writers.start(socket: daemon.socket, seed: seed &+ UInt64(cycle) &* 7919)
             let run = duringLoad ? 0.3 * rng.nextDouble() : minRun + (maxRun - minRun) * rng.nextDouble()
             Thread.sleep(forTimeInterval: run)  // the random kill moment (a measurement, not a test wait)
-            if duringLoad, (try? RelClient.connect(path: daemon.socket, timeout: 1).call("status", timeout: 1).result["loading"]) != nil {
+            if duringLoad, (try? LineClient.connect(path: daemon.socket, timeout: 1).call("status", timeout: 1).result["loading"]) != nil {
                 killsWhileLoading += 1
             }
             daemon.kill9()

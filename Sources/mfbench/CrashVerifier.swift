@@ -1,4 +1,5 @@
 import Foundation
+import MFLineClient
 
 /// Checks a restarted daemon against the writers' ledgers, then makes the
 /// ledgers match what is stored (resolving requests that were in flight).
@@ -26,7 +27,7 @@ struct CrashVerifier {
             guard f.count == 3, let u = Int64(f[0]), let i = Int64(f[1]), let r = Float(f[2]) else { continue }
             direct[RatingKey(user: u, item: i)] = r
         }
-        let client = try RelClient.connect(path: daemon.socket, timeout: 10)
+        let client = try LineClient.connect(path: daemon.socket, timeout: 10)
         for k in writers.ledgers.indices {
             var served: [RatingKey: Float] = [:]
             for user in writers.users(of: k) {

@@ -1,5 +1,6 @@
 import Foundation
 import MFCore
+import MFLineClient
 import Synchronization
 
 /// One stored rating's key.
@@ -44,7 +45,7 @@ final class CrashWriters: @unchecked Sendable {  // ledgers behind locks; thread
         stopFlag.store(false, ordering: .relaxed)
         group = DispatchGroup()
         for k in ledgers.indices {
-            let client = try RelClient.connect(path: socket, timeout: 10)
+            let client = try LineClient.connect(path: socket, timeout: 10)
             group.enter()
             let g = group
             Thread { [self] in
@@ -61,7 +62,7 @@ final class CrashWriters: @unchecked Sendable {  // ledgers behind locks; thread
         return group.wait(timeout: .now() + timeout) == .success
     }
 
-    private func run(writer k: Int, client: RelClient, rng: inout SeededRNG) {
+    private func run(writer k: Int, client: LineClient, rng: inout SeededRNG) {
         let users = users(of: k)
         while !stopFlag.load(ordering: .relaxed) {
             let batch = rng.next(below: 100) < 50 ? 1 : 2 + rng.next(below: 19)
@@ -71,7 +72,7 @@ final class CrashWriters: @unchecked Sendable {  // ledgers behind locks; thread
                 chosen[key] = Float(1 + rng.next(below: 10)) * 0.5  // 0.5…5, exact in binary
             }
             ledgers[k].withLock { $0.inFlight = chosen }
-            let reply: RelReply
+            let reply: Reply
             do {
                 if batch == 1, let (key, v) = chosen.first {
                     reply = try client.call("add_rating", ["user": key.user, "item": key.item, "rating": Double(v)], timeout: 30)

@@ -1,4 +1,5 @@
 import Foundation
+import MFLineClient
 
 /// Counters of one fuzz connection (merged at the end).
 struct FuzzTally {
@@ -27,7 +28,7 @@ struct FuzzRunner {
     var generator: FuzzGenerator
     let batch: Int
     var tally = FuzzTally()
-    private var client: RelClient?
+    private var client: LineClient?
     private var sentinel = 0
 
     /// Codes a reply may carry (docs/protocol.md).
@@ -60,8 +61,8 @@ struct FuzzRunner {
         flush(&pending)
     }
 
-    private mutating func connection() -> RelClient? {
-        if client == nil { client = try? RelClient.connect(path: socket, timeout: 10) }
+    private mutating func connection() -> LineClient? {
+        if client == nil { client = try? LineClient.connect(path: socket, timeout: 10) }
         if client == nil { tally.crashes += 1; tally.problem("cannot connect to \(socket)") }
         return client
     }
@@ -80,14 +81,14 @@ struct FuzzRunner {
         do {
             try c.send(bytes)
             while true {
-                guard let line = try c.readLine(timeout: 60) else {
+                guard let line = try c.readText(timeout: 60) else {
                     tally.unexpectedCloses += 1
                     tally.problem("connection closed inside a batch after \(got) of \(expected.count) replies")
                     client = nil
                     return
                 }
-                let reply: RelReply
-                do { reply = try RelReply(line) } catch {
+                let reply: Reply
+                do { reply = try Reply(line) } catch {
                     tally.malformed += 1
                     tally.problem("malformed reply: \(line.prefix(200))")
                     continue
@@ -111,7 +112,7 @@ struct FuzzRunner {
         }
     }
 
-    private mutating func check(_ reply: RelReply, kind: String) {
+    private mutating func check(_ reply: Reply, kind: String) {
         tally.replies += 1
         guard let ok = reply.object["ok"] as? Bool else {
             tally.malformed += 1
@@ -142,8 +143,8 @@ struct FuzzRunner {
         client = nil  // never reused: the server closes it
         try? c.send(input.bytes + [10])  // fails with EPIPE once the server has closed
         var answered = false
-        while let line = try? c.readLine(timeout: 60) {
-            if let r = try? RelReply(line), r.errorCode == "line_too_long" { answered = true; tally.byCode["line_too_long", default: 0] += 1 }
+        while let line = try? c.readText(timeout: 60) {
+            if let r = try? Reply(line), r.errorCode == "line_too_long" { answered = true; tally.byCode["line_too_long", default: 0] += 1 }
         }
         if answered { tally.hugeAnswered += 1 } else { tally.hugeSilent += 1 }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import MFCore
+import MFLineClient
 import Synchronization
 
 /// What one load client saw: latencies by start time, errors, and every
@@ -26,11 +27,11 @@ struct LoadProbes {
     }
 
     /// One answer per probe from a quiet daemon (no training running).
-    func capture(_ c: RelClient) throws -> [String: String] {
+    func capture(_ c: LineClient) throws -> [String: String] {
         var out: [String: String] = [:]
         for r in requests() {
             let reply = try c.call(r.op, r.params)
-            guard reply.ok else { throw RelClient.Failure(description: "probe \(r.key) failed: \(reply)") }
+            guard reply.ok else { throw ReliabilityFailure(description: "probe \(r.key) failed: \(reply)") }
             out[r.key] = reply.canonicalResult
         }
         return out
@@ -57,7 +58,7 @@ final class LoadClients: @unchecked Sendable {  // logs behind locks; joined via
 
     func start(socket: String, seed: UInt64) throws {
         for k in logs.indices {
-            let client = try RelClient.connect(path: socket, timeout: 10)
+            let client = try LineClient.connect(path: socket, timeout: 10)
             group.enter()
             Thread { [self] in
                 defer { group.leave() }

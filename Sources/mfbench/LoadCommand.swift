@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MFCore
+import MFLineClient
 
 /// `mfbench load`: 64 clients of mixed reads and writes while retrains run and swap.
 struct LoadCommand: ParsableCommand {
@@ -54,7 +55,7 @@ struct LoadCommand: ParsableCommand {
                                                "--iterations", "\(iterations)", "--log-level", "warning"])
         defer { if daemon.isRunning { daemon.kill9() }; if !keep { daemon.remove() } }
         try daemon.start()
-        let admin = try RelClient.connect(path: daemon.socket, timeout: 10)
+        let admin = try LineClient.connect(path: daemon.socket, timeout: 10)
         let candidates = try (1001...1200).map(Int64.init).filter { try admin.call("similar_items", ["item": $0, "n": 1]).ok }
         guard candidates.count >= 20 else { throw ValidationError("only \(candidates.count) candidate items have factors") }
         let probeSet = LoadProbes(users: (1...Int64(probes)).map { $0 }, candidates: Array(candidates.prefix(100)))
@@ -115,10 +116,10 @@ struct LoadCommand: ParsableCommand {
         if !report.passed { throw ExitCode(1) }
     }
 
-    private func modelID(_ c: RelClient) throws -> Int64 {
+    private func modelID(_ c: LineClient) throws -> Int64 {
         let r = try c.call("hello")
         guard let id = ((r.result["model"] as? [String: Any])?["id"] as? NSNumber)?.int64Value else {
-            throw RelClient.Failure(description: "hello reports no model: \(r)")
+            throw ReliabilityFailure(description: "hello reports no model: \(r)")
         }
         return id
     }

@@ -2,6 +2,7 @@ import Foundation
 import MFCore
 #if canImport(Glibc)
 import Glibc
+import MFLineClient
 #endif
 
 /// A real `mfd` child for the reliability commands: started on a database
@@ -19,7 +20,7 @@ final class RelDaemon: @unchecked Sendable {  // touched by the controlling thre
     /// `dir` is created; `arguments` are added after `--db` and `--socket`.
     init(binary: String, dir: String, arguments: [String]) throws {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
-            throw RelClient.Failure(description: "mfd binary not found at \(binary) (build it, or pass --mfd)")
+            throw ReliabilityFailure(description: "mfd binary not found at \(binary) (build it, or pass --mfd)")
         }
         self.binary = binary
         self.dir = dir
@@ -55,17 +56,17 @@ final class RelDaemon: @unchecked Sendable {  // touched by the controlling thre
         starts += 1
         let deadline = Date().addingTimeInterval(timeout)
         while true {
-            if let c = try? RelClient.connect(path: socket, timeout: max(0, deadline.timeIntervalSinceNow), alive: { p.isRunning }),
+            if let c = try? LineClient.connect(path: socket, timeout: max(0, deadline.timeIntervalSinceNow), alive: { p.isRunning }),
                let r = try? c.call("ping", timeout: max(0.1, deadline.timeIntervalSinceNow)), r.ok {
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0.uptimeNanoseconds) / 1e9
                 while untilLoaded, try c.call("status", timeout: max(0.1, deadline.timeIntervalSinceNow)).result["loading"] != nil {
-                    guard p.isRunning, Date() < deadline else { throw RelClient.Failure(description: "mfd still loading after \(timeout) s") }
+                    guard p.isRunning, Date() < deadline else { throw ReliabilityFailure(description: "mfd still loading after \(timeout) s") }
                     _ = poll(nil, 0, 20)
                 }
                 return seconds
             }
-            guard p.isRunning else { throw RelClient.Failure(description: "mfd exited during startup; log: \(logTail())") }
-            guard Date() < deadline else { throw RelClient.Failure(description: "mfd did not answer within \(timeout) s") }
+            guard p.isRunning else { throw ReliabilityFailure(description: "mfd exited during startup; log: \(logTail())") }
+            guard Date() < deadline else { throw ReliabilityFailure(description: "mfd did not answer within \(timeout) s") }
             _ = poll(nil, 0, 2)
         }
     }
@@ -123,7 +124,7 @@ final class RelDaemon: @unchecked Sendable {  // touched by the controlling thre
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         guard p.terminationStatus == 0 else {
-            throw RelClient.Failure(description: "sqlite3 failed (\(p.terminationStatus)): \(String(decoding: errData, as: UTF8.self))")
+            throw ReliabilityFailure(description: "sqlite3 failed (\(p.terminationStatus)): \(String(decoding: errData, as: UTF8.self))")
         }
         return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
     }

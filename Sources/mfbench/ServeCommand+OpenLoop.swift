@@ -3,6 +3,7 @@ import Foundation
 import MFCore
 #if canImport(Glibc)
 import Glibc
+import MFLineClient
 #endif
 
 /// `mfbench serve --rate R`: open-loop load, as wrk2 does it. One thread writes
@@ -54,7 +55,7 @@ extension ServeCommand {
                 guard readable.contains(conn.fd) else { continue }
                 let got = clock.now
                 try conn.receive { at, line in
-                    if ServeConnection.isError(line) {
+                    if LineClient.isErrorReply(line) {
                         throw ValidationError("load failed: \(String(decoding: line, as: UTF8.self))")
                     }
                     let latency = (got - at).inMicroseconds

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MFCore
+import MFLineClient
 import Synchronization
 
 /// `mfbench serve`: closed-loop load against a running mfd over its socket.
@@ -70,9 +71,7 @@ struct ServeCommand: ParsableCommand {
 
     /// Item IDs to rate: the catalogue's most popular items.
     func catalogue() throws -> [Int64] {
-        let reply = try ServeConnection(path: socket).call(#"{"op":"recommend","user":-1,"n":1000}"#)
-        let object = try JSONSerialization.jsonObject(with: Data(reply)) as? [String: Any]
-        let items = ((object?["result"] as? [String: Any])?["items"] as? [[String: Any]] ?? []).compactMap { ($0["item"] as? NSNumber)?.int64Value }
+        let items = try LineClient(path: socket).call("recommend", ["user": -1, "n": 1000]).itemIDs
         guard !items.isEmpty else { throw ValidationError("mfd has no rated items; start it with --demo or import ratings") }
         return items
     }
@@ -87,7 +86,7 @@ struct ServeCommand: ParsableCommand {
         let cpu0 = Self.cpuSeconds()
         let start = clock.now
         let end = start + .milliseconds(Int(seconds * 1000))
-        let conns = try (0..<connections).map { _ in try ServeConnection(path: socket) }
+        let conns = try (0..<connections).map { _ in try LineClient(path: socket) }
         for conn in conns {
             group.enter()
             Thread {
@@ -98,10 +97,10 @@ struct ServeCommand: ParsableCommand {
                 do {
                     for _ in 0..<depth { sent.append(clock.now); try conn.send(Array((request(&rng) + "\n").utf8)) }
                     while !sent.isEmpty {
-                        let line = try conn.readLine()
+                        guard let line = try conn.readLine() else { throw LineClientError(.closed, "connection closed by mfd") }
                         let t0 = sent.removeFirst(), now = clock.now
-                        if ServeConnection.isError(line) {
-                            throw ServeConnection.Failure(description: String(decoding: line, as: UTF8.self))
+                        if LineClient.isErrorReply(line) {
+                            throw LineClientError(.badReply, String(decoding: line, as: UTF8.self))
                         }
                         mine.append((now - t0).inMicroseconds)
                         if now < end { sent.append(clock.now); try conn.send(Array((request(&rng) + "\n").utf8)) }

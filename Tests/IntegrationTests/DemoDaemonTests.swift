@@ -1,4 +1,5 @@
 import Foundation
+import MFLineClient
 import Testing
 
 /// The real daemon end to end on the built-in demo catalogue (no external data needed).

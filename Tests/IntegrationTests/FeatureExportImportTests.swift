@@ -1,4 +1,5 @@
 import Foundation
+import MFLineClient
 import Testing
 
 /// export_* and import_model_* against the real daemon on the demo catalogue.

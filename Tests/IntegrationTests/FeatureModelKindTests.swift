@@ -1,4 +1,5 @@
 import Foundation
+import MFLineClient
 import Testing
 
 /// Feature models end to end on the demo catalogue (users have ages, items genres):

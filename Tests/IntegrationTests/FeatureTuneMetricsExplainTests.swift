@@ -1,4 +1,5 @@
 import Foundation
+import MFLineClient
 import Testing
 
 /// tune, metrics, recommend explain and the mfctl `.npy` export against the real daemon (demo catalogue).

@@ -1,4 +1,5 @@
 import Foundation
+import MFLineClient
 import Testing
 
 /// mfctl's admin subcommands against the real demo daemon: train, tune, evaluate,

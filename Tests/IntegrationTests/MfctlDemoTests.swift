@@ -1,4 +1,5 @@
 import Foundation
+import MFLineClient
 import Testing
 
 /// Every mfctl subcommand against the real daemon on the demo catalogue: human and

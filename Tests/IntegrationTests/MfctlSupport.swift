@@ -1,4 +1,5 @@
 import Foundation
+import MFLineClient
 import MFProtocol
 import Testing
 #if canImport(Glibc)
@@ -65,7 +66,7 @@ final class SilentSocket {
         self.path = path
         fd = socket(AF_UNIX, CInt(SOCK_STREAM.rawValue), 0)
         let rc = SocketPath.withAddress(path) { bind(fd, $0, $1) }
-        guard rc == 0, listen(fd, 8) == 0 else { throw LineClient.Failure(description: "bind/listen \(path): errno \(errno)") }
+        guard rc == 0, listen(fd, 8) == 0 else { throw LineClientError(.badReply, "bind/listen \(path): errno \(errno)") }
     }
 
     deinit { close(fd); unlink(path) }

@@ -1,4 +1,5 @@
 import Foundation
+import MFLineClient
 import Testing
 
 /// End to end on MovieLens ml-latest-small (2016), streamed in with import ops: import, train, recommend, fold-in.

@@ -1,4 +1,5 @@
 import Foundation
+import MFLineClient
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -30,7 +31,7 @@ struct ReliabilityLimitsTests {
         let fifth = try mfd.connect()
         let refused = try fifth.reply(timeout: 30)
         #expect(refused.errorCode == "too_many_connections", "\(refused)")
-        #expect(try fifth.readLine(timeout: 30) == nil)
+        #expect(try fifth.readText(timeout: 30) == nil)
         // mfctl says so plainly.
         let ctl = try run(mfctlBinary, ["status", "--socket", dir.socket])
         #expect(ctl.status != 0 && ctl.output.contains("too_many_connections: too many connections") && !ctl.output.contains("bad response"),
@@ -43,7 +44,7 @@ struct ReliabilityLimitsTests {
         try again.send("{\"op\":\"ping\",\"pad\":\"" + String(repeating: "x", count: 3000) + "\"}\n")
         let long = try again.reply(timeout: 30)
         #expect(long.errorCode == "line_too_long", "\(long)")
-        #expect(try again.readLine(timeout: 30) == nil)
+        #expect(try again.readText(timeout: 30) == nil)
         #expect(try open[0].call("ping").ok)
 
         // Half-written line: timeout after --partial-line-timeout, then close.
@@ -51,7 +52,7 @@ struct ReliabilityLimitsTests {
         try slow.send("{\"op\":\"pi")
         let timedOut = try slow.reply(timeout: 30)
         #expect(timedOut.errorCode == "timeout", "\(timedOut)")
-        #expect(try slow.readLine(timeout: 30) == nil)
+        #expect(try slow.readText(timeout: 30) == nil)
         #expect(mfd.log.contains("partial line timed out"))
         #expect(try open[0].call("ping").ok)
         #expect(mfd.stop() == 0, "\(mfd.log)")
@@ -98,7 +99,7 @@ struct ReliabilityLimitsTests {
             let r = try? c.call("ping")  // a refused connection may already be closed
             if r?.ok == true { return c }
             guard r == nil || r?.errorCode == "too_many_connections", Date() < deadline else {
-                throw LineClient.Failure(description: "\(r.map { "\($0)" } ?? "closed")")
+                throw LineClientError(.badReply, "\(r.map { "\($0)" } ?? "closed")")
             }
             _ = poll(nil, 0, 20)
         }

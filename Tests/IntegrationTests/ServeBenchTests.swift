@@ -1,4 +1,5 @@
 import Foundation
+import MFLineClient
 import Testing
 
 /// `mfbench serve` against a demo daemon, tiny sizes: the closed loop and the

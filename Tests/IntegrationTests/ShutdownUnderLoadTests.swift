@@ -1,4 +1,5 @@
 import Foundation
+import MFLineClient
 import Synchronization
 import Testing
 

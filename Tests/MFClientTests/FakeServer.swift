@@ -1,4 +1,5 @@
 import Foundation
+import MFLineClient
 import MFProtocol
 #if canImport(Glibc)
 import Glibc
@@ -58,26 +59,13 @@ final class FakeServer: @unchecked Sendable {
     }
 
     private func serve(_ c: Int32) {
-        defer { close(c) }
-        var framer = LineFramer()
-        var buf = [UInt8](repeating: 0, count: 65536)
+        let connection = LineClient(descriptor: c)  // closes `c` when done
         let decoder = RequestDecoder()
-        while true {
-            let n = read(c, &buf, buf.count)
-            if n <= 0 { return }
-            framer.append(buf[0..<n])
-            while let frame = framer.next() {
-                guard case .line(let line) = frame else { return }
-                guard let d = decoder.decode(line) else { continue }
-                if case .success(.importCommit) = d.request, dropCommit.value { return }
-                guard let reply = answer(d) else { continue }  // no reply: lets the client time out
-                var off = 0
-                while off < reply.count {
-                    let w = reply[off...].withUnsafeBytes { write(c, $0.baseAddress, $0.count) }
-                    if w <= 0 { return }
-                    off += w
-                }
-            }
+        while let line = try? connection.readLine() {
+            guard let d = decoder.decode(Array(line)) else { continue }
+            if case .success(.importCommit) = d.request, dropCommit.value { return }
+            guard let reply = answer(d) else { continue }  // no reply: lets the client time out
+            guard (try? connection.send(reply)) != nil else { return }
         }
     }
 

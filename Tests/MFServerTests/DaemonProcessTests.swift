@@ -1,4 +1,5 @@
 import Foundation
+import MFLineClient
 import Synchronization
 import Testing
 @testable import MFServer
@@ -20,10 +21,10 @@ struct DaemonProcessTests {
              mfdBinary, "--socket", uniqueSocketPath("unused"), "--db", db],
             environment: ["PATH": "/usr/bin:/bin"])
         // systemd-socket-activate listens at once but starts mfd on the first connection.
-        let client = try TestClient.connect(path: socketPath)
+        let client = try LineClient.connect(path: socketPath, timeout: 20)
         try client.send("{\"op\":\"ping\",\"id\":\"a\"}\n")
         _ = try notify.waitFor("READY=1")
-        #expect(try client.readLine() == "{\"id\":\"a\",\"ok\":true,\"result\":{\"pong\":true}}")
+        #expect(try client.readText(timeout: 10) == "{\"id\":\"a\",\"ok\":true,\"result\":{\"pong\":true}}")
         #expect(child.stderr.contains("socket=\"inherited fd 3\""))
         child.signal(SIGTERM)
         #expect(child.waitForExit() == 0, "stderr: \(child.stderr)")
@@ -46,7 +47,7 @@ struct DaemonProcessTests {
         let bad = Mutex([String]())
         let done = DispatchGroup()
         for c in 0..<clients {
-            let client = try TestClient(path: socketPath)
+            let client = try LineClient(path: socketPath)
             done.enter()
             Thread {
                 defer { done.leave() }
@@ -54,7 +55,7 @@ struct DaemonProcessTests {
                 loop: while true {
                     guard (try? client.send(batch)) != nil else { break }
                     for i in 0..<32 {
-                        guard let line = try? client.readLine() else { break loop }
+                        guard let line = try? client.readText(timeout: 10) else { break loop }
                         if line != "{\"id\":\(i),\"ok\":true,\"result\":{\"pong\":true}}" {
                             bad.withLock { $0.append(line) }
                         }
@@ -101,13 +102,13 @@ struct DaemonProcessTests {
         let child = try ChildProcess(mfdBinary, ["--socket", socketPath, "--db", db],
                                      environment: ["PATH": "/usr/bin:/bin", "NOTIFY_SOCKET": notify.address])
         _ = try notify.waitFor("READY=1")
-        let client = try TestClient.connect(path: socketPath)
+        let client = try LineClient.connect(path: socketPath, timeout: 20)
         for round in 1...2 {
             child.signal(SIGHUP)
             #expect(await eventually { child.stderr.components(separatedBy: "SIGHUP: nothing to reload").count > round },
                     "stderr: \(child.stderr)")
             try client.send("{\"op\":\"ping\",\"id\":\(round)}\n")
-            #expect(try client.readLine() == "{\"id\":\(round),\"ok\":true,\"result\":{\"pong\":true}}")
+            #expect(try client.readText(timeout: 10) == "{\"id\":\(round),\"ok\":true,\"result\":{\"pong\":true}}")
         }
         child.signal(SIGTERM)
         #expect(child.waitForExit() == 0, "stderr: \(child.stderr)")

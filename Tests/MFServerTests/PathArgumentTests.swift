@@ -1,4 +1,5 @@
 import Foundation
+import MFLineClient
 import MFProtocol
 import Testing
 @testable import MFServer
@@ -71,9 +72,9 @@ struct PathArgumentTests {
             return
         }
         _ = try notify.waitFor("READY=1")
-        let client = try TestClient.connect(path: socket(value.printf))
+        let client = try LineClient.connect(path: socket(value.printf), timeout: 20)
         try client.send("{\"op\":\"ping\",\"id\":1}\n")
-        #expect(try client.readLine() == "{\"id\":1,\"ok\":true,\"result\":{\"pong\":true}}")
+        #expect(try client.readText(timeout: 10) == "{\"id\":1,\"ok\":true,\"result\":{\"pong\":true}}")
         child.signal(SIGTERM)
         #expect(child.waitForExit() == 0, "stderr: \(child.stderr)")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import MFLineClient
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -63,7 +64,7 @@ final class Daemon: @unchecked Sendable {  // the Process is only touched from t
             let deadline = Date().addingTimeInterval(timeout)
             let probe = try LineClient.connect(path: dir.socket, timeout: timeout, alive: { process.isRunning })
             while try probe.call("status", timeout: max(0.1, deadline.timeIntervalSinceNow)).result["loading"] != nil {
-                guard Date() < deadline, process.isRunning else { throw LineClient.Failure(description: "mfd still loading after \(timeout) s") }
+                guard Date() < deadline, process.isRunning else { throw LineClientError(.badReply, "mfd still loading after \(timeout) s") }
                 _ = poll(nil, 0, 20)  // poll interval, bounded by the deadline
             }
             loaded = true
