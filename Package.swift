@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "mfd", targets: ["mfd"]),
         .executable(name: "mfctl", targets: ["mfctl"]),
         .executable(name: "mfbench", targets: ["mfbench"]),
+        .executable(name: "mfreliability", targets: ["mfreliability"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -84,6 +85,11 @@ let package = Package(
         .target(name: "MFLineClient", dependencies: ["MFProtocol"]),
         .executableTarget(name: "mfbench", dependencies: [
             "MFCore", "MFStore", "MFClient", "MFProtocol", "MFLineClient",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // Crash, fuzz, load and access harnesses (not installed; scripts/*-test.sh, ReliabilityTests).
+        .executableTarget(name: "mfreliability", dependencies: [
+            "MFCore", "MFProtocol", "MFLineClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MFCoreTests", dependencies: ["MFCore"]),

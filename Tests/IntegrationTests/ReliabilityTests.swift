@@ -4,14 +4,17 @@ import Testing
 import Glibc
 #endif
 
-/// The debug mfbench binary `swift build` produces (its reliability subcommands drive the real mfd).
+/// The debug mfreliability binary `swift build` produces (it drives the real mfd).
+let mfreliabilityBinary = packageRoot.appendingPathComponent(".build/debug/mfreliability").path
+let reliabilityToolsBuilt = mfdBuilt && FileManager.default.isExecutableFile(atPath: mfreliabilityBinary)
+/// The debug mfbench binary (`serve` drives a running mfd).
 let mfbenchBinary = packageRoot.appendingPathComponent(".build/debug/mfbench").path
-let reliabilityToolsBuilt = mfdBuilt && FileManager.default.isExecutableFile(atPath: mfbenchBinary)
+let mfbenchBuilt = mfdBuilt && FileManager.default.isExecutableFile(atPath: mfbenchBinary)
 
-/// Reduced-size runs of `mfbench crash|fuzz|load|access` (docs/reliability.md has
+/// Reduced-size runs of `mfreliability crash|fuzz|load|access` (docs/reliability.md has
 /// the full-size figures and commands). Each run exits non-zero on any failure;
 /// the checks below name which figure broke.
-@Suite(.enabled(if: reliabilityToolsBuilt, "\(mfdBinary) or \(mfbenchBinary) is missing: run `swift build` first"))
+@Suite(.enabled(if: reliabilityToolsBuilt, "\(mfdBinary) or \(mfreliabilityBinary) is missing: run `swift build` first"))
 struct ReliabilityTests {
     @Test func sigkillUnderSixteenWritersLosesNoAcknowledgedWrite() throws {
         // Debug build on a shared 2-core machine: the restart budget is loose here; full mode records the release figure.
@@ -49,7 +52,7 @@ struct ReliabilityTests {
     }
 }
 
-/// One mfbench run: exit status, its JSON report (last stdout line) and stderr.
+/// One mfreliability run: exit status, its JSON report (last stdout line) and stderr.
 struct BenchRun: CustomStringConvertible {
     let exitStatus: Int32
     let report: [String: Any]
@@ -62,9 +65,9 @@ struct BenchRun: CustomStringConvertible {
 }
 
 /// `withDaemon`: the subcommand starts its own mfd (`--mfd`); otherwise it is given a socket.
-func runBench(_ arguments: [String], withDaemon: Bool = true) throws -> BenchRun {
+func runBench(_ arguments: [String], withDaemon: Bool = true, tool: String = mfreliabilityBinary) throws -> BenchRun {
     let p = Process()
-    p.executableURL = URL(fileURLWithPath: mfbenchBinary)
+    p.executableURL = URL(fileURLWithPath: tool)
     p.arguments = arguments + (withDaemon ? ["--mfd", mfdBinary] : [])
     let out = Pipe(), err = Pipe()
     p.standardOutput = out

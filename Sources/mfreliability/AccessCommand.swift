@@ -4,7 +4,7 @@ import Foundation
 import Glibc
 #endif
 
-/// `mfbench access`: as root, runs mfd and connects as other UIDs/GIDs
+/// `mfreliability access`: as root, runs mfd and connects as other UIDs/GIDs
 /// (setpriv) to check every access class against the configured policy.
 struct AccessCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,13 +13,13 @@ struct AccessCommand: ParsableCommand {
         discussion: """
         Starts mfd as root with --write-uids, --write-gids, --admin-uids and --access-group \
         set to throwaway numeric ids (no /etc/passwd entries needed), then a second mfd with \
-        --read-uids (read closed to everyone else). Each peer runs `mfbench access-client` \
+        --read-uids (read closed to everyone else). Each peer runs `mfreliability access-client` \
         under `setpriv --reuid --regid --groups|--clear-groups` and sends read, write and \
         admin ops. A denied op must answer permission_denied and be logged with the peer's \
         uid and pid; an allowed op must not.
         """)
 
-    @Option(help: "mfd binary (default: beside mfbench).")
+    @Option(help: "mfd binary (default: beside mfreliability).")
     var mfd: String?
     @Option(help: "First throwaway uid/gid (uses 10 ids from here).")
     var baseID: UInt32 = 61_000
@@ -33,7 +33,7 @@ struct AccessCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard geteuid() == 0 else { throw ValidationError("mfbench access must run as root (it switches users with setpriv)") }
+        guard geteuid() == 0 else { throw ValidationError("mfreliability access must run as root (it switches users with setpriv)") }
         let b = baseID
         let group = b + 100, writeGroup = b + 200
         // Policy of the first daemon.

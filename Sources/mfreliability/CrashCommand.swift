@@ -3,7 +3,7 @@ import Foundation
 import MFCore
 import MFLineClient
 
-/// `mfbench crash`: SIGKILL the real mfd under 16 writers, restart, and check
+/// `mfreliability crash`: SIGKILL the real mfd under 16 writers, restart, and check
 /// that every acknowledged write survived with its latest value.
 struct CrashCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,7 +19,7 @@ struct CrashCommand: ParsableCommand {
         check or restart slower than --max-restart.
         """)
 
-    @Option(help: "mfd binary (default: beside mfbench).")
+    @Option(help: "mfd binary (default: beside mfreliability).")
     var mfd: String?
     @Option(help: "Kill cycles.")
     var cycles = 20

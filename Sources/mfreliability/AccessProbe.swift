@@ -5,7 +5,7 @@ import Glibc
 import MFLineClient
 #endif
 
-/// Runs `mfbench access-client` as another user and collects its replies.
+/// Runs `mfreliability access-client` as another user and collects its replies.
 enum AccessProbe {
     /// One request per op, per class. Allowed admin ops are harmless (manual retrain, small evaluate).
     static let requests: [(op: String, cls: AccessPeer.Class, line: String)] = [
@@ -59,7 +59,7 @@ enum AccessProbe {
     }
 }
 
-/// `mfbench access-client`: sends the request lines on stdin over one
+/// `mfreliability access-client`: sends the request lines on stdin over one
 /// connection and prints `pid N`, then one reply per request (used by `access`).
 struct AccessClientCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,7 +3,7 @@ import Foundation
 import MFCore
 import MFLineClient
 
-/// `mfbench load`: 64 clients of mixed reads and writes while retrains run and swap.
+/// `mfreliability load`: 64 clients of mixed reads and writes while retrains run and swap.
 struct LoadCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "load",
@@ -17,7 +17,7 @@ struct LoadCommand: ParsableCommand {
         is caught. Every error reply fails the run.
         """)
 
-    @Option(help: "mfd binary (default: beside mfbench).")
+    @Option(help: "mfd binary (default: beside mfreliability).")
     var mfd: String?
     @Option(help: "Client connections in total.")
     var clients = 64

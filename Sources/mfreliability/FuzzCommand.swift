@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Synchronization
 
-/// `mfbench fuzz`: generated hostile lines through the real daemon's socket.
+/// `mfreliability fuzz`: generated hostile lines through the real daemon's socket.
 struct FuzzCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fuzz",
@@ -17,7 +17,7 @@ struct FuzzCommand: ParsableCommand {
         the daemon's VmHWM.
         """)
 
-    @Option(help: "mfd binary (default: beside mfbench).")
+    @Option(help: "mfd binary (default: beside mfreliability).")
     var mfd: String?
     @Option(help: "Generated inputs in total.")
     var inputs = 100_000

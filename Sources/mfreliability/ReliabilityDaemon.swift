@@ -147,7 +147,7 @@ func printReport<R: Encodable>(_ report: R) throws {
     print(String(decoding: try e.encode(report), as: UTF8.self))
 }
 
-/// The default mfd binary: beside this mfbench executable.
+/// The default mfd binary: beside this mfreliability executable.
 func defaultMFDBinary() -> String {
     URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         .deletingLastPathComponent().appendingPathComponent("mfd").path
