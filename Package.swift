@@ -35,8 +35,6 @@ let package = Package(
             // Raw sqlite3_* calls on GRDB statements for the bulk-import and snapshot hot loops.
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
-        // MFStore crash-test child (SIGKILLed by MFStoreTests) and store benchmarks (scripts/bench-store.sh).
-        .executableTarget(name: "mfstore-tool", dependencies: ["MFCore", "MFStore"]),
         // Wire types and line framing shared by daemon and client (MFCore: AttributeValue).
         .target(name: "MFProtocol", dependencies: ["MFCore"]),
         // The synthetic catalogue of `mfd --demo`: a pure, seeded data generator.
@@ -89,11 +87,11 @@ let package = Package(
         ]),
         // Crash, fuzz, load and access harnesses (not installed; scripts/*-test.sh, ReliabilityTests).
         .executableTarget(name: "mfreliability", dependencies: [
-            "MFCore", "MFProtocol", "MFLineClient",
+            "MFCore", "MFProtocol", "MFLineClient", "MFStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MFCoreTests", dependencies: ["MFCore"]),
-        .testTarget(name: "MFStoreTests", dependencies: ["MFStore", "MFCore", "mfstore-tool"]),
+        .testTarget(name: "MFStoreTests", dependencies: ["MFStore", "MFCore", "mfreliability"]),
         .testTarget(name: "MFProtocolTests", dependencies: ["MFProtocol"]),
         .testTarget(name: "MFLineClientTests", dependencies: ["MFLineClient"]),
         .testTarget(name: "MFServerTests", dependencies: [

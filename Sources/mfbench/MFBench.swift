@@ -7,5 +7,5 @@ struct MFBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mfbench",
         abstract: "Benchmarks for mfd's matrix-factorization core and daemon.",
-        subcommands: [EvalCommand.self, LatencyCommand.self, ColdStartCommand.self, ServeCommand.self, DecodeBenchCommand.self, TuneCommand.self])
+        subcommands: [EvalCommand.self, LatencyCommand.self, ColdStartCommand.self, ServeCommand.self, DecodeBenchCommand.self, TuneCommand.self, StoreCommand.self])
 }

@@ -20,7 +20,7 @@ extension ServeCommand {
         let clock = ContinuousClock()
         let conns = try (0..<connections).map { _ in try OpenLoopConnection(path: socket) }
         let maxFD = conns.map(\.fd).max() ?? 0
-        let cpu0 = Self.cpuSeconds()
+        let cpu0 = processCPUSeconds()
         let start = clock.now + .milliseconds(20)
         let total = Int(rate * seconds)
         let interval = Duration.nanoseconds(Int64(1e9 / rate))

@@ -83,7 +83,7 @@ struct ServeCommand: ParsableCommand {
         let failure = Mutex<String?>(nil)
         let group = DispatchGroup()
         let clock = ContinuousClock()
-        let cpu0 = Self.cpuSeconds()
+        let cpu0 = processCPUSeconds()
         let start = clock.now
         let end = start + .milliseconds(Int(seconds * 1000))
         let conns = try (0..<connections).map { _ in try LineClient(path: socket) }
@@ -122,13 +122,6 @@ struct ServeCommand: ParsableCommand {
         let all = latencies.sorted()
         guard !all.isEmpty else { throw ValidationError("no replies") }
         return Stat(requests: all.count, per_second: Double(all.count) / secs, p50_us: all.percentile(0.5), p99_us: all.percentile(0.99),
-                    client_cpu_us: (Self.cpuSeconds() - cpu0) * 1e6 / Double(all.count))
-    }
-
-    /// This process's user + system CPU seconds.
-    static func cpuSeconds() -> Double {
-        var u = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &u)
-        return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
+                    client_cpu_us: (processCPUSeconds() - cpu0) * 1e6 / Double(all.count))
     }
 }

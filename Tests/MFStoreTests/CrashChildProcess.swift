@@ -3,20 +3,20 @@ import Foundation
 import Glibc
 #endif
 
-/// Runs `mfstore-tool` as a child, reads its stdout lines and SIGKILLs it.
+/// Runs `mfreliability store-writer` as a child, reads its stdout lines and SIGKILLs it.
 struct CrashChildProcess {
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
 
-    /// `mfstore-tool`, built next to the test bundle (MFStoreTests depends on it).
+    /// `mfreliability`, built next to the test bundle (MFStoreTests depends on it).
     static func toolPath() throws -> String {
         let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mfstore-tool").path,
-            packageRoot.appendingPathComponent(".build/debug/mfstore-tool").path,
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mfreliability").path,
+            packageRoot.appendingPathComponent(".build/debug/mfreliability").path,
         ]
         guard let path = candidates.first(where: FileManager.default.isExecutableFile(atPath:)) else {
-            throw Failure(description: "mfstore-tool not found in \(candidates); run `swift build --build-tests`")
+            throw Failure(description: "mfreliability not found in \(candidates); run `swift build --build-tests`")
         }
         return path
     }

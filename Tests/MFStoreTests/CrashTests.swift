@@ -25,7 +25,7 @@ import Testing
         for round in 1...rounds {
             let seed = Int64(round)
             let importing = round % 2 == 0
-            let arguments = importing ? ["crash-import", db, "\(seed)", "\(importRows)"] : ["crash-write", db, "\(seed)"]
+            let arguments = ["store-writer", db, "\(seed)"] + (importing ? ["--import-rows", "\(importRows)"] : [])
             let killAt: CrashChildProcess.KillPoint =
                 !importing ? .afterLines(Int.random(in: 2...300))
                 : round % 6 == 0 ? .afterAcksFollowingImport(Int.random(in: 1...200))
@@ -82,7 +82,7 @@ import Testing
     }
 }
 
-/// Mirrors `CrashChild.importBaseUser` in mfstore-tool (executable modules cannot be imported here).
+/// Mirrors `CrashChild.importBaseUser` in mfreliability (executable modules cannot be imported here).
 enum CrashImportLayout {
     static func baseUser(seed: Int64) -> Int64 { 1_000_000_000 + seed * 1_000_000 }
 }

@@ -1,8 +1,42 @@
+import ArgumentParser
 import Foundation
+import MFCore
 import MFStore
 
-/// Store benchmarks (run from scripts/bench-store.sh on a release build).
-enum Bench {
+/// `mfbench store`: MFStore's import throughput, snapshot read, model
+/// save/load and group commit (scripts/bench-store.sh, on a release build).
+struct StoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store", abstract: "Store benchmarks: import, model, commit.",
+        subcommands: [Import.self, Model.self, Commit.self])
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Import ROWS synthetic ratings, then each CSV, into fresh databases (3 runs each); snapshot read time.")
+        @Argument(help: "Scratch directory.") var dir: String
+        @Argument(help: "Synthetic ratings to import.") var rows: Int
+        @Argument(help: "More ratings files to import.") var files: [String] = []
+        func run() async throws { try await StoreBench.importThroughput(dir: dir, rows: rows, files: files) }
+    }
+
+    struct Model: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Save and load one USERS × ITEMS × K model.")
+        @Argument(help: "Scratch directory.") var dir: String
+        @Argument var users: Int
+        @Argument var items: Int
+        @Argument var k: Int
+        func run() async throws { try await StoreBench.model(dir: dir, users: users, items: items, k: k) }
+    }
+
+    struct Commit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Group-commit throughput of N ratings from WRITERS concurrent tasks.")
+        @Argument(help: "Scratch directory.") var dir: String
+        @Argument var writers: Int
+        @Argument var n: Int
+        func run() async throws { try await StoreBench.groupCommit(dir: dir, writers: writers, total: n) }
+    }
+}
+
+enum StoreBench {
     /// Writes a synthetic MovieLens-style ratings.csv: 100 ratings per user, items
     /// ascending within a user (like MovieLens), half-star ratings.
     static func synthesize(path: String, rows: Int) throws {
@@ -39,14 +73,14 @@ enum Bench {
                 let store = try Store.open(path: db)
                 let clock = ContinuousClock()
                 let start = clock.now
-                let cpu0 = cpuSeconds()
+                let cpu0 = processCPUSeconds()
                 let report = try await store.importFile(path: file)
-                let t = seconds(clock.now - start)
-                let cpu1 = cpuSeconds()
+                let t = (clock.now - start).inSeconds
+                let cpu1 = processCPUSeconds()
                 let snapStart = clock.now
                 let snap = try await store.ratingsSnapshot()
-                let s = seconds(clock.now - snapStart)
-                let cpu2 = cpuSeconds()
+                let s = (clock.now - snapStart).inSeconds
+                let cpu2 = processCPUSeconds()
                 print(String(format: "import %@ run %d: %d rows in %.3f s wall (%.3f s CPU) = %.0f rows/s wall, %.0f rows/s CPU; "
                              + "snapshot %d rows in %.3f s wall (%.3f s CPU)",
                              (file as NSString).lastPathComponent, run, report.rows, t, cpu1 - cpu0, Double(report.rows) / t,
@@ -71,21 +105,21 @@ enum Bench {
         for run in 1...3 {
             let start = clock.now
             try await store.saveModel(model)
-            print(String(format: "save model %d×%d×k%d run %d: %.3f s", users, items, k, run, seconds(clock.now - start)))
+            print(String(format: "save model %d×%d×k%d run %d: %.3f s", users, items, k, run, (clock.now - start).inSeconds))
         }
         try store.close()
         for run in 1...5 {
             let start = clock.now
             store = try Store.open(path: db)
             let opened = clock.now
-            let cpu0 = cpuSeconds()
+            let cpu0 = processCPUSeconds()
             let loaded = try await store.loadLatestModel()
-            let t = seconds(clock.now - opened)
-            let cpu = cpuSeconds() - cpu0
-            guard loaded?.arrays["user_factors"] == model.arrays["user_factors"] else { fail("model mismatch") }
+            let t = (clock.now - opened).inSeconds
+            let cpu = processCPUSeconds() - cpu0
+            guard loaded?.arrays["user_factors"] == model.arrays["user_factors"] else { throw ValidationError("the loaded model differs from the saved one") }
             let size = (try? FileManager.default.attributesOfItem(atPath: db)[.size] as? Int) ?? 0
             print(String(format: "load latest model %d×%d×k%d run %d: %.3f s wall (%.3f s CPU); open with quick_check of %.0f MB: %.3f s",
-                         users, items, k, run, t, cpu, Double(size) / 1e6, seconds(opened - start)))
+                         users, items, k, run, t, cpu, Double(size) / 1e6, (opened - start).inSeconds))
             try store.close()
         }
     }
@@ -109,7 +143,7 @@ enum Bench {
             }
             return try await group.reduce(into: Set<Int64>()) { $0.formUnion($1) }
         }
-        let t = seconds(clock.now - start)
+        let t = (clock.now - start).inSeconds
         let n = perWriter * writers
         print(String(format: "group commit: %d ratings from %d writers in %.3f s = %.0f acked writes/s, %d transactions (%.1f rows each)",
                      n, writers, t, Double(n) / t, sequences.count, Double(n) / Double(sequences.count)))

@@ -1,8 +1,35 @@
+import ArgumentParser
 import Foundation
 import MFStore
 
-/// Writers killed by the crash test. Every line is printed only after the write
-/// it describes has been acknowledged (committed with synchronous=FULL).
+/// `mfreliability store-writer`: the child MFStoreTests' crash test SIGKILLs.
+/// Every line is printed only after the write it describes has been
+/// acknowledged (committed with synchronous=FULL).
+struct StoreWriterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store-writer",
+        abstract: "Internal: write ratings to a store until killed, one \"ack\" line per acknowledged write.")
+
+    @Argument(help: "Database file.") var db: String
+    @Argument(help: "Seed: writer w rates as user seed·100+w; an import's users start at importBaseUser(seed).") var seed: Int64
+    @Option(help: "First stream-import this many ratings (50 \"progress\" lines from inside the transaction, then \"ack-import\").")
+    var importRows: Int?
+
+    func run() async throws {
+        signal(SIGPIPE, SIG_IGN)
+        if let importRows {
+            try await CrashChild.importThenWrite(db: db, seed: seed, rows: importRows)
+        } else {
+            try await CrashChild.write(db: db, seed: seed)
+        }
+    }
+}
+
+/// One unbuffered line on stdout (the crash test reads acks as they happen).
+func emit(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
 enum CrashChild {
     /// 8 concurrent writers; writer w of seed s rates items 1, 2, … as user s·100+w.
     static func write(db: String, seed: Int64) async throws {
