@@ -90,21 +90,25 @@ let package = Package(
             "MFCore", "MFProtocol", "MFLineClient", "MFStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "MFCoreTests", dependencies: ["MFCore"]),
-        .testTarget(name: "MFStoreTests", dependencies: ["MFStore", "MFCore", "mfreliability"]),
+        // What the tests share: the products under test, ../shared, one way to start a process.
+        .target(name: "MFTestSupport", dependencies: ["MFLineClient"]),
+        .testTarget(name: "MFCoreTests", dependencies: ["MFCore", "MFTestSupport"]),
+        .testTarget(name: "MFStoreTests", dependencies: ["MFStore", "MFCore", "MFTestSupport", "mfreliability"]),
         .testTarget(name: "MFProtocolTests", dependencies: ["MFProtocol"]),
         .testTarget(name: "MFLineClientTests", dependencies: ["MFLineClient"]),
         .testTarget(name: "MFServerTests", dependencies: [
-            "MFServer", "MFProtocol", "MFCore", "MFStore", "MFLineClient",
+            "MFServer", "MFProtocol", "MFCore", "MFStore", "MFLineClient", "MFTestSupport", "mfd", "mfctl",
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
         .testTarget(name: "MFDemoTests", dependencies: ["MFDemo", "MFCore"]),
         .testTarget(name: "MFDKitTests", dependencies: [
             "MFDKit", "MFServer", .product(name: "NIOCore", package: "swift-nio"),
         ]),
-        .testTarget(name: "MFClientTests", dependencies: ["MFClient", "MFProtocol", "MFLineClient"]),
+        .testTarget(name: "MFClientTests", dependencies: ["MFClient", "MFProtocol", "MFLineClient", "MFTestSupport"]),
         .testTarget(name: "MFCtlTests", dependencies: ["MFCtlKit", "MFProtocol"]),
-        // Drives the real mfd/mfctl binaries over a Unix socket.
-        .testTarget(name: "IntegrationTests", dependencies: ["MFProtocol", "MFClient", "MFLineClient"]),
+        // Drives the real mfd, mfctl, mfbench and mfreliability binaries (of the configuration under test).
+        .testTarget(name: "IntegrationTests", dependencies: [
+            "MFProtocol", "MFClient", "MFLineClient", "MFTestSupport", "mfd", "mfctl", "mfbench", "mfreliability",
+        ]),
     ]
 )

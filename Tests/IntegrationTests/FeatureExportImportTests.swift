@@ -3,7 +3,7 @@ import MFLineClient
 import Testing
 
 /// export_* and import_model_* against the real daemon on the demo catalogue.
-@Suite(.enabled(if: mfdBuilt, "\(mfdBinary) is missing: run `swift build` first"))
+@Suite
 struct FeatureExportImportTests {
     @Test func factorExportReproducesPredictAndImportsBack() throws {
         let dir = try DaemonDirectory()

@@ -1,14 +1,10 @@
 import Foundation
-import MFLineClient
 import MFProtocol
+import MFTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// The debug mfctl binary `swift build` produces.
-let mfctlBinary = packageRoot.appendingPathComponent(".build/debug/mfctl").path
-let mfctlBuilt = FileManager.default.isExecutableFile(atPath: mfctlBinary) && mfdBuilt
 
 /// One mfctl run: exit status and both outputs.
 struct MfctlRun: CustomStringConvertible {
@@ -30,31 +26,11 @@ struct MfctlRun: CustomStringConvertible {
     }
 }
 
-/// Runs `mfctl --socket SOCKET args…` with outputs captured to files (no pipe deadlocks).
+/// Runs `mfctl args… --socket SOCKET` (the configuration under test's mfctl; --socket is a subcommand option).
 func mfctl(_ args: [String], socket: String, dir: String, timeout: Double = 120) throws -> MfctlRun {
-    let tag = UInt32.random(in: 0...UInt32.max)
-    let outPath = "\(dir)/out-\(tag)", errPath = "\(dir)/err-\(tag)"
-    _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-    _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-    defer { try? FileManager.default.removeItem(atPath: outPath); try? FileManager.default.removeItem(atPath: errPath) }
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: mfctlBinary)
-    // --socket goes after the subcommand path: it is a subcommand option.
-    p.arguments = args + ["--socket", socket]
-    p.environment = ["PATH": "/usr/bin:/bin", "HOME": dir]
-    p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-    p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-    p.standardInput = FileHandle.nullDevice
-    let done = DispatchSemaphore(value: 0)
-    p.terminationHandler = { _ in done.signal() }
-    try p.run()
-    if done.wait(timeout: .now() + timeout) == .timedOut {
-        kill(p.processIdentifier, SIGKILL)
-        done.wait()
-    }
-    return MfctlRun(status: p.terminationStatus,
-                    out: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-                    err: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+    let r = try ChildProcess.run(Tools.mfctl, args + ["--socket", socket], environment: ["PATH": "/usr/bin:/bin", "HOME": dir],
+                                 timeout: timeout)
+    return MfctlRun(status: r.status, out: r.stdout, err: r.stderr)
 }
 
 /// A socket that accepts connections (kernel backlog) but never answers: for the timeout exit code.
@@ -66,7 +42,7 @@ final class SilentSocket {
         self.path = path
         fd = socket(AF_UNIX, CInt(SOCK_STREAM.rawValue), 0)
         let rc = SocketPath.withAddress(path) { bind(fd, $0, $1) }
-        guard rc == 0, listen(fd, 8) == 0 else { throw LineClientError(.badReply, "bind/listen \(path): errno \(errno)") }
+        guard rc == 0, listen(fd, 8) == 0 else { throw TestFailure("bind/listen \(path): errno \(errno)") }
     }
 
     deinit { close(fd); unlink(path) }

@@ -1,17 +1,15 @@
 import Foundation
+import MFTestSupport
 import Testing
 @testable import MFCore
 
-/// Trains on the real MovieLens splits in ../shared when present (skips otherwise).
+/// Trains on the real MovieLens splits in ../shared (skipped when they are absent).
 @Suite struct SharedSplitTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    static let splits = root.deletingLastPathComponent().appendingPathComponent("shared/splits")
+    static let splits = SharedData.root.appendingPathComponent("splits")
 
     /// Reads `userId,itemId,rating` files and indexes ids by rank among sorted train ids.
-    static func load(_ name: String) throws -> RatingSplit? {
+    static func load(_ name: String) throws -> RatingSplit {
         let dir = splits.appendingPathComponent(name)
-        guard FileManager.default.fileExists(atPath: dir.appendingPathComponent("train.csv").path) else { return nil }
         func rows(_ f: String) throws -> [(Int64, Int64, Float)] {
             try String(contentsOf: dir.appendingPathComponent(f), encoding: .utf8).split(separator: "\n").dropFirst().map {
                 let c = $0.split(separator: ",")
@@ -25,12 +23,11 @@ import Testing
 
     /// A small, quick model (debug build) must already beat the bias-free mean
     /// predictor on RMSE and popularity-level ranking by a margin.
-    @Test(arguments: ["ml-latest-small-2016", "ml-latest-small-2018"])
+    @Test(.enabled(if: SharedData.has("splits/ml-latest-small-2016/train.csv") && SharedData.has("splits/ml-latest-small-2018/train.csv"),
+                   "../shared/splits is absent"),
+          arguments: ["ml-latest-small-2016", "ml-latest-small-2018"])
     func smallModelOnSharedSplit(name: String) throws {
-        guard let s = try Self.load(name) else {
-            print("skip: \(Self.splits.path)/\(name) not found")
-            return
-        }
+        let s = try Self.load(name)
         var c = TrainingConfig()
         c.factors = 8; c.iterations = 3
         let m = try MFTrainer.train(s.train, config: c)

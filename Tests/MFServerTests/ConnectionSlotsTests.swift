@@ -3,6 +3,7 @@ import NIOCore
 #if canImport(Glibc)
 import Glibc
 #endif
+import MFTestSupport
 import Testing
 @testable import MFServer
 

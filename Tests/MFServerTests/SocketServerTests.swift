@@ -1,5 +1,6 @@
 import Foundation
 import MFLineClient
+import MFTestSupport
 import NIOCore
 import Testing
 @testable import MFServer

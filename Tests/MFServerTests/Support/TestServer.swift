@@ -1,4 +1,5 @@
 import Logging
+import MFTestSupport
 import NIOCore
 @testable import MFServer
 
