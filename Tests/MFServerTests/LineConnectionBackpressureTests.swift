@@ -42,7 +42,7 @@ import Testing
         let ctx = RequestContext(peer: PeerCredentials(pid: 1, uid: 1000, gid: 1000), allocator: channel.allocator,
                                  eventLoop: channel.eventLoop, connectionID: 1)
         try channel.pipeline.syncOperations.addHandler(LineConnectionHandler(
-            handler: stub, config: config, errors: errors, stats: ServerStats(), logger: Logger(label: "test"), requestContext: ctx))
+            handler: stub, configuration: config, errors: errors, stats: ServerStats(), logger: Logger(label: "test"), requestContext: ctx))
         return channel
     }
 

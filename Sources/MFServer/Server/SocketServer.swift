@@ -91,7 +91,7 @@ public final class SocketServer: Sendable {
                         try sync.addHandler(IdleStateHandler(readTimeout: idle))
                     }
                     try sync.addHandler(LineConnectionHandler(
-                        handler: handler, config: config, errors: errorEncoder,
+                        handler: handler, configuration: config, errors: errorEncoder,
                         stats: stats, logger: connLogger, requestContext: context))
                 }
             }
@@ -208,7 +208,7 @@ final class RejectConnectionHandler: ChannelInboundHandler {
         let loop = context.eventLoop.assumeIsolated()
         context.writeAndFlush(wrapOutboundOut(line)).assumeIsolated().whenComplete { _ in
             let halfClosed = context.eventLoop.makePromise(of: Void.self)
-            halfClosed.futureResult.whenFailure { _ in context.close(promise: nil) }
+            halfClosed.futureResult.assumeIsolated().whenFailure { _ in context.close(promise: nil) }
             context.close(mode: .output, promise: halfClosed)
             let channel = context.channel
             loop.scheduleTask(in: .seconds(1)) { channel.close(promise: nil) }
