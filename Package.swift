@@ -46,6 +46,7 @@ let package = Package(
             "MFCore", "MFDemo", "MFStore", "MFProtocol",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOExtras", package: "swift-nio-extras"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -84,23 +85,31 @@ let package = Package(
         // one socket and framing layer for blocking, pipelined and open-loop use.
         .target(name: "MFLineClient", dependencies: ["MFProtocol"]),
         .executableTarget(name: "mfbench", dependencies: [
-            "MFCore", "MFStore", "MFClient", "MFProtocol", "MFLineClient",
+            "MFCore", "MFStore", "MFProtocol", "MFLineClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Crash, fuzz, load and access harnesses (not installed; scripts/*-test.sh, ReliabilityTests).
         .executableTarget(name: "mfreliability", dependencies: [
-            "MFCore", "MFProtocol", "MFLineClient", "MFStore",
+            "MFCore", "MFLineClient", "MFStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // What the tests share: the products under test, ../shared, one way to start a process.
         .target(name: "MFTestSupport", dependencies: ["MFLineClient"]),
         .testTarget(name: "MFCoreTests", dependencies: ["MFCore", "MFTestSupport"]),
-        .testTarget(name: "MFStoreTests", dependencies: ["MFStore", "MFCore", "MFTestSupport", "mfreliability"]),
-        .testTarget(name: "MFProtocolTests", dependencies: ["MFProtocol"]),
+        .testTarget(name: "MFStoreTests", dependencies: [
+            "MFStore", "MFCore", "MFTestSupport", .product(name: "GRDB", package: "GRDB.swift"), "mfreliability",
+        ]),
+        .testTarget(name: "MFProtocolTests", dependencies: ["MFProtocol", "MFCore"]),
         .testTarget(name: "MFLineClientTests", dependencies: ["MFLineClient"]),
         .testTarget(name: "MFServerTests", dependencies: [
-            "MFServer", "MFProtocol", "MFCore", "MFStore", "MFLineClient", "MFTestSupport", "mfd", "mfctl",
+            "MFServer", "MFProtocol", "MFCore", "MFStore", "MFLineClient", "MFTestSupport",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOExtras", package: "swift-nio-extras"),
+            .product(name: "Logging", package: "swift-log"),
+            "mfd", "mfctl",
         ]),
         .testTarget(name: "MFDemoTests", dependencies: ["MFDemo", "MFCore"]),
         .testTarget(name: "MFDKitTests", dependencies: [
@@ -110,7 +119,7 @@ let package = Package(
         .testTarget(name: "MFCtlTests", dependencies: ["MFCtlKit", "MFProtocol"]),
         // Drives the real mfd, mfctl, mfbench and mfreliability binaries (of the configuration under test).
         .testTarget(name: "IntegrationTests", dependencies: [
-            "MFProtocol", "MFClient", "MFLineClient", "MFTestSupport", "mfd", "mfctl", "mfbench", "mfreliability",
+            "MFProtocol", "MFLineClient", "MFTestSupport", "mfd", "mfctl", "mfbench", "mfreliability",
         ]),
     ]
 )
