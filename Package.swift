@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "mfd", targets: ["mfd"]),
         .executable(name: "mfctl", targets: ["mfctl"]),
         .executable(name: "mfbench", targets: ["mfbench"]),
+        .executable(name: "mfreliability", targets: ["mfreliability"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -25,8 +26,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
-        // Pure math: no I/O; its only dependency is CMFKernels.
-        .target(name: "MFCore", dependencies: ["CMFKernels"]),
+        // Pure math: no I/O; its only dependency is CMFKernels. Optimized in debug builds too:
+        // unoptimized, the demo's startup fit (k 8, 3 sweeps) takes 3.4 s instead of 0.1 s, and
+        // the test suite starts some 30 demo daemons (docs/architecture.md, "Builds").
+        .target(name: "MFCore", dependencies: ["CMFKernels"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // The AVX2/FMA fast path of MFCore's kernels (x86-64), chosen at start when the CPU has it:
         // C because only C can compile one function for CPU features the rest of the binary
         // does not assume (docs/core.md, "Kernels and CPU dispatch").
@@ -38,15 +41,16 @@ let package = Package(
             // Raw sqlite3_* calls on GRDB statements for the bulk-import and snapshot hot loops.
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
-        // MFStore crash-test child (SIGKILLed by MFStoreTests) and store benchmarks (scripts/bench-store.sh).
-        .executableTarget(name: "mfstore-tool", dependencies: ["MFStore"]),
-        // Wire types and line framing shared by daemon and client.
-        .target(name: "MFProtocol"),
+        // Wire types and line framing shared by daemon and client (MFCore: AttributeValue).
+        .target(name: "MFProtocol", dependencies: ["MFCore"]),
+        // The synthetic catalogue of `mfd --demo`: a pure, seeded data generator.
+        .target(name: "MFDemo", dependencies: ["MFCore"]),
         // Engine + socket server + systemd helpers.
         .target(name: "MFServer", dependencies: [
-            "MFCore", "MFStore", "MFProtocol",
+            "MFCore", "MFDemo", "MFStore", "MFProtocol",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOExtras", package: "swift-nio-extras"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -55,13 +59,20 @@ let package = Package(
         ]),
         // Async typed client over the protocol.
         .target(name: "MFClient", dependencies: [
-            "MFProtocol",
+            "MFCore", "MFProtocol",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOExtras", package: "swift-nio-extras"),
         ]),
-        .executableTarget(name: "mfd", dependencies: [
+        // mfd's testable logic: its options, their environment variables and defaults.
+        .target(name: "MFDKit", dependencies: [
             "MFServer", "MFStore", "MFProtocol", "MFCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+        .executableTarget(name: "mfd", dependencies: [
+            "MFDKit", "MFServer", "MFStore", "MFProtocol", "MFCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -69,26 +80,50 @@ let package = Package(
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
         // mfctl's testable logic: argument checks, tables, PCA, SVG plots.
-        .target(name: "MFCtlKit", dependencies: ["MFProtocol"]),
+        .target(name: "MFCtlKit", dependencies: ["MFCore", "MFProtocol"]),
         .executableTarget(name: "mfctl", dependencies: [
             "MFClient", "MFProtocol", "MFCtlKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // The line-protocol client of mfbench, the reliability harness and the tests:
+        // one socket and framing layer for blocking, pipelined and open-loop use.
+        .target(name: "MFLineClient", dependencies: ["MFProtocol"]),
         .executableTarget(name: "mfbench", dependencies: [
-            "MFCore", "MFStore", "MFClient", "MFProtocol",
+            "MFCore", "MFStore", "MFProtocol", "MFLineClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "MFCoreTests", dependencies: ["MFCore"]),
-        .testTarget(name: "MFStoreTests", dependencies: ["MFStore", "MFCore", "mfstore-tool"]),
-        // MFCore: SeededRNG for the JSON number round-trip tests.
-        .testTarget(name: "MFProtocolTests", dependencies: ["MFProtocol", "MFCore"]),
-        .testTarget(name: "MFServerTests", dependencies: [
-            "MFServer", "MFProtocol", "MFCore", "MFStore",
-            .product(name: "NIOEmbedded", package: "swift-nio"),
+        // Crash, fuzz, load and access harnesses (not installed; scripts/*-test.sh, ReliabilityTests).
+        .executableTarget(name: "mfreliability", dependencies: [
+            "MFCore", "MFLineClient", "MFStore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "MFClientTests", dependencies: ["MFClient", "MFProtocol"]),
+        // What the tests share: the products under test, ../shared, one way to start a process.
+        .target(name: "MFTestSupport", dependencies: ["MFLineClient"]),
+        .testTarget(name: "MFCoreTests", dependencies: ["MFCore", "MFTestSupport"]),
+        .testTarget(name: "MFStoreTests", dependencies: [
+            "MFStore", "MFCore", "MFTestSupport", .product(name: "GRDB", package: "GRDB.swift"), "mfreliability",
+        ]),
+        .testTarget(name: "MFProtocolTests", dependencies: ["MFProtocol", "MFCore"]),
+        .testTarget(name: "MFLineClientTests", dependencies: ["MFLineClient"]),
+        .testTarget(name: "MFServerTests", dependencies: [
+            "MFServer", "MFProtocol", "MFCore", "MFStore", "MFLineClient", "MFTestSupport",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOExtras", package: "swift-nio-extras"),
+            .product(name: "Logging", package: "swift-log"),
+            "mfd", "mfctl",
+        ]),
+        .testTarget(name: "MFDemoTests", dependencies: ["MFDemo", "MFCore"]),
+        .testTarget(name: "MFDKitTests", dependencies: [
+            "MFDKit", "MFServer", .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+        .testTarget(name: "MFClientTests", dependencies: ["MFClient", "MFProtocol", "MFLineClient", "MFTestSupport"]),
         .testTarget(name: "MFCtlTests", dependencies: ["MFCtlKit", "MFProtocol"]),
-        // Drives the real mfd/mfctl binaries over a Unix socket.
-        .testTarget(name: "IntegrationTests", dependencies: ["MFProtocol", "MFClient"]),
+        // Drives the real mfd, mfctl, mfbench and mfreliability binaries (of the configuration under test).
+        .testTarget(name: "IntegrationTests", dependencies: [
+            "MFProtocol", "MFLineClient", "MFTestSupport", "mfd", "mfctl", "mfbench", "mfreliability",
+        ]),
     ]
 )

@@ -7,12 +7,12 @@ cd "$(dirname "$0")/.."
 ROWS=${1:-1000000}
 DIR=${BENCH_DIR:-/tmp/mfstore-bench}
 mkdir -p "$DIR"
-swift build -c release --product mfstore-tool
-BIN=$(swift build -c release --show-bin-path)/mfstore-tool
+swift build -c release --product mfbench
+BIN=$(swift build -c release --show-bin-path)/mfbench
 ML=../shared/data/ml-latest-small-2016/ratings.csv
 EXTRA=()
 [ -f "$ML" ] && EXTRA=("$ML")
-"$BIN" bench-import "$DIR" "$ROWS" "${EXTRA[@]}"
-"$BIN" bench-model "$DIR" 100000 20000 64
-"$BIN" bench-commit "$DIR" 1000 100000
-"$BIN" bench-commit "$DIR" 1 2000
+"$BIN" store import "$DIR" "$ROWS" "${EXTRA[@]}"
+"$BIN" store model "$DIR" 100000 20000 64
+"$BIN" store commit "$DIR" 1000 100000
+"$BIN" store commit "$DIR" 1 2000

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # 100k hostile request lines through the real daemon (incl. 10 MB lines); replies, crashes, peak RSS, stored data unchanged.
-# Full size by default; extra arguments go to `mfbench fuzz` (see `mfbench fuzz --help`).
-# Prints mfbench's one-line JSON report; exits non-zero on any failure. Figures: docs/reliability.md.
-#   scripts/fuzz.sh [ARGS...]        MFBENCH_DEBUG=1 uses the debug build
+# Full size by default; extra arguments go to `mfreliability fuzz` (see `mfreliability fuzz --help`).
+# Prints mfreliability's one-line JSON report; exits non-zero on any failure. Figures: docs/reliability.md.
+#   scripts/fuzz.sh [ARGS...]        MFRELIABILITY_DEBUG=1 uses the debug build
 source "$(dirname "$0")/reliability-common.sh"
-exec "$MFBENCH" fuzz "$@"
+exec "$MFRELIABILITY" fuzz "$@"

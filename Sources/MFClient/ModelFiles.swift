@@ -1,4 +1,5 @@
 import Foundation
+import MFCore
 import MFProtocol
 
 /// `MODEL/manifest.json` of the model interchange format (docs/scale-out.md),
@@ -57,9 +58,9 @@ public struct ModelFiles: Codable, Sendable, Equatable {
             switch v {
             case .int(let n): params[key] = .number(Double(n))
             case .double(let d): params[key] = .number(d)
-            case .number(let text): params[key] = Double(text).map { .number($0) } ?? .string(text)
+            case .number(let text): params[key] = Double(text).map { .number($0) } ?? .category(text)
             case .bool(let b): params[key] = .number(b ? 1 : 0)
-            case .string(let t): params[key] = .string(t)
+            case .string(let t): params[key] = .category(t)
             case .null: break
             }
         }

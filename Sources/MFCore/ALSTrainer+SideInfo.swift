@@ -18,7 +18,7 @@ final class AttributeFactors {
     let c: UnsafeMutablePointer<Float>
 
     /// Encodes `rows` (index = row; `count` rows in all) with an encoder fitted on them.
-    init(rows: [[String: SideValue]], count: Int, separator: String?, k: Int, weight: Float, lambda: Float) throws {
+    init(rows: [[String: AttributeValue]], count: Int, separator: String?, k: Int, weight: Float, lambda: Float) throws {
         encoder = try SideInfoEncoder(fitting: Array(rows.prefix(count)), separator: separator)
         self.k = k; ks = (k + 7) & ~7; width = encoder.width; self.weight = weight; self.lambda = lambda
         var off = [0], cols: [Int32] = [], vals: [Float] = [], any: [Int32] = []

@@ -21,7 +21,7 @@ extension FoldIn {
     /// Encodes attributes with the model's fitted encoder; attributes are
     /// ignored when the model has no side information for that side.
     /// - Throws: `invalid_attribute`.
-    static func encode(_ attributes: [String: SideValue], _ block: AttributeBlock?) throws -> FoldInAttributes {
+    static func encode(_ attributes: [String: AttributeValue], _ block: AttributeBlock?) throws -> FoldInAttributes {
         guard let block, !attributes.isEmpty else { return FoldInAttributes() }
         return FoldInAttributes(encoded: try block.encoder.encode(attributes), block: block)
     }

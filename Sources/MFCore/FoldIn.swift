@@ -49,7 +49,7 @@ public struct FoldIn: Sendable {
     /// - Throws: `length_mismatch`, `index_out_of_range` (field `items`), `non_finite_value` (field `ratings`).
     /// With `attributes` and a model trained with user side information, the
     /// attribute block joins the solve (no ratings: factors from attributes alone).
-    public func user(items: [Int32], ratings: [Float], attributes: [String: SideValue] = [:]) throws -> UserVector {
+    public func user(items: [Int32], ratings: [Float], attributes: [String: AttributeValue] = [:]) throws -> UserVector {
         try Self.check(items, ratings, count: model.itemCount, field: "items")
         if model.solver.implicitALS != nil { return UserVector(factors: implicitRow(items, ratings, item: false), bias: 0) }
         let attr = try Self.encode(attributes, model.sideInfo?.users)
@@ -67,7 +67,7 @@ public struct FoldIn: Sendable {
     /// also its implicit factors y_i (when the model has them) and popularity.
     /// With `attributes` and a model trained with item side information, the
     /// attribute block joins the solve (no ratings: factors from attributes alone).
-    public func item(users: [Int32], ratings: [Float], attributes: [String: SideValue] = [:]) throws -> ItemVector {
+    public func item(users: [Int32], ratings: [Float], attributes: [String: AttributeValue] = [:]) throws -> ItemVector {
         try Self.check(users, ratings, count: model.userCount, field: "users")
         if model.solver.implicitALS != nil {
             let f = implicitRow(users, ratings, item: true)

@@ -13,7 +13,7 @@ extension MFModel {
     ///     ascending; unsorted input is sorted first.
     ///   - include: when given, only these items are candidates.
     /// - Throws: `dimension_mismatch` when the user vector has the wrong length.
-    public func topN(user: UserVector?, n: Int, excludeSorted: [Int32] = [], include: [Int32]? = nil) throws -> [ScoredItem] {
+    public func topN(user: UserVector?, n: Int, excludeSorted: [Int32] = [], include: [Int32]? = nil) throws -> [ScoredIndex] {
         if let user, user.factors.count != factors {
             throw MFCoreError.dimensionMismatch(field: "user.factors", expected: factors, actual: user.factors.count)
         }
@@ -25,7 +25,7 @@ extension MFModel {
         var heap = TopKHeap(capacity: n)
         if let include {
             for i in include where i >= 0 && Int(i) < itemCount && !contains(exclude, i) {
-                heap.offer(ScoredItem(item: i, score: user.map { rankingScore($0, Int(i)) } ?? itemPopularity[Int(i)]))
+                heap.offer(ScoredIndex(item: i, score: user.map { rankingScore($0, Int(i)) } ?? itemPopularity[Int(i)]))
             }
             return heap.sorted()
         }
@@ -36,7 +36,7 @@ extension MFModel {
             for i in 0..<itemCount {
                 while e < exclude.count && Int(exclude[e]) < i { e += 1 }
                 if e < exclude.count && Int(exclude[e]) == i { continue }
-                if itemPopularity[i] > heap.threshold { heap.offer(ScoredItem(item: Int32(i), score: itemPopularity[i])) }
+                if itemPopularity[i] > heap.threshold { heap.offer(ScoredIndex(item: Int32(i), score: itemPopularity[i])) }
             }
         }
         return heap.sorted()
@@ -86,7 +86,7 @@ extension MFModel {
                                 guard slot < n, s[l] >= heap.threshold else { continue }
                                 let item = rankingItemOfSlot[slot]
                                 if !exclude.isEmpty && contains(exclude, item) { continue }
-                                heap.offer(ScoredItem(item: item, score: s[l]))
+                                heap.offer(ScoredIndex(item: item, score: s[l]))
                             }
                         }
                         @inline(__always) func promising(_ b: Int) -> Bool {
@@ -123,7 +123,7 @@ extension MFModel {
 
     /// The `n` items most similar to `item` by cosine of item factors q, best
     /// first, excluding `item` itself and `excludeSorted`. Items with zero factors score 0.
-    public func similarItems(_ item: Int32, n: Int, excludeSorted: [Int32] = []) throws -> [ScoredItem] {
+    public func similarItems(_ item: Int32, n: Int, excludeSorted: [Int32] = []) throws -> [ScoredIndex] {
         guard item >= 0 && Int(item) < itemCount else {
             throw MFCoreError.indexOutOfRange(field: "item", index: 0, value: Int(item), count: itemCount)
         }
@@ -136,7 +136,7 @@ extension MFModel {
             for i in 0..<itemCount where i != me && !contains(exclude, Int32(i)) {
                 let den = myNorm * itemNorms[i]
                 let s = den > 0 ? Kernels.dot(q + me * k, q + i * k, k) / den : 0
-                if s > heap.threshold { heap.offer(ScoredItem(item: Int32(i), score: s)) }
+                if s > heap.threshold { heap.offer(ScoredIndex(item: Int32(i), score: s)) }
             }
         }
         return heap.sorted()

@@ -77,7 +77,7 @@ public enum ModelSearch {
         var best = try train(cfg, from: nil)
         var bestRMSE = rmse(best)
         trials.append(SearchTrial(parameter: "lambda", value: Double(cfg.lambda), holdoutRMSE: bestRMSE, sweeps: cfg.iterations,
-                                  seconds: seconds(clock.now - t0)))
+                                  seconds: (clock.now - t0).inSeconds))
         if config.algorithm == .als && !pinned.contains("lambda") {
             var path = cfg
             path.iterations = min(pathSweeps, cfg.iterations)
@@ -91,7 +91,7 @@ public enum ModelSearch {
                     let m = try train(c, from: best)
                     let r = rmse(m)
                     trials.append(SearchTrial(parameter: "lambda", value: Double(c.lambda), holdoutRMSE: r, sweeps: c.iterations,
-                                              seconds: seconds(clock.now - t0)))
+                                              seconds: (clock.now - t0).inSeconds))
                     if r < bestRMSE { best = m; bestRMSE = r; cfg.lambda = c.lambda; direction = d; improved = true; break }
                 }
                 if !improved || step == maxPathSteps - 1 { break }
@@ -127,7 +127,7 @@ public enum ModelSearch {
             let n = try Metrics.ranking(model: model, train: data, users: sample.users, items: sample.items,
                                         ratings: sample.ratings, threshold: threshold).ndcg
             trials.append(SearchTrial(parameter: "ranking.rating_weight", value: Double(w), holdoutNDCG: n,
-                                      sweeps: w == candidates[0] ? config.ranker.iterations ?? config.iterations : 0, seconds: seconds(clock.now - t)))
+                                      sweeps: w == candidates[0] ? config.ranker.iterations ?? config.iterations : 0, seconds: (clock.now - t).inSeconds))
             t = clock.now
             if n > bestN { bestN = n; bestW = w }
         }
@@ -145,10 +145,6 @@ public enum ModelSearch {
         let keep = Set(users.enumerated().filter { $0.offset % stride == 0 }.map(\.element))
         let j = h.users.indices.filter { keep.contains(h.users[$0]) }
         return HoldoutRatings(users: j.map { h.users[$0] }, items: j.map { h.items[$0] }, ratings: j.map { h.ratings[$0] })
-    }
-
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 }
 

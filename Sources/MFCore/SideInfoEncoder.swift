@@ -1,11 +1,3 @@
-/// One attribute value of a user or item as MFCore takes it (the store's and
-/// the protocol's attribute values map onto these two cases).
-public enum SideValue: Sendable, Hashable {
-    case number(Double)
-    /// A category; with the encoder's separator (default "|") a set of categories, e.g. MovieLens genres.
-    case category(String)
-}
-
 /// A row's encoded attributes: observed columns (ascending) and their values.
 /// Columns not listed are missing and contribute nothing to the loss.
 public struct EncodedAttributes: Sendable, Equatable {
@@ -48,7 +40,7 @@ public struct SideInfoEncoder: Sendable, Equatable {
 
     /// Fits the statistics on training rows.
     /// - Throws: `invalid_attribute` for a non-finite number (field `attributes[row].name`).
-    public init(fitting rows: [[String: SideValue]], separator: String? = "|") throws {
+    public init(fitting rows: [[String: AttributeValue]], separator: String? = "|") throws {
         self.separator = separator
         var names = Set<String>()
         for r in rows { names.formUnion(r.keys) }
@@ -83,7 +75,7 @@ public struct SideInfoEncoder: Sendable, Equatable {
     init(columns: [Column], separator: String?) { self.columns = columns; self.separator = separator }
 
     /// The categories of a value (numbers spelled like integers when integral).
-    func split(_ v: SideValue) -> [String] {
+    func split(_ v: AttributeValue) -> [String] {
         let s: String
         switch v {
         case .category(let c): s = c
@@ -95,7 +87,7 @@ public struct SideInfoEncoder: Sendable, Equatable {
 
     /// Encodes one row; attributes the encoder does not know are ignored.
     /// - Throws: `invalid_attribute` when a numeric attribute gets a category or a non-finite number.
-    public func encode(_ row: [String: SideValue]) throws -> EncodedAttributes {
+    public func encode(_ row: [String: AttributeValue]) throws -> EncodedAttributes {
         var out = EncodedAttributes()
         for col in columns {
             guard let v = row[col.name] else { continue }

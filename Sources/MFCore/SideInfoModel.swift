@@ -2,12 +2,12 @@
 /// attributes (rows past the end, or empty dictionaries, have none); the same
 /// for `items`. Either side may be empty.
 public struct SideInfo: Sendable {
-    public var users: [[String: SideValue]]
-    public var items: [[String: SideValue]]
+    public var users: [[String: AttributeValue]]
+    public var items: [[String: AttributeValue]]
     /// Multi-valued category separator passed to both encoders ("|" for genres).
     public var separator: String?
 
-    public init(users: [[String: SideValue]] = [], items: [[String: SideValue]] = [], separator: String? = "|") {
+    public init(users: [[String: AttributeValue]] = [], items: [[String: AttributeValue]] = [], separator: String? = "|") {
         self.users = users; self.items = items; self.separator = separator
     }
 }

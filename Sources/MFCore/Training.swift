@@ -110,9 +110,8 @@ public enum MFTrainer {
         if Task.isCancelled { throw MFCoreError.cancelled(epoch: epoch) }
         guard let onEpoch else { return }
         let (loss, rmse) = objective()
-        let e = ContinuousClock.now - start
-        let secs = Double(e.components.seconds) + Double(e.components.attoseconds) * 1e-18
-        if !onEpoch(EpochReport(epoch: epoch, loss: loss, rmse: rmse, elapsed: secs, holdoutRMSE: holdout?())) {
+        if !onEpoch(EpochReport(epoch: epoch, loss: loss, rmse: rmse, elapsed: (ContinuousClock.now - start).inSeconds,
+                                holdoutRMSE: holdout?())) {
             throw MFCoreError.cancelled(epoch: epoch)
         }
     }

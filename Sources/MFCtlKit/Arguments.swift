@@ -1,3 +1,4 @@
+import MFCore
 import MFProtocol
 
 /// A command-line argument mfctl rejects before connecting (exit code 2).
@@ -31,7 +32,7 @@ public enum Arguments {
         for a in attrs {
             guard let eq = a.firstIndex(of: "="), eq != a.startIndex else { throw UsageError("expected name=value, got '\(a)'") }
             let value = String(a[a.index(after: eq)...])
-            if let d = Double(value), d.isFinite { out[String(a[..<eq])] = .number(d) } else { out[String(a[..<eq])] = .string(value) }
+            if let d = Double(value), d.isFinite { out[String(a[..<eq])] = .number(d) } else { out[String(a[..<eq])] = .category(value) }
         }
         return out
     }

@@ -1,8 +1,3 @@
-/// Who may run an operation; the server grants each class to UIDs/GIDs.
-public enum AccessClass: String, Codable, Sendable, CaseIterable {
-    case read, write, admin
-}
-
 /// Every operation name on the wire.
 public enum Op: String, Codable, Sendable, CaseIterable {
     // read

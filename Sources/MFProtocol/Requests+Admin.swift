@@ -98,14 +98,14 @@ enum Fraction {
 
 /// `get_config`: the training configuration and retrain policy.
 public struct GetConfigRequest: ParameterlessOperation {
-    public typealias Result = ServerConfig
+    public typealias Result = TrainingSettings
     public static let op = Op.getConfig
     public init() {}
 }
 
 /// `set_config {…}`: change some settings (persisted); returns the whole new configuration.
 public struct SetConfigRequest: WireOperation {
-    public typealias Result = ServerConfig
+    public typealias Result = TrainingSettings
     public static let op = Op.setConfig
     public var model: ModelKind?
     public var factors: Int?
@@ -139,7 +139,7 @@ public struct SetConfigRequest: WireOperation {
         self.search = search; self.pinned = pinned; self.rankingWeight = rankingWeight
     }
 
-    /// ServerConfig's keys but `searched`, which only a search sets.
+    /// TrainingSettings' keys but `searched`, which only a search sets.
     enum CodingKeys: String, CodingKey, CaseIterable {
         case model, factors, lambda, iterations, alpha, seed, threads, retrain, search, pinned
         case userAttrWeight = "user_attr_weight"

@@ -1,3 +1,5 @@
+import MFCore
+
 /// The manifest of an externally trained model (e.g. Spark ALS); see docs/protocol.md.
 public struct ModelManifest: Codable, Sendable, Equatable {
     /// Always `"mfd-model-1"`.

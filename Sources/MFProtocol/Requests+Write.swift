@@ -1,3 +1,5 @@
+import MFCore
+
 /// `add_rating {user, item, rating, timestamp?}`: durable before the reply, folded in at once.
 public struct AddRatingRequest: WireOperation {
     public typealias Result = AddRatingResult

@@ -1,3 +1,5 @@
+import MFCore
+
 /// The serving model, as reported by `hello` and `status`.
 public struct ModelInfo: Codable, Sendable, Equatable {
     public var id: Int64

@@ -1,5 +1,5 @@
 /// The values mfd's hyperparameter search chose on a data set's own ratings
-/// (part of `ServerConfig`); retrains reuse them until the next search.
+/// (part of `TrainingSettings`); retrains reuse them until the next search.
 public struct SearchedValues: Codable, Sendable, Equatable {
     /// The chosen λ, and the ω of `recommend`'s ranking score (rating model's weight beside the ranker).
     public var lambda: Double

@@ -136,7 +136,7 @@ public struct StatusResult: Codable, Sendable, Equatable {
     /// Requests answered per op name since start.
     public var requests: [String: Int]
     public var errors: Int
-    public var config: ServerConfig
+    public var config: TrainingSettings
     /// Present while mfd loads its ratings after a start or an import (after a
     /// start the counts read 0 until the ratings are in).
     public var loading: LoadingInfo?
@@ -150,7 +150,7 @@ public struct StatusResult: Codable, Sendable, Equatable {
 
     public init(server: String, uptimeSeconds: Double, ratings: Int, users: Int, items: Int, density: Double,
                 model: ModelInfo?, lastTraining: JobInfo?, running: JobInfo?, pendingChanges: Int, connections: Int,
-                requests: [String: Int], errors: Int, config: ServerConfig, loading: LoadingInfo? = nil,
+                requests: [String: Int], errors: Int, config: TrainingSettings, loading: LoadingInfo? = nil,
                 retrainBackoff: RetrainBackoffInfo? = nil, imports: [ImportStatus]? = nil, kernels: String? = nil) {
         self.server = server; self.uptimeSeconds = uptimeSeconds; self.ratings = ratings; self.users = users
         self.items = items; self.density = density; self.model = model; self.lastTraining = lastTraining
@@ -194,7 +194,7 @@ public struct LoadingInfo: Codable, Sendable, Equatable {
 }
 
 /// Training configuration and retrain policy (`get_config`, `set_config`).
-public struct ServerConfig: Codable, Sendable, Equatable {
+public struct TrainingSettings: Codable, Sendable, Equatable {
     public var model: ModelKind
     public var factors: Int
     public var lambda: Double

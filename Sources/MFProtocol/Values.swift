@@ -1,3 +1,5 @@
+import MFCore
+
 /// `[user, item, rating]` or `[user, item, rating, timestamp]` in `add_ratings`.
 public struct RatingTuple: Codable, Sendable, Equatable {
     public var user: Int64
@@ -62,15 +64,12 @@ public enum Rating {
     }
 }
 
-/// A user or item attribute: a number (scaled by the model) or a category string (one-hot).
-public enum AttributeValue: Codable, Sendable, Equatable, CustomStringConvertible {
-    case number(Double)
-    case string(String)
-
+/// An attribute on the wire: a JSON number or string (a category).
+extension AttributeValue: Codable, CustomStringConvertible {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if let v = try? c.decode(Double.self), v.isFinite { self = .number(v); return }
-        if let v = try? c.decode(String.self) { self = .string(v); return }
+        if let v = try? c.decode(String.self) { self = .category(v); return }
         let field = WireDecoding.path(decoder.codingPath)
         throw WireError(.invalidType, "attribute `\(field)` must be a finite number or a string", field: field)
     }
@@ -79,14 +78,14 @@ public enum AttributeValue: Codable, Sendable, Equatable, CustomStringConvertibl
         var c = encoder.singleValueContainer()
         switch self {
         case .number(let v): try c.encode(v)
-        case .string(let v): try c.encode(v)
+        case .category(let v): try c.encode(v)
         }
     }
 
     public var description: String {
         switch self {
         case .number(let v): return JSONText.number(v)
-        case .string(let v): return v
+        case .category(let v): return v
         }
     }
 }

@@ -1,8 +1,4 @@
-/// A named side attribute: numeric or categorical.
-public enum AttributeValue: Sendable, Hashable {
-    case number(Double)
-    case category(String)
-}
+import MFCore
 
 /// A user and their side attributes.
 public struct UserRecord: Sendable, Hashable {

@@ -1,4 +1,5 @@
 import GRDB
+import MFCore
 
 /// Prepared upserts for users, items and their attributes (API upserts and imports).
 struct EntityWriter {

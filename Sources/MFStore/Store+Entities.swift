@@ -1,4 +1,5 @@
 import GRDB
+import MFCore
 
 extension Store {
     /// Creates users or merges their attributes (given attributes replace same-named

@@ -7,7 +7,7 @@ import MFCore
 /// attributes: a number when the field parses as a finite number, else a
 /// category. Empty fields are missing. Double-quoted fields may hold commas.
 struct AttributesCSV {
-    var rows: [Int64: [String: SideValue]] = [:]
+    var rows: [Int64: [String: AttributeValue]] = [:]
 
     init(path: String, columns wanted: [String]? = nil) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -32,7 +32,7 @@ struct AttributesCSV {
             guard let id = Int64(f[idc].trimmingCharacters(in: .whitespaces)) else {
                 throw CSVError(file: path, line: n + 2, message: "id is not an integer")
             }
-            var row: [String: SideValue] = [:]
+            var row: [String: AttributeValue] = [:]
             for c in use {
                 let v = f[c].trimmingCharacters(in: .whitespacesAndNewlines)
                 if v.isEmpty { continue }

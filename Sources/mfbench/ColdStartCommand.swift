@@ -53,11 +53,9 @@ struct ColdStartCommand: ParsableCommand {
 
     /// Warm training data: the rows of `tr` for which `keep` holds.
     func warm(_ tr: RatingsCSV, _ keep: (Int) -> Bool) throws -> (RatingMatrix, IDMap, IDMap) {
-        let idx = (0..<tr.count).filter(keep)
-        let um = IDMap(ids: Set(idx.map { tr.users[$0] }).sorted()), im = IDMap(ids: Set(idx.map { tr.items[$0] }).sorted())
-        let m = try RatingMatrix(users: idx.map { um.index(of: tr.users[$0])! }, items: idx.map { im.index(of: tr.items[$0])! },
-                                 ratings: idx.map { tr.ratings[$0] }, userCount: um.count, itemCount: im.count)
-        return (m, um, im)
+        let s = try RatingSplit(users: tr.users, items: tr.items, ratings: tr.ratings,
+                                trainRows: (0..<tr.count).filter(keep), testRows: [], indexing: .sortedIDs)
+        return (s.train, s.users, s.items)
     }
 
     /// Mean NDCG@10 (binary gains) of ranked lists against relevant sets.

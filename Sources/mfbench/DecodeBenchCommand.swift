@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MFCore
 import MFProtocol
 
 /// `mfbench decode`: request-line decoding cost per line, the hand-written

@@ -54,15 +54,15 @@ struct EvalCommand: ParsableCommand {
     }
 
     /// A cold model trained on `path`, with its rows mapped onto the split's users and items.
-    func warmStart(from path: String, split: EvalSplit, config: TrainingConfig) throws -> WarmStart {
-        let earlier = try EvalSplit(train: try RatingsCSV(path: path), test: try RatingsCSV(path: test))
+    func warmStart(from path: String, split: RatingSplit, config: TrainingConfig) throws -> WarmStart {
+        let earlier = try RatingSplit(train: try RatingsCSV(path: path), test: try RatingsCSV(path: test))
         let m = try MFTrainer.train(earlier.train, config: config)
         return WarmStart(model: m, userRows: split.users.ids.map { earlier.users.index(of: $0) ?? -1 },
                          itemRows: split.items.ids.map { earlier.items.index(of: $0) ?? -1 })
     }
 
     func run() throws {
-        let split = try EvalSplit(train: try RatingsCSV(path: train), test: try RatingsCSV(path: test))
+        let split = try RatingSplit(train: try RatingsCSV(path: train), test: try RatingsCSV(path: test))
         var config = training.config()
         model.apply(to: &config)
         let side = try sideInfo.load(users: split.users, items: split.items)
@@ -98,13 +98,12 @@ struct EvalCommand: ParsableCommand {
             model = m
         }
         let m = model!
-        let r = Metrics.rating(model: m, users: split.testUsers, items: split.testItems, ratings: split.testRatings)
-        let k = try Metrics.ranking(model: m, train: split.train, users: split.testUsers, items: split.testItems, ratings: split.testRatings)
+        let (r, k) = try split.score(m)
         let fit = times.sorted()[times.count / 2]
         let implicit = config.algorithm == .implicit  // scores, not ratings: RMSE is meaningless
         let rep = Report(rmse: implicit ? nil : r.rmse, mae: implicit ? nil : r.mae, precision_at_10: k.precision, recall_at_10: k.recall, ndcg_at_10: k.ndcg,
-                         fit_seconds: fit, fit_seconds_all: times, search_seconds: searchTime, search_trials: outcome?.trials, train_rows: split.train.count, test_rows: split.testRatings.count,
-                         test_dropped: split.testDropped, algo: config.algorithm.rawValue, factors: config.factors,
+                         fit_seconds: fit, fit_seconds_all: times, search_seconds: searchTime, search_trials: outcome?.trials, train_rows: split.train.count, test_rows: split.test.count,
+                         test_dropped: split.dropped, algo: config.algorithm.rawValue, factors: config.factors,
                          iterations: config.iterations, lambda: Double(config.lambda), threads: config.threads,
                          plain: training.plain, config: outcome?.config ?? config, kernels: KernelPath.active.rawValue)
         if json {
@@ -115,7 +114,7 @@ struct EvalCommand: ParsableCommand {
             let f = { (x: Double) in String(format: "%.4f", x) }
             print((implicit ? "rmse n/a  mae n/a" : "rmse \(f(r.rmse))  mae \(f(r.mae))") + "  P@10 \(f(k.precision))  R@10 \(f(k.recall))  NDCG@10 \(f(k.ndcg))  fit \(String(format: "%.3f", fit)) s"
                   + "  (\(config.algorithm.rawValue) k=\(config.factors) iters=\(config.iterations) λ=\((outcome?.config ?? config).lambda) threads=\(config.threads),"
-                  + " \(split.train.count) train / \(split.testRatings.count) test rows, \(split.testDropped) dropped)")
+                  + " \(split.train.count) train / \(split.test.count) test rows, \(split.dropped) dropped)")
             if let outcome, let searchTime {
                 let c = outcome.config
                 print("search: λ=\(c.lambda) ω=\(c.ranking.ratingWeight) in \(String(format: "%.3f", searchTime)) s of the fit, \(outcome.trials.count) trials")

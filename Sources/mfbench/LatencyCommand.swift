@@ -92,9 +92,8 @@ struct LatencyCommand: ParsableCommand {
         var rng = SeededRNG(seed: 20240601)
         if let train {
             let csv = try RatingsCSV(path: train)
-            let um = IDMap(ids: Set(csv.users).sorted()), im = IDMap(ids: Set(csv.items).sorted())
-            let data = try RatingMatrix(users: csv.users.map { um.index(of: $0)! }, items: csv.items.map { im.index(of: $0)! },
-                                        ratings: csv.ratings, userCount: um.count, itemCount: im.count)
+            let data = try RatingSplit(users: csv.users, items: csv.items, ratings: csv.ratings,
+                                       trainRows: 0..<csv.count, testRows: [], indexing: .sortedIDs).train
             let model = try MFTrainer.train(data, config: training.config())
             let cases = (0..<data.userCount).filter { data.items(ofUser: $0).count >= ratings }.map {
                 (items: Array(data.items(ofUser: $0).prefix(ratings)), ratings: Array(data.ratings(ofUser: $0).prefix(ratings)))

@@ -3,6 +3,7 @@ import Foundation
 import MFCore
 #if canImport(Glibc)
 import Glibc
+import MFLineClient
 #endif
 
 /// `mfbench serve --rate R`: open-loop load, as wrk2 does it. One thread writes
@@ -19,7 +20,7 @@ extension ServeCommand {
         let clock = ContinuousClock()
         let conns = try (0..<connections).map { _ in try OpenLoopConnection(path: socket) }
         let maxFD = conns.map(\.fd).max() ?? 0
-        let cpu0 = Self.cpuSeconds()
+        let cpu0 = processCPUSeconds()
         let start = clock.now + .milliseconds(20)
         let total = Int(rate * seconds)
         let interval = Duration.nanoseconds(Int64(1e9 / rate))
@@ -54,7 +55,7 @@ extension ServeCommand {
                 guard readable.contains(conn.fd) else { continue }
                 let got = clock.now
                 try conn.receive { at, line in
-                    if ServeConnection.isError(line) {
+                    if LineClient.isErrorReply(line) {
                         throw ValidationError("load failed: \(String(decoding: line, as: UTF8.self))")
                     }
                     let latency = (got - at).inMicroseconds

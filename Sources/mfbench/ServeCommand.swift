@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MFCore
+import MFLineClient
 import Synchronization
 
 /// `mfbench serve`: closed-loop load against a running mfd over its socket.
@@ -70,9 +71,7 @@ struct ServeCommand: ParsableCommand {
 
     /// Item IDs to rate: the catalogue's most popular items.
     func catalogue() throws -> [Int64] {
-        let reply = try ServeConnection(path: socket).call(#"{"op":"recommend","user":-1,"n":1000}"#)
-        let object = try JSONSerialization.jsonObject(with: Data(reply)) as? [String: Any]
-        let items = ((object?["result"] as? [String: Any])?["items"] as? [[String: Any]] ?? []).compactMap { ($0["item"] as? NSNumber)?.int64Value }
+        let items = try LineClient(path: socket).call("recommend", ["user": -1, "n": 1000]).itemIDs
         guard !items.isEmpty else { throw ValidationError("mfd has no rated items; start it with --demo or import ratings") }
         return items
     }
@@ -84,10 +83,10 @@ struct ServeCommand: ParsableCommand {
         let failure = Mutex<String?>(nil)
         let group = DispatchGroup()
         let clock = ContinuousClock()
-        let cpu0 = Self.cpuSeconds()
+        let cpu0 = processCPUSeconds()
         let start = clock.now
         let end = start + .milliseconds(Int(seconds * 1000))
-        let conns = try (0..<connections).map { _ in try ServeConnection(path: socket) }
+        let conns = try (0..<connections).map { _ in try LineClient(path: socket) }
         for conn in conns {
             group.enter()
             Thread {
@@ -98,10 +97,10 @@ struct ServeCommand: ParsableCommand {
                 do {
                     for _ in 0..<depth { sent.append(clock.now); try conn.send(Array((request(&rng) + "\n").utf8)) }
                     while !sent.isEmpty {
-                        let line = try conn.readLine()
+                        guard let line = try conn.readLine() else { throw LineClientError(.closed, "connection closed by mfd") }
                         let t0 = sent.removeFirst(), now = clock.now
-                        if ServeConnection.isError(line) {
-                            throw ServeConnection.Failure(description: String(decoding: line, as: UTF8.self))
+                        if LineClient.isErrorReply(line) {
+                            throw LineClientError(.badReply, String(decoding: line, as: UTF8.self))
                         }
                         mine.append((now - t0).inMicroseconds)
                         if now < end { sent.append(clock.now); try conn.send(Array((request(&rng) + "\n").utf8)) }
@@ -123,13 +122,6 @@ struct ServeCommand: ParsableCommand {
         let all = latencies.sorted()
         guard !all.isEmpty else { throw ValidationError("no replies") }
         return Stat(requests: all.count, per_second: Double(all.count) / secs, p50_us: all.percentile(0.5), p99_us: all.percentile(0.99),
-                    client_cpu_us: (Self.cpuSeconds() - cpu0) * 1e6 / Double(all.count))
-    }
-
-    /// This process's user + system CPU seconds.
-    static func cpuSeconds() -> Double {
-        var u = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &u)
-        return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
+                    client_cpu_us: (processCPUSeconds() - cpu0) * 1e6 / Double(all.count))
     }
 }

@@ -21,7 +21,7 @@ struct TuneCommand: ParsableCommand {
     struct Trial: Encodable { var factors: Int; var lambda: Float; var iterations: Int; var rmse, ndcg_at_10, fit_seconds: Double }
 
     func run() throws {
-        let split = try EvalSplit(train: try RatingsCSV(path: train), test: try RatingsCSV(path: val))
+        let split = try RatingSplit(train: try RatingsCSV(path: train), test: try RatingsCSV(path: val))
         var grid: [(Int, Float, Int)] = []
         for f in factors { for l in lambda { for i in iterations { grid.append((f, l, i)) } } }
         if let n = trials, n < grid.count {
@@ -36,8 +36,7 @@ struct TuneCommand: ParsableCommand {
             let start = Date()
             let m = try MFTrainer.train(split.train, config: c)
             let fit = Date().timeIntervalSince(start)
-            let r = Metrics.rating(model: m, users: split.testUsers, items: split.testItems, ratings: split.testRatings)
-            let k = try Metrics.ranking(model: m, train: split.train, users: split.testUsers, items: split.testItems, ratings: split.testRatings)
+            let (r, k) = try split.score(m)
             let t = Trial(factors: g.0, lambda: g.1, iterations: g.2, rmse: r.rmse, ndcg_at_10: k.ndcg, fit_seconds: fit)
             results.append(t)
             if json {

@@ -37,7 +37,7 @@ struct Config: AsyncParsableCommand {
         try await global.run(set, human: Self.text)
     }
 
-    static func text(_ c: ServerConfig) -> String {
+    static func text(_ c: TrainingSettings) -> String {
         "model \(c.model.rawValue), factors \(c.factors), lambda \(c.lambda), iterations \(c.iterations), alpha \(c.alpha), "
             + "user_attr_weight \(c.userAttrWeight), item_attr_weight \(c.itemAttrWeight), seed \(c.seed), threads \(c.threads)\n"
             + "retrain \(c.retrain.rawValue), after \(c.retrainAfterChanges) changes or \(c.retrainAfterMinutes) minutes; "

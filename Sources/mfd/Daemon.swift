@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MFCore
+import MFDKit
 import MFProtocol
 import MFServer
 import MFStore
@@ -17,6 +18,7 @@ struct Daemon {
         let journal = env["JOURNAL_STREAM"] != nil
         LoggingSystem.bootstrap { label in JournalLogHandler(label: label, level: level, priorityPrefix: journal) }
         let logger = Logger(label: "mfd")
+        for deprecation in settings.deprecations { logger.warning("\(deprecation)") }
         let hangup = await HangupService.trap(logger: logger)
 
         // Adopt before anything else can read or inherit LISTEN_* variables.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MFCore
+import MFDKit
 import MFProtocol
 
 /// `mfd`: the matrix-factorization recommender daemon.

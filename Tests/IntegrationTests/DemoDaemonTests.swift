@@ -1,8 +1,9 @@
 import Foundation
+import MFLineClient
 import Testing
 
 /// The real daemon end to end on the built-in demo catalogue (no external data needed).
-@Suite(.enabled(if: mfdBuilt, "\(mfdBinary) is missing: run `swift build` first"))
+@Suite
 struct DemoDaemonTests {
     @Test func recommendsUnseenTitledItemsAndWritesTakeEffectAtOnce() throws {
         let dir = try DaemonDirectory()

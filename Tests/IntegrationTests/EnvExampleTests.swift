@@ -1,11 +1,12 @@
 import Foundation
+import MFTestSupport
 import Testing
 
 /// `systemd/mfd.env.example` documents every `MFD_*` variable the real `mfd`
 /// reads (as `mfd --help` names them in brackets) and no variable it ignores:
 /// an operator who sets a misspelled or retired name would otherwise get the
 /// default silently.
-@Suite(.enabled(if: mfdBuilt, "\(mfdBinary) is missing: run `swift build` first"))
+@Suite
 struct EnvExampleTests {
     static func names(in text: String) -> Set<String> {
         let regex = try! NSRegularExpression(pattern: "MFD_[A-Z_]+[A-Z]")
@@ -14,16 +15,9 @@ struct EnvExampleTests {
     }
 
     @Test func exampleListsExactlyTheVariablesMfdReads() throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: mfdBinary)
-        p.arguments = ["--help"]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let help = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        let example = try String(contentsOf: packageRoot.appendingPathComponent("systemd/mfd.env.example"), encoding: .utf8)
+        let run = try ChildProcess.run(Tools.mfd, ["--help"])
+        let help = run.stdout + run.stderr
+        let example = try String(contentsOf: Tools.packageRoot.appendingPathComponent("systemd/mfd.env.example"), encoding: .utf8)
         // Assignments (commented out or not) in the example: `#MFD_X=` / `MFD_X=`.
         let assigned = Set(example.split(separator: "\n").compactMap { line -> String? in
             let l = line.drop { $0 == "#" }

@@ -1,9 +1,10 @@
 import Foundation
+import MFLineClient
 import MFProtocol
 import Testing
 
 /// export_* and import_model_* against the real daemon on the demo catalogue.
-@Suite(.enabled(if: mfdBuilt, "\(mfdBinary) is missing: run `swift build` first"))
+@Suite
 struct FeatureExportImportTests {
     @Test func factorExportReproducesPredictAndImportsBack() throws {
         let dir = try DaemonDirectory()

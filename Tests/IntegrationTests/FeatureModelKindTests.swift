@@ -1,9 +1,10 @@
 import Foundation
+import MFLineClient
 import Testing
 
 /// Feature models end to end on the demo catalogue (users have ages, items genres):
 /// the configured model kind is trained, served, folded in and survives a restart.
-@Suite(.enabled(if: mfdBuilt, "\(mfdBinary) is missing: run `swift build` first"))
+@Suite
 struct FeatureModelKindTests {
     @Test func collectiveModelGivesAttributeOnlyUsersPersonalListsWithoutRetrain() throws {
         let dir = try DaemonDirectory()
@@ -99,7 +100,7 @@ struct FeatureModelKindTests {
 }
 
 /// `mfctl config` shows and changes the model kind; the next `train` fits it.
-@Suite(.enabled(if: mfctlBuilt, "\(mfctlBinary) or mfd is missing: run `swift build` first"))
+@Suite
 struct MfctlConfigTests {
     @Test func configShowsAndSetsTheModel() throws {
         let env = try MfctlDemoTests.Env()

@@ -1,8 +1,10 @@
 import Foundation
+import MFLineClient
+import MFTestSupport
 import Testing
 
 /// tune, metrics, recommend explain and the mfctl `.npy` export against the real daemon (demo catalogue).
-@Suite(.enabled(if: mfdBuilt, "\(mfdBinary) is missing: run `swift build` first"))
+@Suite
 struct FeatureTuneMetricsExplainTests {
     @Test func tuneReportsEveryTrialAndAppliesTheBest() throws {
         let dir = try DaemonDirectory()
@@ -74,14 +76,14 @@ struct FeatureTuneMetricsExplainTests {
         #expect(mfd.stop() == 0, "\(mfd.log)")
     }
 
-    @Test(.enabled(if: mfctlBuilt && pythonHasNumpy, "needs .build/debug/mfctl and python3 with numpy"))
+    @Test(.enabled(if: Python.hasNumpy, "needs python3 with numpy"))
     func npyExportLoadsInNumpyAndReproducesPredict() throws {
         let dir = try DaemonDirectory()
         defer { dir.remove() }
         let mfd = try Daemon(dir: dir, ["--demo", "--retrain", "manual"] + Daemon.fastTraining)
         let c = try mfd.connect()
         let out = dir.path + "/npy"
-        #expect(try run(mfctlBinary, ["export", "factors", out, "--format", "npy", "--socket", dir.socket]).status == 0)
+        #expect(try ChildProcess.run(Tools.mfctl, ["export", "factors", out, "--format", "npy", "--socket", dir.socket]).status == 0)
         let mu = try #require((try c.call("export_begin", ["what": "item_factors"]).result["global_mean"] as? NSNumber)?.doubleValue)
         // Python prints "user item raw" for 50 pairs; each must match predict.
         let script = """
@@ -98,9 +100,9 @@ struct FeatureTuneMetricsExplainTests {
                 if 0.6 < S[u, i] < 4.9 and n < 50:
                     print(pu[u], qi[i], repr(float(S[u, i]))); n += 1
         """
-        let py = try run("/usr/bin/env", ["python3", "-c", script, out, "\(mu)"])
-        #expect(py.status == 0, "\(py.output)")
-        let lines = py.output.split(separator: "\n")
+        let py = try ChildProcess.run("/usr/bin/env", ["python3", "-c", script, out, "\(mu)"])
+        #expect(py.status == 0, "\(py)")
+        let lines = py.stdout.split(separator: "\n")
         #expect(lines.count == 50)
         for line in lines {
             let f = line.split(separator: " ")
@@ -109,19 +111,4 @@ struct FeatureTuneMetricsExplainTests {
         }
         #expect(mfd.stop() == 0, "\(mfd.log)")
     }
-}
-
-let pythonHasNumpy = (try? run("/usr/bin/env", ["python3", "-c", "import numpy"]).status) == 0
-
-/// Runs a program to completion; stdout and stderr together.
-func run(_ path: String, _ args: [String]) throws -> (status: Int32, output: String) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: path)
-    p.arguments = args
-    let pipe = Pipe()
-    p.standardOutput = pipe; p.standardError = pipe
-    try p.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
 }

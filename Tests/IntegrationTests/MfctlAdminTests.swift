@@ -1,9 +1,10 @@
 import Foundation
+import MFLineClient
 import Testing
 
 /// mfctl's admin subcommands against the real demo daemon: train, tune, evaluate,
 /// import, export, import-model and the two plots.
-@Suite(.enabled(if: mfctlBuilt, "\(mfctlBinary) or mfd is missing: run `swift build` first"))
+@Suite
 struct MfctlAdminTests {
     @Test func trainEvaluateTuneAndPlotTraining() throws {
         let env = try MfctlDemoTests.Env()

@@ -1,9 +1,11 @@
 import Foundation
+import MFLineClient
+import MFTestSupport
 import Testing
 
 /// Every mfctl subcommand against the real daemon on the demo catalogue: human and
 /// `--json` output, exit codes 0–4, the unreachable message, local argument checks.
-@Suite(.enabled(if: mfctlBuilt, "\(mfctlBinary) or mfd is missing: run `swift build` first"))
+@Suite
 struct MfctlDemoTests {
     /// A daemon on the demo catalogue and a runner bound to its socket.
     struct Env {
@@ -174,27 +176,11 @@ struct MfctlDemoTests {
     }
 
     @Test func versionHelpAndCompletions() throws {
-        let dir = try DaemonDirectory()
-        defer { dir.remove() }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: mfctlBinary)
-        let out = Pipe()
-        p.standardOutput = out
-        p.arguments = ["--version"]
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0 && text.hasPrefix("mfctl "), Comment(rawValue: text))
+        let version = try ChildProcess.run(Tools.mfctl, ["--version"])
+        #expect(version.status == 0 && version.stdout.hasPrefix("mfctl "), "\(version)")
         for shell in ["bash", "zsh", "fish"] {
-            let c = Process()
-            c.executableURL = URL(fileURLWithPath: mfctlBinary)
-            c.arguments = ["--generate-completion-script", shell]
-            let pipe = Pipe()
-            c.standardOutput = pipe
-            try c.run()
-            let script = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            c.waitUntilExit()
-            #expect(c.terminationStatus == 0 && script.contains("add-rating") && script.contains("plot"), "\(shell)")
+            let c = try ChildProcess.run(Tools.mfctl, ["--generate-completion-script", shell])
+            #expect(c.status == 0 && c.stdout.contains("add-rating") && c.stdout.contains("plot"), "\(shell)")
         }
     }
 }

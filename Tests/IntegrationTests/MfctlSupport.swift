@@ -1,13 +1,10 @@
 import Foundation
 import MFProtocol
+import MFTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// The debug mfctl binary `swift build` produces.
-let mfctlBinary = packageRoot.appendingPathComponent(".build/debug/mfctl").path
-let mfctlBuilt = FileManager.default.isExecutableFile(atPath: mfctlBinary) && mfdBuilt
 
 /// One mfctl run: exit status and both outputs.
 struct MfctlRun: CustomStringConvertible {
@@ -29,7 +26,7 @@ struct MfctlRun: CustomStringConvertible {
     }
 }
 
-/// Runs `mfctl --socket SOCKET args…` with outputs captured to files (no pipe deadlocks).
+/// Runs `mfctl args… --socket SOCKET` (the configuration under test's mfctl; --socket is a subcommand option).
 func mfctl(_ args: [String], socket: String, dir: String, timeout: Double = 120) throws -> MfctlRun {
     let child = try MfctlChild(args, socket: socket, dir: dir)
     defer { child.removeFiles() }
@@ -47,7 +44,7 @@ final class MfctlChild {
         outPath = "\(dir)/out-\(tag)"; errPath = "\(dir)/err-\(tag)"
         _ = FileManager.default.createFile(atPath: outPath, contents: nil)
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        process.executableURL = URL(fileURLWithPath: mfctlBinary)
+        process.executableURL = URL(fileURLWithPath: Tools.mfctl)
         // --socket goes after the subcommand path: it is a subcommand option.
         process.arguments = args + ["--socket", socket]
         process.environment = ["PATH": "/usr/bin:/bin", "HOME": dir]
@@ -89,7 +86,7 @@ final class SilentSocket {
         self.path = path
         fd = socket(AF_UNIX, CInt(SOCK_STREAM.rawValue), 0)
         let rc = SocketPath.withAddress(path) { bind(fd, $0, $1) }
-        guard rc == 0, listen(fd, 8) == 0 else { throw LineClient.Failure(description: "bind/listen \(path): errno \(errno)") }
+        guard rc == 0, listen(fd, 8) == 0 else { throw TestFailure("bind/listen \(path): errno \(errno)") }
     }
 
     deinit { close(fd); unlink(path) }

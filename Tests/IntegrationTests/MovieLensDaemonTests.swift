@@ -1,19 +1,20 @@
 import Foundation
+import MFLineClient
+import MFTestSupport
 import Testing
 
 /// End to end on MovieLens ml-latest-small (2016), streamed in with import ops: import, train, recommend, fold-in.
-@Suite(.enabled(if: mfdBuilt, "\(mfdBinary) is missing: run `swift build` first"),
-       .enabled(if: movieLensPresent, "\(movieLensSmall) is absent: MovieLens tests skipped (the demo tests still run)"))
+@Suite(.enabled(if: SharedData.hasMovieLensSmall, "\(SharedData.movieLensSmall) is absent: MovieLens tests skipped (the demo tests still run)"))
 struct MovieLensDaemonTests {
     @Test func importTrainRecommendAndFoldIn() throws {
         let dir = try DaemonDirectory()
         defer { dir.remove() }
         let mfd = try Daemon(dir: dir, ["--retrain", "manual"] + Daemon.fastTraining)
         let c = try mfd.connect()
-        let movies = try importFile(c, kind: "items", path: movieLensSmall + "/movies.csv")
+        let movies = try importFile(c, kind: "items", path: SharedData.movieLensSmall + "/movies.csv")
         #expect(movies.ok && (movies.result["imported"] as? Int ?? 0) > 9000 && movies.result["skipped"] as? Int == 0, "\(movies)")
-        let ratings = try importFile(c, kind: "ratings", path: movieLensSmall + "/ratings.csv")
-        let lines = try Data(contentsOf: URL(fileURLWithPath: movieLensSmall + "/ratings.csv")).reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+        let ratings = try importFile(c, kind: "ratings", path: SharedData.movieLensSmall + "/ratings.csv")
+        let lines = try Data(contentsOf: URL(fileURLWithPath: SharedData.movieLensSmall + "/ratings.csv")).reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
         #expect(ratings.ok && ratings.result["imported"] as? Int == lines - 1, "\(ratings)")
         let job = try c.call("train", ["wait": true], timeout: 600)
         #expect(job.result["state"] as? String == "succeeded", "\(job)")

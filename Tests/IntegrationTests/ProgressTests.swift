@@ -1,4 +1,6 @@
 import Foundation
+import MFLineClient
+import MFTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -7,7 +9,7 @@ import Glibc
 /// Long operations report progress and never look failed while they succeed:
 /// mfd is made slow on purpose (`MFD_TEST_DELAYS`, longer than mfctl's
 /// `--timeout 1.5`), and mfctl waits as long as progress lines arrive.
-@Suite(.enabled(if: mfctlBuilt, "\(mfctlBinary) or mfd is missing: run `swift build` first"))
+@Suite
 struct ProgressTests {
     /// A demo daemon whose named operations stall for `seconds` (never automatic retrains).
     struct Env {
@@ -46,7 +48,7 @@ struct ProgressTests {
                 if let i = imports.first(where: { $0["state"] as? String == "committing" }), let token = i["import"] as? String { return token }
                 _ = poll(nil, 0, 20)  // poll interval, bounded by the deadline
             }
-            throw LineClient.Failure(description: "no import was committing within \(seconds) s")
+            throw TestFailure("no import was committing within \(seconds) s")
         }
         /// `mfctl job TOKEN`, polled until it reports an end.
         func outcome(_ token: String, within seconds: Double = 60) throws -> MfctlRun {

@@ -1,4 +1,6 @@
 import Foundation
+import MFLineClient
+import MFTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -6,10 +8,10 @@ import Glibc
 
 /// mfd's resource limits end to end: connections, line length, batch size,
 /// half-written lines, and backpressure against a client that never reads.
-@Suite(.enabled(if: mfdBuilt, "\(mfdBinary) is missing: run `swift build` first"))
+@Suite
 struct ReliabilityLimitsTests {
     static let limits = ["--retrain", "manual", "--max-connections", "4", "--max-line-bytes", "2000",
-                         "--max-batch", "10", "--idle-timeout", "0.5", "--max-in-flight", "8"]
+                         "--max-batch", "10", "--partial-line-timeout", "0.5", "--max-in-flight", "8"]
 
     @Test func limitsAnswerWithTheirCodeAndTheDaemonKeepsServing() throws {
         let dir = try DaemonDirectory()
@@ -30,11 +32,11 @@ struct ReliabilityLimitsTests {
         let fifth = try mfd.connect()
         let refused = try fifth.reply(timeout: 30)
         #expect(refused.errorCode == "too_many_connections", "\(refused)")
-        #expect(try fifth.readLine(timeout: 30) == nil)
+        #expect(try fifth.readText(timeout: 30) == nil)
         // mfctl says so plainly.
-        let ctl = try run(mfctlBinary, ["status", "--socket", dir.socket])
-        #expect(ctl.status != 0 && ctl.output.contains("too_many_connections: too many connections") && !ctl.output.contains("bad response"),
-                "\(ctl.output)")
+        let ctl = try ChildProcess.run(Tools.mfctl, ["status", "--socket", dir.socket])
+        let said = ctl.stdout + ctl.stderr
+        #expect(ctl.status != 0 && said.contains("too_many_connections: too many connections") && !said.contains("bad response"), "\(ctl)")
         open.removeLast()  // closes one; a new connection is then accepted once the server saw the close
         let again = try connectWhenAccepted(mfd)
         #expect(try again.call("ping").ok)
@@ -43,15 +45,15 @@ struct ReliabilityLimitsTests {
         try again.send("{\"op\":\"ping\",\"pad\":\"" + String(repeating: "x", count: 3000) + "\"}\n")
         let long = try again.reply(timeout: 30)
         #expect(long.errorCode == "line_too_long", "\(long)")
-        #expect(try again.readLine(timeout: 30) == nil)
+        #expect(try again.readText(timeout: 30) == nil)
         #expect(try open[0].call("ping").ok)
 
-        // Half-written line: timeout after --idle-timeout, then close.
+        // Half-written line: timeout after --partial-line-timeout, then close.
         let slow = try connectWhenAccepted(mfd)
         try slow.send("{\"op\":\"pi")
         let timedOut = try slow.reply(timeout: 30)
         #expect(timedOut.errorCode == "timeout", "\(timedOut)")
-        #expect(try slow.readLine(timeout: 30) == nil)
+        #expect(try slow.readText(timeout: 30) == nil)
         #expect(mfd.log.contains("partial line timed out"))
         #expect(try open[0].call("ping").ok)
         #expect(mfd.stop() == 0, "\(mfd.log)")
@@ -63,7 +65,7 @@ struct ReliabilityLimitsTests {
         let mfd = try Daemon(dir: dir, ["--demo", "--max-in-flight", "8", "--shutdown-grace", "1"] + Daemon.fastTraining)
         _ = try mfd.connect()
         let c = try mfd.connect()
-        let pid = mfd.process.processIdentifier
+        let pid = mfd.pid
         let rssBefore = try #require(vmKiB(pid, "VmRSS"))
         // Non-blocking writes of large-reply requests until the kernel says stop.
         let line = Array("{\"op\":\"recommend\",\"user\":42,\"n\":1000}\n".utf8)
@@ -98,18 +100,9 @@ struct ReliabilityLimitsTests {
             let r = try? c.call("ping")  // a refused connection may already be closed
             if r?.ok == true { return c }
             guard r == nil || r?.errorCode == "too_many_connections", Date() < deadline else {
-                throw LineClient.Failure(description: "\(r.map { "\($0)" } ?? "closed")")
+                throw LineClientError(.badReply, "\(r.map { "\($0)" } ?? "closed")")
             }
             _ = poll(nil, 0, 20)
         }
     }
-}
-
-/// A `Vm…` line of /proc/PID/status in KiB.
-func vmKiB(_ pid: pid_t, _ key: String) -> Int? {
-    guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-    for line in text.split(separator: "\n") where line.hasPrefix(key + ":") {
-        return Int(line.dropFirst(key.count + 1).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "")
-    }
-    return nil
 }

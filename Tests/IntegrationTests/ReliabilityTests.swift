@@ -1,17 +1,14 @@
 import Foundation
+import MFTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The debug mfbench binary `swift build` produces (its reliability subcommands drive the real mfd).
-let mfbenchBinary = packageRoot.appendingPathComponent(".build/debug/mfbench").path
-let reliabilityToolsBuilt = mfdBuilt && FileManager.default.isExecutableFile(atPath: mfbenchBinary)
-
-/// Reduced-size runs of `mfbench crash|fuzz|load|access` (docs/reliability.md has
+/// Reduced-size runs of `mfreliability crash|fuzz|load|access` (docs/reliability.md has
 /// the full-size figures and commands). Each run exits non-zero on any failure;
 /// the checks below name which figure broke.
-@Suite(.enabled(if: reliabilityToolsBuilt, "\(mfdBinary) or \(mfbenchBinary) is missing: run `swift build` first"))
+@Suite
 struct ReliabilityTests {
     @Test func sigkillUnderSixteenWritersLosesNoAcknowledgedWrite() throws {
         // Debug build on a shared 2-core machine: the restart budget is loose here; full mode records the release figure.
@@ -49,36 +46,21 @@ struct ReliabilityTests {
     }
 }
 
-/// One mfbench run: exit status, its JSON report (last stdout line) and stderr.
+/// One mfreliability or mfbench run: exit status, its JSON report (last stdout line) and stderr.
 struct BenchRun: CustomStringConvertible {
-    let exitStatus: Int32
-    let report: [String: Any]
-    let stdout: String
-    let stderr: String
+    let output: ChildProcess.Output
+    var exitStatus: Int32 { output.status }
+    var report: [String: Any] {
+        let last = output.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        return (try? JSONSerialization.jsonObject(with: Data(last.utf8))) as? [String: Any] ?? [:]
+    }
 
     func int(_ key: String) -> Int { (report[key] as? NSNumber)?.intValue ?? -1 }
     func bool(_ key: String) -> Bool { report[key] as? Bool == true }
-    var description: String { "exit \(exitStatus)\n\(stdout)\n\(stderr.suffix(3000))" }
+    var description: String { "\(output)" }
 }
 
 /// `withDaemon`: the subcommand starts its own mfd (`--mfd`); otherwise it is given a socket.
-func runBench(_ arguments: [String], withDaemon: Bool = true) throws -> BenchRun {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: mfbenchBinary)
-    p.arguments = arguments + (withDaemon ? ["--mfd", mfdBinary] : [])
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    // stderr is drained on its own thread so a chatty run cannot block on a full pipe.
-    nonisolated(unsafe) var errData = Data()
-    let drained = DispatchSemaphore(value: 0)
-    Thread { errData = err.fileHandleForReading.readDataToEndOfFile(); drained.signal() }.start()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    drained.wait()
-    p.waitUntilExit()
-    let stdout = String(decoding: outData, as: UTF8.self)
-    let last = stdout.split(separator: "\n").last.map(String.init) ?? ""
-    let report = (try? JSONSerialization.jsonObject(with: Data(last.utf8))) as? [String: Any] ?? [:]
-    return BenchRun(exitStatus: p.terminationStatus, report: report, stdout: stdout, stderr: String(decoding: errData, as: UTF8.self))
+func runBench(_ arguments: [String], withDaemon: Bool = true, tool: String = Tools.mfreliability) throws -> BenchRun {
+    BenchRun(output: try ChildProcess.run(tool, arguments + (withDaemon ? ["--mfd", Tools.mfd] : []), timeout: 1800))
 }

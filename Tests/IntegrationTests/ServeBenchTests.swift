@@ -1,10 +1,12 @@
 import Foundation
+import MFLineClient
+import MFTestSupport
 import Testing
 
 /// `mfbench serve` against a demo daemon, tiny sizes: the closed loop and the
 /// open loop (`--rate`, one thread over several connections) pair every reply
 /// with its request and report sane figures. docs/benchmarks.md has the real runs.
-@Suite(.enabled(if: reliabilityToolsBuilt, "\(mfdBinary) or \(mfbenchBinary) is missing: run `swift build` first"))
+@Suite
 struct ServeBenchTests {
     @Test func closedAndOpenLoopAnswerEveryRequest() throws {
         let dir = try DaemonDirectory()
@@ -12,8 +14,8 @@ struct ServeBenchTests {
         defer { _ = mfd.stop(); dir.remove() }
         _ = try mfd.connect()
         let common = ["serve", "--socket", dir.socket, "--users", "50", "--seconds", "0.5", "--connections", "3", "--json"]
-        let closed = try runBench(common + ["--depth", "2"], withDaemon: false)
-        let open = try runBench(common + ["--rate", "400", "--trace-file", dir.path + "/trace.csv"], withDaemon: false)
+        let closed = try runBench(common + ["--depth", "2"], withDaemon: false, tool: Tools.mfbench)
+        let open = try runBench(common + ["--rate", "400", "--trace-file", dir.path + "/trace.csv"], withDaemon: false, tool: Tools.mfbench)
         for (name, run) in [("closed", closed), ("open", open)] {
             #expect(run.exitStatus == 0, "\(name): \(run)")
             for op in ["recommend", "add_rating"] {

@@ -1,9 +1,10 @@
 import Foundation
+import MFLineClient
 import Synchronization
 import Testing
 
 /// SIGTERM while 16 clients write: exit 0, and every acknowledged rating survives.
-@Suite(.enabled(if: mfdBuilt, "\(mfdBinary) is missing: run `swift build` first"))
+@Suite
 struct ShutdownUnderLoadTests {
     @Test func sigtermDuringLoadKeepsEveryAcknowledgedWrite() throws {
         let dir = try DaemonDirectory()

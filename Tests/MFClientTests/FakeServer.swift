@@ -1,4 +1,5 @@
 import Foundation
+import MFLineClient
 import MFProtocol
 #if canImport(Glibc)
 import Glibc
@@ -64,34 +65,21 @@ final class FakeServer: @unchecked Sendable {
     }
 
     private func serve(_ c: Int32) {
-        defer { close(c) }
-        var framer = LineFramer()
-        var buf = [UInt8](repeating: 0, count: 65536)
+        let connection = LineClient(descriptor: c)  // closes `c` when done
         let decoder = RequestDecoder()
-        while true {
-            let n = read(c, &buf, buf.count)
-            if n <= 0 { return }
-            framer.append(buf[0..<n])
-            while let frame = framer.next() {
-                guard case .line(let line) = frame else { return }
-                guard let d = decoder.decode(line) else { continue }
-                if case .success(.importCommit) = d.request, dropCommit.value { return }
-                if case .success(.importCommit(let r)) = d.request, d.progress, slowCommit.value || silentCommit.value {
-                    for n in 0..<(silentCommit.value ? 3 : 20) {
-                        let line = ResponseEncoder().progress(id: d.id, ProgressReport(stage: "write", done: Int64(n), total: 20, import: r.token))
-                        guard line.withUnsafeBytes({ write(c, $0.baseAddress, $0.count) }) == line.count else { return }
-                        usleep(100_000)  // mfd's cadence, sped up: far below the client's timeout
-                    }
-                    if silentCommit.value { while read(c, &buf, buf.count) > 0 {}; return }  // silent until the client hangs up
+        while let line = try? connection.readLine() {
+            guard let d = decoder.decode(Array(line)) else { continue }
+            if case .success(.importCommit) = d.request, dropCommit.value { return }
+            if case .success(.importCommit(let r)) = d.request, d.progress, slowCommit.value || silentCommit.value {
+                for n in 0..<(silentCommit.value ? 3 : 20) {
+                    let line = ResponseEncoder().progress(id: d.id, ProgressReport(stage: "write", done: Int64(n), total: 20, import: r.token))
+                    guard (try? connection.send(Array(line))) != nil else { return }
+                    usleep(100_000)  // mfd's cadence, sped up: far below the client's timeout
                 }
-                guard let reply = answer(d) else { continue }  // no reply: lets the client time out
-                var off = 0
-                while off < reply.count {
-                    let w = reply[off...].withUnsafeBytes { write(c, $0.baseAddress, $0.count) }
-                    if w <= 0 { return }
-                    off += w
-                }
+                if silentCommit.value { while (try? connection.readLine()) != nil {}; return }  // silent until the client hangs up
             }
+            guard let reply = answer(d) else { continue }  // no reply: lets the client time out
+            guard (try? connection.send(reply)) != nil else { return }
         }
     }
 

@@ -19,8 +19,8 @@ import Glibc
         return dir
     }
 
-    @Test func aDirectoryOfSomeoneElseIsRefusedBeforeConnecting() async throws {
-        guard getuid() == 0 else { return }  // chown needs root
+    @Test(.enabled(if: getuid() == 0, "chown needs root"))
+    func aDirectoryOfSomeoneElseIsRefusedBeforeConnecting() async throws {
         let dir = try Self.directory(owner: Self.stranger, mode: 0o755)
         defer { rmdir(dir) }
         await #expect(throws: MFClientError.untrusted(path: dir + "/mfd.sock", reason: "its directory \(dir) belongs to uid \(Self.stranger)")) {
@@ -47,8 +47,8 @@ import Glibc
         }
     }
 
-    @Test func aServerRunByAnotherUserIsRefusedAfterConnecting() async throws {
-        guard getuid() == 0 else { return }  // chown needs root
+    @Test(.enabled(if: getuid() == 0, "chown needs root"))
+    func aServerRunByAnotherUserIsRefusedAfterConnecting() async throws {
         // The directory is the trusted user's; the listener is not (it runs as root, trusted here only as a directory owner would be).
         let dir = try Self.directory(owner: Self.stranger, mode: 0o755)
         let server = try FakeServer(path: dir + "/s.sock")

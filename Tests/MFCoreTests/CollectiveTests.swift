@@ -5,7 +5,7 @@ import Testing
     /// Users' factors are a fixed linear map of three numeric attributes and
     /// items' factors the sum of their genres' vectors; ratings are 3 + p·q.
     struct Planted {
-        var users: [[String: SideValue]] = [], items: [[String: SideValue]] = []
+        var users: [[String: AttributeValue]] = [], items: [[String: AttributeValue]] = []
         var p: [[Float]] = [], q: [[Float]] = []
         func rating(_ u: Int, _ i: Int) -> Float { 3 + zip(p[u], q[i]).reduce(0) { $0 + $1.0 * $1.1 } }
     }
@@ -168,7 +168,7 @@ import Testing
 
 @Suite struct SideInfoEncoderTests {
     @Test func encodesNumbersAndCategories() throws {
-        let rows: [[String: SideValue]] = [
+        let rows: [[String: AttributeValue]] = [
             ["age": .number(20), "genres": .category("A|B")],
             ["age": .number(40), "genres": .category("B")],
             ["genres": .category("C|A")],

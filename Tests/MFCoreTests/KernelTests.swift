@@ -223,7 +223,7 @@ import Testing
 
     @Test func topKHeapKeepsBestWithIndexTies() {
         var h = TopKHeap(capacity: 3)
-        for (i, s) in [Float(1), 5, 5, 2, 5, 0].enumerated() { h.offer(ScoredItem(item: Int32(i), score: s)) }
+        for (i, s) in [Float(1), 5, 5, 2, 5, 0].enumerated() { h.offer(ScoredIndex(item: Int32(i), score: s)) }
         #expect(h.sorted().map(\.item) == [1, 2, 4])
     }
 }

@@ -19,10 +19,10 @@ import Testing
                            itemFactors: q, implicitItemFactors: y, solver: SolverParams(TrainingConfig()))
     }
 
-    func naiveTop(_ m: MFModel, _ u: UserVector, n: Int, exclude: Set<Int32>) -> [ScoredItem] {
+    func naiveTop(_ m: MFModel, _ u: UserVector, n: Int, exclude: Set<Int32>) -> [ScoredIndex] {
         let all = (0..<m.itemCount).filter { !exclude.contains(Int32($0)) }
-            .map { ScoredItem(item: Int32($0), score: m.rankingScore(u, $0)) }
-        return Array(all.sorted(by: ScoredItem.better).prefix(n))
+            .map { ScoredIndex(item: Int32($0), score: m.rankingScore(u, $0)) }
+        return Array(all.sorted(by: ScoredIndex.better).prefix(n))
     }
 
     func expectSameTop(_ m: MFModel, _ u: UserVector, n: Int, exclude: [Int32] = []) throws {

@@ -57,8 +57,8 @@ import Testing
                             solver: SolverParams(TrainingConfig()))
         let u = m.user(0)
         let exclude = (0..<items).filter { $0 % 7 == 3 }.map { Int32($0) }
-        let naive = (0..<items).filter { $0 % 7 != 3 }.map { ScoredItem(item: Int32($0), score: m.rankingScore(u, $0)) }
-            .sorted(by: ScoredItem.better)
+        let naive = (0..<items).filter { $0 % 7 != 3 }.map { ScoredIndex(item: Int32($0), score: m.rankingScore(u, $0)) }
+            .sorted(by: ScoredIndex.better)
         let top = try m.topN(user: u, n: 10, excludeSorted: exclude)
         #expect(top.map(\.item) == Array(naive.prefix(10)).map(\.item))
         #expect(maxAbsDiff(top.map(\.score), naive.prefix(10).map(\.score)) < 1e-4)

@@ -25,7 +25,7 @@ struct ArgumentsTests {
 
     @Test func attributes() throws {
         let a = try Arguments.attributes(["age=25", "job=writer", "empty=", "job=poet"])
-        #expect(a == ["age": .number(25), "job": .string("poet"), "empty": .string("")])
+        #expect(a == ["age": .number(25), "job": .category("poet"), "empty": .category("")])
         #expect(throws: UsageError("expected name=value, got '=5'")) { try Arguments.attributes(["=5"]) }
         #expect(throws: UsageError("expected name=value, got 'age'")) { try Arguments.attributes(["age"]) }
     }

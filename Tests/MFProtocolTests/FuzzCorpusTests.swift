@@ -1,4 +1,5 @@
 import Foundation
+import MFCore
 import Testing
 @testable import MFProtocol
 
@@ -40,20 +41,8 @@ struct FuzzCorpusTests {
         }
     }
 
-    /// SplitMix64: deterministic across runs.
-    struct RNG: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test func randomBytesAndMutations() {
-        var rng = RNG(state: 42)
+        var rng = SeededRNG(seed: 42)
         let seeds = RoundTripTests.samples.map { try! RoundTripTests.encode($0.operation, id: .int(1)).dropLast().map { $0 } }
         let alphabet = Array("{}[]\",:0123456789.eE+-tfnul\\ ab".utf8)
         for round in 0..<20_000 {

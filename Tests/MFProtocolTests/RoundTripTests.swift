@@ -17,7 +17,7 @@ struct RoundTripTests {
         .deleteRating(DeleteRatingRequest(user: 1, item: 2)), .deleteUser(DeleteUserRequest(user: 1)),
         .foldIn(FoldInRequest(user: nil, ratings: [ItemRating(item: 1, rating: 3)], persist: false, n: 4)),
         .foldIn(FoldInRequest(user: 5, ratings: [ItemRating(item: 1, rating: 3)])),
-        .addUser(AddUserRequest(user: 1, attributes: ["age": .number(25), "job": .string("writer \"x\"\n")])),
+        .addUser(AddUserRequest(user: 1, attributes: ["age": .number(25), "job": .category("writer \"x\"\n")])),
         .addItem(AddItemRequest(item: 1, title: "Amélie (2001) / ü", genres: ["Comedy", "Romance"])),
         .train(TrainRequest(wait: true)), .evaluate(EvaluateRequest(testFraction: 0.1, seed: 7)),
         .tune(TuneRequest(factors: [8, 16], lambda: [0.1], iterations: [5], trials: 2, apply: true)),

@@ -1,4 +1,5 @@
 import Foundation
+import MFCore
 import Testing
 @testable import MFProtocol
 
@@ -42,7 +43,7 @@ struct ScannerDecoderTests {
 
     /// Same outcome on every fuzz line and thousands of mutations of valid requests.
     @Test func agreesWithFoundationDecoder() {
-        var rng = FuzzCorpusTests.RNG(state: 7)
+        var rng = SeededRNG(seed: 7)
         let seeds = RoundTripTests.samples.map { try! RoundTripTests.encode($0.operation, id: .string("r")).dropLast().map { $0 } }
         var lines = seeds + FuzzCorpusTests.corpus.filter { $0.count < 10_000 }
         lines += DecoderErrorTests.cases.map { Array($0.line.utf8) }

@@ -1,3 +1,4 @@
+import MFProtocol
 import Testing
 @testable import MFServer
 

@@ -1,7 +1,9 @@
+import MFLineClient
 import NIOCore
 #if canImport(Glibc)
 import Glibc
 #endif
+import MFTestSupport
 import Testing
 @testable import MFServer
 
@@ -47,20 +49,20 @@ import Testing
 
     @Test func theServerRefusesAUidOverItsShareNamingIt() async throws {
         try await withTestServer({ $0.maxConnectionsPerUID = 2 }, handler: UnprivilegedHandler()) { server, path in
-            let a = try TestClient(path: path)
-            var b: TestClient? = try TestClient(path: path)
+            let a = try LineClient(path: path)
+            var b: LineClient? = try LineClient(path: path)
             for c in [a, b!] {
                 try c.send("now:hi\n")
-                #expect(try c.readLine() == "r:now:hi")
+                #expect(try c.readText(timeout: 10) == "r:now:hi")
             }
-            let lines = try TestClient(path: path).readUntilClosed()
+            let lines = try LineClient(path: path).readUntilClosed()
             #expect(lines.count == 1 && lines[0].contains("\"code\":\"too_many_connections\"") && lines[0].contains("uid \(getuid())"),
                     "\(lines)")
             b = nil
             #expect(await eventually { server.stats.openConnections == 1 })
-            let c = try TestClient(path: path)
+            let c = try LineClient(path: path)
             try c.send("now:again\n")
-            #expect(try c.readLine() == "r:now:again")
+            #expect(try c.readText(timeout: 10) == "r:now:again")
             _ = b
         }
     }

@@ -1,10 +1,12 @@
 import Foundation
+import MFLineClient
+import MFTestSupport
 import Synchronization
 import Testing
 @testable import MFServer
 
 /// Drives the real `mfd` binary: socket activation, notify, SIGTERM under load.
-@Suite(.enabled(if: mfdBinaryBuilt, "\(mfdBinary) is missing: run `swift build` first"))
+@Suite
 struct DaemonProcessTests {
     private func notifyPath() -> String { "/tmp/mfdt-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).ntf" }
 
@@ -17,13 +19,13 @@ struct DaemonProcessTests {
         let child = try ChildProcess(
             "/usr/bin/systemd-socket-activate",
             ["-l", socketPath, "-E", "NOTIFY_SOCKET=\(notify.address)",
-             mfdBinary, "--socket", uniqueSocketPath("unused"), "--db", db],
+             Tools.mfd, "--socket", uniqueSocketPath("unused"), "--db", db],
             environment: ["PATH": "/usr/bin:/bin"])
         // systemd-socket-activate listens at once but starts mfd on the first connection.
-        let client = try TestClient.connect(path: socketPath)
+        let client = try LineClient.connect(path: socketPath, timeout: 20)
         try client.send("{\"op\":\"ping\",\"id\":\"a\"}\n")
         _ = try notify.waitFor("READY=1")
-        #expect(try client.readLine() == "{\"id\":\"a\",\"ok\":true,\"result\":{\"pong\":true}}")
+        #expect(try client.readText(timeout: 10) == "{\"id\":\"a\",\"ok\":true,\"result\":{\"pong\":true}}")
         #expect(child.stderr.contains("socket=\"inherited fd 3\""))
         child.signal(SIGTERM)
         #expect(child.waitForExit() == 0, "stderr: \(child.stderr)")
@@ -36,7 +38,7 @@ struct DaemonProcessTests {
         defer { removeDatabase(db) }
         let notify = try NotifyReceiver(address: notifyPath())
         let child = try ChildProcess(
-            mfdBinary, ["--socket", socketPath, "--db", db],
+            Tools.mfd, ["--socket", socketPath, "--db", db],
             environment: ["PATH": "/usr/bin:/bin", "NOTIFY_SOCKET": notify.address, "MFD_LOG_LEVEL": "warning"])
         _ = try notify.waitFor("READY=1")
         #expect((try FileManager.default.attributesOfItem(atPath: socketPath)[.posixPermissions] as? Int) == 0o660)
@@ -46,7 +48,7 @@ struct DaemonProcessTests {
         let bad = Mutex([String]())
         let done = DispatchGroup()
         for c in 0..<clients {
-            let client = try TestClient(path: socketPath)
+            let client = try LineClient(path: socketPath)
             done.enter()
             Thread {
                 defer { done.leave() }
@@ -54,7 +56,7 @@ struct DaemonProcessTests {
                 loop: while true {
                     guard (try? client.send(batch)) != nil else { break }
                     for i in 0..<32 {
-                        guard let line = try? client.readLine() else { break loop }
+                        guard let line = try? client.readText(timeout: 10) else { break loop }
                         if line != "{\"id\":\(i),\"ok\":true,\"result\":{\"pong\":true}}" {
                             bad.withLock { $0.append(line) }
                         }
@@ -81,7 +83,7 @@ struct DaemonProcessTests {
             defer { removeDatabase(db) }
             let notify = try NotifyReceiver(address: notifyPath())
             let child = try ChildProcess(
-                mfdBinary, ["--socket", socketPath, "--db", db] + (group.map { ["--access-group", "\($0)"] } ?? []),
+                Tools.mfd, ["--socket", socketPath, "--db", db] + (group.map { ["--access-group", "\($0)"] } ?? []),
                 environment: ["PATH": "/usr/bin:/bin", "NOTIFY_SOCKET": notify.address, "MFD_LOG_LEVEL": "warning"])
             _ = try notify.waitFor("READY=1")
             let expected: mode_t = group == nil ? 0o600 : 0o640 & ~umaskBits
@@ -98,16 +100,16 @@ struct DaemonProcessTests {
         let socketPath = uniqueSocketPath("hup"), db = uniqueSocketPath("db") + ".sqlite"
         defer { removeDatabase(db) }
         let notify = try NotifyReceiver(address: notifyPath())
-        let child = try ChildProcess(mfdBinary, ["--socket", socketPath, "--db", db],
+        let child = try ChildProcess(Tools.mfd, ["--socket", socketPath, "--db", db],
                                      environment: ["PATH": "/usr/bin:/bin", "NOTIFY_SOCKET": notify.address])
         _ = try notify.waitFor("READY=1")
-        let client = try TestClient.connect(path: socketPath)
+        let client = try LineClient.connect(path: socketPath, timeout: 20)
         for round in 1...2 {
             child.signal(SIGHUP)
             #expect(await eventually { child.stderr.components(separatedBy: "SIGHUP: nothing to reload").count > round },
                     "stderr: \(child.stderr)")
             try client.send("{\"op\":\"ping\",\"id\":\(round)}\n")
-            #expect(try client.readLine() == "{\"id\":\(round),\"ok\":true,\"result\":{\"pong\":true}}")
+            #expect(try client.readText(timeout: 10) == "{\"id\":\(round),\"ok\":true,\"result\":{\"pong\":true}}")
         }
         child.signal(SIGTERM)
         #expect(child.waitForExit() == 0, "stderr: \(child.stderr)")
@@ -115,11 +117,11 @@ struct DaemonProcessTests {
     }
 
     @Test func badConfigurationExitsWithUsageError() throws {
-        let child = try ChildProcess(mfdBinary, ["--max-line-bytes", "0", "--socket", uniqueSocketPath()],
+        let child = try ChildProcess(Tools.mfd, ["--max-line-bytes", "0", "--socket", uniqueSocketPath()],
                                      environment: ["PATH": "/usr/bin:/bin"])
         #expect(child.waitForExit() == 64)
         #expect(child.stderr.contains("--max-line-bytes"))
-        let cache = try ChildProcess(mfdBinary, ["--socket", uniqueSocketPath()],
+        let cache = try ChildProcess(Tools.mfd, ["--socket", uniqueSocketPath()],
                                      environment: ["PATH": "/usr/bin:/bin", "MFD_RECOMMEND_CACHE_MB": "-1"])
         #expect(cache.waitForExit() == 64)
         #expect(cache.stderr.contains("--recommend-cache-mb"), "\(cache.stderr)")

@@ -104,6 +104,6 @@ import Testing
         await #expect(throws: WireError.self) { try await f.engine.setConfig(SetConfigRequest(factors: 0)) }
         let c = try await f.engine.setConfig(SetConfigRequest(retrain: .external))
         #expect(c.retrain == .external && f.engine.getConfig().retrain == .external)
-        #expect(try await f.store.setting(Engine.configKey)?.contains("\"external\"") == true)
+        #expect(try await f.store.setting(Engine.trainingSettingsKey)?.contains("\"external\"") == true)
     }
 }

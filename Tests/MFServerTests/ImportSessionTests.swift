@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MFProtocol
+import MFTestSupport
 import NIOCore
 import Testing
 @testable import MFServer

@@ -35,14 +35,14 @@ import Testing
         var count: Int { handled.withLock { $0 } }
     }
 
-    static func connection(_ stub: StubHandler, config: ServerConfiguration = ServerConfiguration()) throws -> EmbeddedChannel {
+    static func connection(_ stub: StubHandler, config: SocketServerConfiguration = SocketServerConfiguration()) throws -> EmbeddedChannel {
         let channel = EmbeddedChannel()
         stub.channel.withLock { $0 = channel }
         let errors = ErrorLineEncoder { kind, _, alloc in alloc.buffer(string: "{\"ok\":false,\"error\":\"\(kind)\"}") }
         let ctx = RequestContext(peer: PeerCredentials(pid: 1, uid: 1000, gid: 1000), allocator: channel.allocator,
                                  eventLoop: channel.eventLoop, connectionID: 1)
         try channel.pipeline.syncOperations.addHandler(LineConnectionHandler(
-            handler: stub, config: config, errors: errors, stats: ServerStats(), logger: Logger(label: "test"), requestContext: ctx))
+            handler: stub, configuration: config, errors: errors, stats: ServerStats(), logger: Logger(label: "test"), requestContext: ctx))
         return channel
     }
 

@@ -6,7 +6,7 @@ import Testing
 /// The training configuration selects the model kind, its λ, α and attribute weights.
 @Suite struct ModelKindConfigTests {
     @Test func eachKindMapsToItsTrainingConfig() throws {
-        var c = try ServerConfig.defaults.applying(SetConfigRequest(model: .implicit, alpha: 3))
+        var c = try TrainingSettings.defaults.applying(SetConfigRequest(model: .implicit, alpha: 3))
         #expect(c.lambda == 0.05 && c.training.algorithm == .implicit)
         #expect(c.training.implicitALS == ImplicitFeedback(alpha: 3, lambda: 0.05))
         c = try c.applying(SetConfigRequest(model: .collective, userAttrWeight: 0.5, itemAttrWeight: 4))
@@ -20,7 +20,7 @@ import Testing
 
     @Test func badValuesNameTheirField() {
         func field(_ r: SetConfigRequest) -> String? {
-            do { _ = try ServerConfig.defaults.applying(r); return nil } catch let e as WireError { return e.field } catch { return "?" }
+            do { _ = try TrainingSettings.defaults.applying(r); return nil } catch let e as WireError { return e.field } catch { return "?" }
         }
         #expect(field(SetConfigRequest(model: .implicit, lambda: 0)) == "lambda")
         #expect(field(SetConfigRequest(userAttrWeight: -1)) == "user_attr_weight")

@@ -1,10 +1,9 @@
 import Foundation
+import MFLineClient
 import MFProtocol
+import MFTestSupport
 import Testing
 @testable import MFServer
-
-/// The debug mfctl binary that `swift build` produces.
-private let mfctlBinary = packageRoot.appendingPathComponent(".build/debug/mfctl").path
 
 /// One fuzzed path argument, written for `printf` so bytes that are not UTF-8 can be passed.
 struct PathArgument: Sendable, CustomTestStringConvertible {
@@ -40,8 +39,7 @@ struct PathArgument: Sendable, CustomTestStringConvertible {
 /// mfd and mfctl given odd path arguments: each works or exits with an error
 /// naming the flag, never by a signal. Every run is in a scratch working
 /// directory, which relative paths land in.
-@Suite(.serialized, .enabled(if: mfdBinaryBuilt && FileManager.default.isExecutableFile(atPath: mfctlBinary),
-                             "mfd or mfctl is missing: run `swift build` first"))
+@Suite(.serialized)
 struct PathArgumentTests {
     /// `sh` turns the printf text into the last argument and execs `command` in `dir`.
     private func spawn(in dir: String, _ command: [String], value: PathArgument,
@@ -51,18 +49,12 @@ struct PathArgumentTests {
                          environment: ["PATH": "/usr/bin:/bin"].merging(environment) { $1 })
     }
 
-    private func scratchDirectory() throws -> String {
-        let dir = "/tmp/mfdt-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false)
-        return dir
-    }
-
     /// Starts mfd with `value` last (after `flag`): it must serve, then stop on SIGTERM
     /// with 0, or exit at once with a status and a message naming `flag`.
     private func run(mfd arguments: [String], _ flag: String, _ value: PathArgument, in dir: String,
                      socket: (String) -> String) throws {
         let notify = try NotifyReceiver(address: "/tmp/mfdt-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).ntf")
-        let child = try spawn(in: dir, [mfdBinary] + arguments + [flag], value: value,
+        let child = try spawn(in: dir, [Tools.mfd] + arguments + [flag], value: value,
                               environment: ["NOTIFY_SOCKET": notify.address, "MFD_LOG_LEVEL": "warning"])
         guard value.accepted else {
             let status = child.waitForExit()
@@ -71,9 +63,9 @@ struct PathArgumentTests {
             return
         }
         _ = try notify.waitFor("READY=1")
-        let client = try TestClient.connect(path: socket(value.printf))
+        let client = try LineClient.connect(path: socket(value.printf), timeout: 20)
         try client.send("{\"op\":\"ping\",\"id\":1}\n")
-        #expect(try client.readLine() == "{\"id\":1,\"ok\":true,\"result\":{\"pong\":true}}")
+        #expect(try client.readText(timeout: 10) == "{\"id\":1,\"ok\":true,\"result\":{\"pong\":true}}")
         child.signal(SIGTERM)
         #expect(child.waitForExit() == 0, "stderr: \(child.stderr)")
     }
@@ -111,7 +103,7 @@ struct PathArgumentTests {
             ["export", "--socket", absent, "factors"],
         ]
         for command in commands {
-            let child = try spawn(in: dir, [mfctlBinary] + command, value: value)
+            let child = try spawn(in: dir, [Tools.mfctl] + command, value: value)
             let status = child.waitForExit()
             #expect(status == 2 || status == 3, "mfctl \(command): exit \(String(describing: status)); stderr: \(child.stderr)")
             #expect(!child.stderr.isEmpty, "mfctl \(command)")

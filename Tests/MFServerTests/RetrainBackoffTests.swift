@@ -1,5 +1,6 @@
 import Foundation
 import MFProtocol
+import MFTestSupport
 import Testing
 @testable import MFServer
 

@@ -16,10 +16,10 @@ import Testing
         #expect(first.state == .succeeded && search.reason == "configuration changed")
         #expect(search.trials.contains { $0.parameter == "lambda" && $0.holdoutRMSE != nil })
         #expect(search.trials.contains { $0.parameter == "ranking_weight" && $0.holdoutNDCG != nil })
-        let chosen = try #require(f.engine.serverConfig.searched)
-        #expect(chosen == search.chosen && chosen.factors == 7 && chosen.startLambda == f.engine.serverConfig.lambda)
+        let chosen = try #require(f.engine.trainingSettings.searched)
+        #expect(chosen == search.chosen && chosen.factors == 7 && chosen.startLambda == f.engine.trainingSettings.lambda)
         // Persisted: the stored configuration holds the choice.
-        #expect(try await f.engine.store.setting(Engine.configKey)?.contains("\"searched\"") == true)
+        #expect(try await f.engine.store.setting(Engine.trainingSettingsKey)?.contains("\"searched\"") == true)
         // The served model ranks with the chosen weight and was trained at the chosen λ.
         let model = try #require(f.engine.snapshot.base?.model)
         #expect(Double(model.ranking.ratingWeight) == chosen.rankingWeight && model.ranker != nil)
@@ -27,7 +27,7 @@ import Testing
 
         // Same data: no search, the same values.
         let again = try await f.engine.train(wait: true)
-        #expect(again.metrics?.search == nil && f.engine.serverConfig.searched == chosen)
+        #expect(again.metrics?.search == nil && f.engine.trainingSettings.searched == chosen)
         // On request it searches again.
         let asked = try await f.engine.train(wait: true, search: true)
         #expect(asked.metrics?.search?.reason == "requested")
@@ -54,7 +54,7 @@ import Testing
     }
 
     @Test func searchReasons() {
-        var c = ServerConfig(model: .explicit, factors: 8, lambda: 0.15, iterations: 5, alpha: 1, seed: 42, threads: 1,
+        var c = TrainingSettings(model: .explicit, factors: 8, lambda: 0.15, iterations: 5, alpha: 1, seed: 42, threads: 1,
                              userAttrWeight: 1, itemAttrWeight: 1, retrain: .manual, retrainAfterChanges: 0, retrainAfterMinutes: 0)
         #expect(Engine.searchReason(c, ratings: 5000, requested: false) == "first training")
         c.searched = SearchedValues(lambda: 0.2, rankingWeight: 0.05, model: .explicit, factors: 8, startLambda: 0.15, ratings: 5000, reason: "x")

@@ -1,4 +1,6 @@
 import Foundation
+import MFLineClient
+import MFTestSupport
 import NIOCore
 import Testing
 @testable import MFServer
@@ -23,9 +25,9 @@ import Testing
         await #expect(throws: MFServerError.socketInUse(stale)) {
             _ = try await SocketServer.start(source: .path(stale), handler: GatedHandler(), logger: testLogger)
         }
-        let client = try TestClient(path: stale)
+        let client = try LineClient(path: stale)
         try client.send("now:x\n")
-        #expect(try client.readLine() == "r:now:x")
+        #expect(try client.readText(timeout: 10) == "r:now:x")
         await server.shutdown()
 
         let regular = uniqueSocketPath("file")
@@ -42,9 +44,9 @@ import Testing
         let fd = try ListenSocket.bindListening(path: path, mode: 0o600)
         defer { unlink(path) }
         let server = try await SocketServer.start(source: .inherited(fd: fd), handler: GatedHandler(), logger: testLogger)
-        let client = try TestClient(path: path)
+        let client = try LineClient(path: path)
         try client.send("now:inherited\n")
-        #expect(try client.readLine() == "r:now:inherited")
+        #expect(try client.readText(timeout: 10) == "r:now:inherited")
         await server.shutdown()
         #expect(FileManager.default.fileExists(atPath: path))
     }
@@ -54,15 +56,15 @@ import Testing
         let path = uniqueSocketPath()
         // The default 2 s grace period could run out before this test completes the
         // slow request when the whole suite loads both cores; ordering is the point here.
-        var config = ServerConfiguration()
+        var config = SocketServerConfiguration()
         config.shutdownGracePeriod = .seconds(120)
         let server = try await SocketServer.start(source: .path(path), configuration: config, handler: handler, logger: testLogger)
-        let client = try TestClient(path: path)
+        let client = try LineClient(path: path)
         try client.send("later:slow\nnow:after\n")
         try handler.waitForPending(1)
         let stopping = Task { await server.shutdown() }
         // The listener closes first: new connections are refused while the old one drains.
-        #expect(await eventually { (try? TestClient(path: path)) == nil })
+        #expect(await eventually { (try? LineClient(path: path)) == nil })
         handler.complete("later:slow")
         #expect(try client.readUntilClosed() == ["r:later:slow", "r:now:after"])
         await stopping.value
@@ -71,9 +73,9 @@ import Testing
 
     @Test func peerCredentialsAreOurs() async throws {
         try await withTestServer(handler: PeerEchoHandler()) { _, path in
-            let client = try TestClient(path: path)
+            let client = try LineClient(path: path)
             try client.send("who\n")
-            let fields = try #require(try client.readLine()).split(separator: " ").map(String.init)
+            let fields = try #require(try client.readText(timeout: 10)).split(separator: " ").map(String.init)
             #expect(fields[0] == "\(getpid())")
             #expect(fields[1] == "\(getuid())")
             #expect(fields[2] == "\(getgid())")

@@ -52,7 +52,7 @@ import Testing
         // …unlike the row the trainer left, which never saw that rating.
         let split = try TrainingHoldout(try await f.store.ratingsSnapshot(), fraction: 0.05, seed: 42)
         #expect(split.replayUsers.contains(held.user) && split.replayItems.contains(held.item))
-        let raw = try MFTrainer.train(split.matrix, config: f.engine.serverConfig.training)
+        let raw = try MFTrainer.train(split.matrix, config: f.engine.trainingSettings.training)
         #expect(raw.user(try #require(split.users.index(of: held.user))) != served.vector)
 
         // The stored model is the completed one: a restart serves the same row from the model.

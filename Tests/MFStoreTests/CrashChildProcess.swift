@@ -1,26 +1,12 @@
 import Foundation
+import MFTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Runs `mfstore-tool` as a child, reads its stdout lines and SIGKILLs it.
-struct CrashChildProcess {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-    }
-
-    /// `mfstore-tool`, built next to the test bundle (MFStoreTests depends on it).
-    static func toolPath() throws -> String {
-        let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mfstore-tool").path,
-            packageRoot.appendingPathComponent(".build/debug/mfstore-tool").path,
-        ]
-        guard let path = candidates.first(where: FileManager.default.isExecutableFile(atPath:)) else {
-            throw Failure(description: "mfstore-tool not found in \(candidates); run `swift build --build-tests`")
-        }
-        return path
-    }
-
+/// Runs `mfreliability store-writer` (the configuration under test's) as a
+/// child, reads its stdout lines and SIGKILLs it.
+enum CrashChildProcess {
     /// When the parent sends SIGKILL, counted in the child's stdout lines.
     enum KillPoint: Sendable, CustomStringConvertible {
         /// After this many lines of any kind.
@@ -54,40 +40,15 @@ struct CrashChildProcess {
     /// Starts the child, reads its stdout lines until `killAt` is reached (or a 60 s
     /// deadline), SIGKILLs it and returns the lines read. Blocking: call it off the
     /// cooperative pool.
-    static func runAndKill(tool: String, arguments: [String], killAt: KillPoint, stderrPath: String) throws -> [String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
-        try process.run()
-        defer {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-        let fd = out.fileHandleForReading.fileDescriptor
-        var pending: [UInt8] = []
+    static func runAndKill(arguments: [String], killAt: KillPoint) throws -> [String] {
+        let child = try ChildProcess(Tools.mfreliability, arguments, streamingStdout: true)
+        defer { child.kill() }
         var lines: [String] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        let deadline = Date().addingTimeInterval(60)
         while !killAt.reached(lines) {
-            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let remaining = Int32(max(0, deadline.timeIntervalSinceNow) * 1000)
-            guard poll(&pfd, 1, remaining) > 0 else {
-                throw Failure(description: "child produced \(lines.count) lines, then nothing for 60 s")
+            guard let line = try child.stdoutLine(timeout: 60) else {
+                throw TestFailure("child exited after \(lines.count) lines: \(child.stderr)")
             }
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n <= 0 {
-                let err = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
-                throw Failure(description: "child exited after \(lines.count) lines: \(err)")
-            }
-            pending.append(contentsOf: buffer[0..<n])
-            while let nl = pending.firstIndex(of: 0x0A) {
-                lines.append(String(decoding: pending[..<nl], as: UTF8.self))
-                pending.removeSubrange(...nl)
-            }
+            lines.append(line)
         }
         return lines
     }

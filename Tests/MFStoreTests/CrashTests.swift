@@ -1,39 +1,47 @@
 import Foundation
 import GRDB
+import MFCore
+import MFTestSupport
 import Testing
 @testable import MFStore
 
 @Suite struct CrashTests {
-    /// A child writing (group commit) or stream-importing is SIGKILLed at random
-    /// points, 28 times on one database. After each kill the database opens,
-    /// integrity_check is ok, every acknowledged write is present, and every
-    /// import is all-or-nothing. Ten imports are killed after 1–25 of their 50
-    /// progress reports (sent from inside the import transaction), so at least
-    /// half the import is still to come: at least 8 of them must be found
-    /// uncommitted, i.e. killed mid-import. Four more are killed after their
-    /// acknowledged commit, during the writes that follow.
+    /// Rounds of `survivesSIGKILLAtRandomPoints`: `MFD_CRASH_ROUNDS`, else 12
+    /// (`.ci/run` runs the long campaign, 120, as a step of its own).
+    static let rounds = ProcessInfo.processInfo.environment["MFD_CRASH_ROUNDS"].flatMap { Int($0) }.map { max($0, 6) } ?? 12
+    /// The kill points' seed: `MFD_CRASH_SEED` replays a run; otherwise a fresh one, printed.
+    static let seed = ProcessInfo.processInfo.environment["MFD_CRASH_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 0...UInt64.max)
+
+    /// A child writing (group commit) or stream-importing is SIGKILLed at
+    /// seeded random points, `rounds` times on one database. After each kill
+    /// the database opens, integrity_check is ok, every acknowledged write is
+    /// present, and every import is all-or-nothing. Imports in rounds not
+    /// divisible by 6 are killed after 1–25 of their 50 progress reports (sent
+    /// from inside the import transaction), so at least half the import is
+    /// still to come: at least 4 in 5 of them must be found uncommitted, i.e.
+    /// killed mid-import. The others are killed after their acknowledged
+    /// commit, during the writes that follow.
     @Test func survivesSIGKILLAtRandomPoints() async throws {
-        let tool = try CrashChildProcess.toolPath()
+        let (rounds, seed) = (Self.rounds, Self.seed)
+        print("crash test: seed \(seed), \(rounds) rounds; replay with MFD_CRASH_SEED=\(seed) MFD_CRASH_ROUNDS=\(rounds) swift test --filter CrashTests")
+        var rng = SeededRNG(seed: seed)
         let dir = TempDir()
         defer { dir.cleanup() }
         let db = dir.file("crash.sqlite")
         let importRows = 50_000
         var acked: [(user: Int64, item: Int64, value: Float)] = []
         var importsAcked = 0
-        var midImportKills = 0
-        let rounds = 28
+        var midImportKills = 0, progressKills = 0
         for round in 1...rounds {
             let seed = Int64(round)
             let importing = round % 2 == 0
-            let arguments = importing ? ["crash-import", db, "\(seed)", "\(importRows)"] : ["crash-write", db, "\(seed)"]
+            let arguments = ["store-writer", db, "\(seed)"] + (importing ? ["--import-rows", "\(importRows)"] : [])
             let killAt: CrashChildProcess.KillPoint =
-                !importing ? .afterLines(Int.random(in: 2...300))
-                : round % 6 == 0 ? .afterAcksFollowingImport(Int.random(in: 1...200))
-                : .afterProgress(Int.random(in: 1...25))
-            let lines = try await offPool {
-                try CrashChildProcess.runAndKill(tool: tool, arguments: arguments, killAt: killAt,
-                                                 stderrPath: dir.file("stderr-\(round).txt"))
-            }
+                !importing ? .afterLines(Int.random(in: 2...300, using: &rng))
+                : round % 6 == 0 ? .afterAcksFollowingImport(Int.random(in: 1...200, using: &rng))
+                : .afterProgress(Int.random(in: 1...25, using: &rng))
+            if case .afterProgress = killAt { progressKills += 1 }
+            let lines = try await offPool { try CrashChildProcess.runAndKill(arguments: arguments, killAt: killAt) }
             var importAcked = false
             for line in lines {
                 let parts = line.split(separator: " ")
@@ -76,13 +84,14 @@ import Testing
             try store.close()
         }
         #expect(acked.count > 0)
-        #expect(midImportKills >= 8, "only \(midImportKills) of 10 import kills landed before the import committed")
+        #expect(midImportKills >= progressKills * 4 / 5,
+                "only \(midImportKills) of \(progressKills) import kills landed before the import committed (seed \(Self.seed))")
         print("crash test: \(rounds) kills, \(midImportKills) mid-import, \(acked.count) acknowledged ratings verified, "
-              + "\(importsAcked) imports acknowledged")
+              + "\(importsAcked) imports acknowledged (seed \(Self.seed))")
     }
 }
 
-/// Mirrors `CrashChild.importBaseUser` in mfstore-tool (executable modules cannot be imported here).
+/// Mirrors `CrashChild.importBaseUser` in mfreliability (executable modules cannot be imported here).
 enum CrashImportLayout {
     static func baseUser(seed: Int64) -> Int64 { 1_000_000_000 + seed * 1_000_000 }
 }

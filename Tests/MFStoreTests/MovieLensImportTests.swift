@@ -1,15 +1,13 @@
 import Foundation
+import MFTestSupport
 import Testing
 @testable import MFStore
 
-@Suite struct MovieLensImportTests {
-    static let dataDir = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/ml-latest-small-2016").path
+@Suite(.enabled(if: SharedData.hasMovieLensSmall, "\(SharedData.movieLensSmall) is absent"))
+struct MovieLensImportTests {
+    static let dataDir = SharedData.movieLensSmall
 
     @Test func importsMLLatestSmall2016Exactly() async throws {
-        guard FileManager.default.fileExists(atPath: Self.dataDir + "/ratings.csv") else {
-            print("skipping importsMLLatestSmall2016Exactly: \(Self.dataDir) is absent")
-            return
-        }
         let dir = TempDir()
         defer { dir.cleanup() }
         let store = try makeStore(dir)

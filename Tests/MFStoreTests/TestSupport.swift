@@ -36,7 +36,3 @@ func allRatings(_ store: Store) async throws -> [Rating] {
         Rating(user: snap.users[$0], item: snap.items[$0], value: snap.values[$0], timestamp: snap.timestamps![$0])
     }
 }
-
-/// The package root, found from this file's path (Tests/MFStoreTests/…).
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Logging
+import MFProtocol
 
 /// Who may use each access class. Pure value; `allows` does no I/O.
 ///

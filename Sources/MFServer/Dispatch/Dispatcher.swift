@@ -44,7 +44,7 @@ public final class Dispatcher: LineRequestHandler {
         guard let decoded else { return .none }
         // Permission first: a peer that may not run an op learns nothing about its parameters.
         if let op = decoded.op {
-            let needed = AccessClass(rawValue: op.access.rawValue)!
+            let needed = op.access
             guard policy.check(context.peer, needed, op: op.rawValue, logger: logger) else {
                 counters.count(op, failed: true)
                 let e = WireError(.permissionDenied, "permission denied: uid \(context.peer.uid) may not perform \(needed.rawValue) operations such as \(op.rawValue)")

@@ -5,7 +5,7 @@ extension Engine {
     /// Trains the configured model kind on a ratings snapshot; `collective`
     /// reads the users' stored attributes and the items' genres and attributes.
     /// With `warmStart`, training starts from that model instead of random factors.
-    func trainModel(_ matrix: RatingMatrix, users: IDMap, items: IDMap, config cfg: ServerConfig, holdout: HoldoutRatings? = nil,
+    func trainModel(_ matrix: RatingMatrix, users: IDMap, items: IDMap, config cfg: TrainingSettings, holdout: HoldoutRatings? = nil,
                     warmStart: WarmStart? = nil, onEpoch: @escaping (EpochReport) -> Bool) async throws -> MFModel {
         let training = cfg.training
         guard cfg.model == .collective else {

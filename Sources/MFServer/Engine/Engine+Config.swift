@@ -3,13 +3,13 @@ import MFProtocol
 
 extension Engine {
     /// `get_config`.
-    public func getConfig() -> ServerConfig { serverConfig }
+    public func getConfig() -> TrainingSettings { trainingSettings }
 
     /// `set_config`: validates, persists, then applies.
-    public func setConfig(_ r: SetConfigRequest) async throws -> ServerConfig {
-        let next = try serverConfig.applying(r)
-        try await store.setSetting(Self.configKey, Self.json(next))
-        setServerConfig(next)
+    public func setConfig(_ r: SetConfigRequest) async throws -> TrainingSettings {
+        let next = try trainingSettings.applying(r)
+        try await store.setSetting(Self.trainingSettingsKey, Self.json(next))
+        setTrainingSettings(next)
         return next
     }
 }

@@ -115,10 +115,10 @@ extension Engine {
         }, ["item", "title", "genres"] + cols)
     }
 
-    static func scalar(_ v: MFProtocol.AttributeValue?) -> JSONScalar {
+    static func scalar(_ v: AttributeValue?) -> JSONScalar {
         switch v {
         case .number(let d)?: d == d.rounded() && abs(d) < 1e15 ? .int(Int64(d)) : .double(d)
-        case .string(let t)?: .string(t)
+        case .category(let t)?: .string(t)
         case nil: .null
         }
     }

@@ -113,7 +113,7 @@ extension Engine {
         try await reload()
         store.releaseMemory()  // the import filled the writer's page cache
         Heap.trim()
-        if kind == .ratings, rows > 0, serverConfig.retrain == .auto {
+        if kind == .ratings, rows > 0, trainingSettings.retrain == .auto {
             _ = try? startTraining(reason: "import of \(rows) ratings")
         }
     }

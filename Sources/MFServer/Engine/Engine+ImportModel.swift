@@ -52,7 +52,7 @@ extension Engine {
         stages.append(("rank", .now))
         let userMap = IDMap(ids: session.users.ids)
         let ratings = try await writer.ratingMatrix(users: userMap, items: session.items.ids)
-        if ratings.count > 0 { model = try model.withRanker(trainedOn: ratings, config: serverConfig.training) }
+        if ratings.count > 0 { model = try model.withRanker(trainedOn: ratings, config: trainingSettings.training) }
         let mark = await writer.pendingCount().count
         let sequence = m.sequence ?? s.sequence
         let parts = model.parts()
@@ -67,7 +67,7 @@ extension Engine {
         let replayed = await writer.install(base, changesAtSnapshot: m.sequence == nil ? mark : 0)
         stages.append(("", .now))
         // Seconds per stage, e.g. "receive 0.412 check 0.009 build 0.035 save 0.180 install 0.021".
-        let timing = zip(stages, stages.dropFirst()).map { a, b in "\(a.0) " + String(format: "%.3f", Self.seconds(b.1 - a.1)) }
+        let timing = zip(stages, stages.dropFirst()).map { a, b in "\(a.0) " + String(format: "%.3f", (b.1 - a.1).inSeconds) }
         logger.info("model imported", metadata: ["model": "\(modelID)", "algorithm": "\(m.algorithm)", "users": "\(m.users)",
                                                  "items": "\(m.items)", "k": "\(m.k)", "replayed_users": "\(replayed)",
                                                  "stages": "\(timing.joined(separator: " "))"])
@@ -79,7 +79,7 @@ extension Engine {
     /// The session's arrays become the model's (no copy).
     func buildModel(_ session: ModelImportSessions.Session, popularity: [Float]) throws -> MFModel {
         let m = session.manifest
-        var solver = SolverParams(serverConfig.training)
+        var solver = SolverParams(trainingSettings.training)
         if case .number(let reg)? = m.params["regParam"] ?? m.params["reg_param"], reg >= 0 {
             solver.lambda = Float(reg); solver.weightedLambda = true; solver.lambdaExponent = 1
         }

@@ -39,7 +39,7 @@ extension Engine {
         let stored = try await store.userRatings(user)
         var e = UserEntry()
         if base.model.sideInfo?.users != nil, let record = try await store.user(user) {
-            e.attributes = record.attributes.mapValues(MFProtocol.AttributeValue.init)
+            e.attributes = record.attributes
         }
         guard !stored.items.isEmpty || !e.attributes.isEmpty else { return nil }
         e.ratings.append(ids: stored.items[...], values: stored.values[...])

@@ -35,7 +35,7 @@ extension Engine {
         let include = r.include.map { $0.compactMap { base.items.index(of: $0) } }
         let top = try base.model.topN(user: vector, n: r.n, excludeSorted: exclude, include: include)
         let why = r.explain && vector != nil ? entry.map { s.explanations(targets: top.map(\.item), user: $0, base: base) } : nil
-        let items = top.enumerated().map { n, t -> MFProtocol.ScoredItem in
+        let items = top.enumerated().map { n, t -> ScoredItem in
             let id = base.items.id(at: t.item)
             var out = s.scored(id, score: vector == nil ? s.dampedMean(id) : t.score)
             out.because = why?[n]
@@ -134,7 +134,7 @@ extension Engine {
                             ratings: s.ratingCount, users: s.users.count, items: s.items.count,
                             density: cells > 0 ? Double(s.ratingCount) / cells : 0, model: s.modelInfo,
                             lastTraining: last, running: running, pendingChanges: s.pendingChanges,
-                            connections: connections, requests: requests, errors: errors, config: serverConfig,
+                            connections: connections, requests: requests, errors: errors, config: trainingSettings,
                             loading: loading.progress, retrainBackoff: retrainBackoff.withLock { $0.info(at: Date()) },
                             imports: Optional(ledger.open).flatMap { $0.isEmpty ? nil : $0 }, kernels: KernelPath.active.rawValue)
     }

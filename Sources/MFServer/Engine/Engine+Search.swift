@@ -7,9 +7,9 @@ extension Engine {
     /// data set, a new model kind/k/starting λ, ratings grown or shrunk by half since the last
     /// search, or a request. Never for implicit models, with `search` off, without a holdout,
     /// or when every searchable key is pinned.
-    static func searchReason(_ cfg: ServerConfig, ratings: Int, requested: Bool) -> String? {
+    static func searchReason(_ cfg: TrainingSettings, ratings: Int, requested: Bool) -> String? {
         guard cfg.search, cfg.model != .implicit, cfg.holdoutFraction > 0,
-              !Set(ServerConfig.searchableKeys).isSubset(of: cfg.pinned) else { return nil }
+              !Set(TrainingSettings.searchableKeys).isSubset(of: cfg.pinned) else { return nil }
         if requested { return "requested" }
         guard let s = cfg.searchedForThis else { return cfg.searched == nil ? "first training" : "configuration changed" }
         if ratings >= 2 * s.ratings { return "ratings grew from \(s.ratings) to \(ratings)" }
@@ -25,7 +25,7 @@ extension Engine {
     }
 
     /// Runs `ModelSearch` on the retrain's split and stores the chosen values in the configuration.
-    func search(job id: Int64, split: TrainingHoldout, holdout: HoldoutRatings, config cfg: ServerConfig,
+    func search(job id: Int64, split: TrainingHoldout, holdout: HoldoutRatings, config cfg: TrainingSettings,
                 ratings: Int, reason: String) async throws -> Searched {
         logger.info("search started", metadata: ["job": "\(id)", "reason": "\(reason)"])
         jobs.update(id) { $0.state = .running; $0.stage = "search" }
@@ -40,8 +40,8 @@ extension Engine {
         }
         let epochs = log.longest
         jobs.update(id) { $0.epochs = epochs }
-        let chosen = SearchedValues(lambda: ServerConfig.decimal(outcome.config.lambda),
-                                    rankingWeight: ServerConfig.decimal(outcome.config.ranking.ratingWeight),
+        let chosen = SearchedValues(lambda: TrainingSettings.decimal(outcome.config.lambda),
+                                    rankingWeight: TrainingSettings.decimal(outcome.config.ranking.ratingWeight),
                                     model: cfg.model, factors: cfg.factors, startLambda: cfg.lambda, ratings: ratings, reason: reason)
         let trials = outcome.trials.map {
             SearchTrialInfo(parameter: $0.parameter == "lambda" ? "lambda" : "ranking_weight", value: $0.value,
@@ -49,7 +49,7 @@ extension Engine {
         }
         try await storeSearched(chosen)
         logger.info("search finished", metadata: ["job": "\(id)", "lambda": "\(chosen.lambda)", "ranking_weight": "\(chosen.rankingWeight)",
-                                                  "trials": "\(trials.count)", "seconds": "\(Self.seconds(clock.now - start))"])
+                                                  "trials": "\(trials.count)", "seconds": "\((clock.now - start).inSeconds)"])
         return Searched(model: outcome.model, training: outcome.config,
                         info: SearchInfo(reason: reason, chosen: chosen, trials: trials, seconds: outcome.searchSeconds,
                                          sampledUsers: outcome.sampledUsers))
@@ -68,9 +68,9 @@ extension Engine {
 
     /// Persists the searched values into the current configuration (other keys as they are now).
     func storeSearched(_ chosen: SearchedValues) async throws {
-        var next = serverConfig
+        var next = trainingSettings
         next.searched = chosen
-        try await store.setSetting(Self.configKey, Self.json(next))
-        setServerConfig(next)
+        try await store.setSetting(Self.trainingSettingsKey, Self.json(next))
+        setTrainingSettings(next)
     }
 }

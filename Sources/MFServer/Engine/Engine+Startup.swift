@@ -1,11 +1,12 @@
 import Foundation
 import Logging
 import MFCore
+import MFDemo
 import MFProtocol
 import MFStore
 
 extension Engine {
-    static let configKey = "engine.config"
+    static let trainingSettingsKey = "engine.config"
 
     /// Opens the engine over `store` and returns once it has loaded
     /// everything (``start(store:configuration:logger:)`` then ``loaded()``).
@@ -31,18 +32,18 @@ extension Engine {
     /// Until step 3 ends the dispatcher holds every other request (writes
     /// among them) and `status` reports `loading`. ``loaded()`` waits for it.
     public static func start(store: Store, configuration: EngineConfiguration, logger: Logger) async throws -> Engine {
-        var cfg = ServerConfig.defaults
-        if let text = try await store.setting(configKey) {
-            do { cfg = try JSONDecoder().decode(ServerConfig.self, from: Data(text.utf8)) } catch {
+        var cfg = TrainingSettings.defaults
+        if let text = try await store.setting(trainingSettingsKey) {
+            do { cfg = try JSONDecoder().decode(TrainingSettings.self, from: Data(text.utf8)) } catch {
                 logger.warning("stored configuration unreadable; using defaults", metadata: ["error": "\(error)"])
             }
         }
         if configuration.overrides != SetConfigRequest() {
             cfg = try cfg.applying(configuration.overrides)
-            try await store.setSetting(configKey, json(cfg))
+            try await store.setSetting(trainingSettingsKey, json(cfg))
         }
         let spool = try prepareSpoolDirectory(configuration, store: store, logger: logger)
-        let engine = Engine(store: store, configuration: configuration, config: cfg, spool: spool, logger: logger)
+        let engine = Engine(store: store, configuration: configuration, settings: cfg, spool: spool, logger: logger)
         Task { await engine.load() }
         return engine
     }
@@ -89,7 +90,7 @@ extension Engine {
                 try await loadDemo()
             }
             try await reload()
-            if snapshot.base == nil, snapshot.ratingCount > 0, serverConfig.retrain != .external {
+            if snapshot.base == nil, snapshot.ratingCount > 0, trainingSettings.retrain != .external {
                 // Nothing to serve from yet: the first model is part of the start, as the
                 // reads that wait for it would otherwise get popularity from a daemon about to have one.
                 loading.report("training the first model")
@@ -135,11 +136,7 @@ extension Engine {
         var lists = UserRatingLists()
     }
 
-    static func seconds(since start: ContinuousClock.Instant) -> Double { seconds(ContinuousClock.now - start) }
-
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-    }
+    static func seconds(since start: ContinuousClock.Instant) -> Double { (ContinuousClock.now - start).inSeconds }
 
     /// The newest stored model, or nil (none, or unusable: logged, served without).
     private func latestModel() async throws -> ModelBase? {

@@ -47,7 +47,7 @@ extension Engine {
 
     /// Snapshot → train → save → swap → replay. Never throws: the job records the outcome.
     func runTraining(job id: Int64, search: Bool = false) async -> JobInfo {
-        let cfg = serverConfig
+        let cfg = trainingSettings
         let start = Date()
         var stages: [(String, ContinuousClock.Instant)] = [("read", .now)]
         await testDelay(.train)
@@ -82,7 +82,7 @@ extension Engine {
             stages.append(("", .now))
             // Seconds per stage, e.g. "read 1.9 fit 27.8 complete 1.4 save 0.3 install 0.6".
             let timing = zip(stages, stages.dropFirst()).map { a, b in
-                "\(a.0) " + String(format: "%.1f", Self.seconds(b.1 - a.1))
+                "\(a.0) " + String(format: "%.1f", (b.1 - a.1).inSeconds)
             }.joined(separator: " ")
             logger.info("training finished", metadata: ["job": "\(id)", "model": "\(modelID)", "ratings": "\(ratingCount)",
                                                         "train_rmse": "\(rmse)", "stages": "\(timing)",
@@ -127,7 +127,7 @@ extension Engine {
     /// Read → split → fit → complete. The training matrix and the split are
     /// released when it returns, before the model is saved and installed.
     /// `changes`: rating changes since the serving model (see `warmStart(for:…)`).
-    private func fit(job id: Int64, config cfg: ServerConfig, changes: Int, searchRequested: Bool,
+    private func fit(job id: Int64, config cfg: TrainingSettings, changes: Int, searchRequested: Bool,
                      stages: inout [(String, ContinuousClock.Instant)]) async throws -> Fitted {
         // Implicit models predict preferences, not ratings: nothing to score a holdout with.
         let (split, ratingCount, sequence) = try await TrainingHoldout.read(
@@ -170,7 +170,7 @@ extension Engine {
 
     /// Starts a retrain when the policy says so (`auto`: after N changes or T minutes).
     func checkRetrainPolicy() async {
-        let cfg = serverConfig
+        let cfg = trainingSettings
         guard cfg.retrain == .auto, !jobs.isRunning, retrainBackoff.withLock({ $0.allows(at: Date()) }) else { return }
         let (pending, since) = await writer.pendingCount()
         guard pending > 0 else { return }

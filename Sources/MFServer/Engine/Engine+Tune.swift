@@ -19,7 +19,7 @@ extension Engine {
 
     /// The configurations a tune tries: the grid (spec defaults plus the
     /// current configuration's values), or `trials` of them drawn with `seed`.
-    static func tuneGrid(_ r: TuneRequest, current c: ServerConfig) -> [(factors: Int, lambda: Double, iterations: Int)] {
+    static func tuneGrid(_ r: TuneRequest, current c: TrainingSettings) -> [(factors: Int, lambda: Double, iterations: Int)] {
         func values<T: Comparable & Hashable>(_ given: [T]?, _ defaults: [T], _ now: T) -> [T] { Array(Set(given ?? defaults + [now])).sorted() }
         // Around the product defaults (k 64, weighted λ 0.15): smaller λ than
         // ~0.08 overfits weighted-λ ALS on MovieLens-sized data.
@@ -36,14 +36,14 @@ extension Engine {
 
     /// Split → one training per configuration → report; never throws (the job records the outcome).
     func runTune(job id: Int64, _ r: TuneRequest) async -> JobInfo {
-        let cfg = serverConfig
+        let cfg = trainingSettings
         let start = Date()
         await testDelay(.tune)
         jobs.step(id, "read") { $0.state = .running }
         do {
             let snap = try await store.ratingsSnapshot()
             guard snap.count >= 2 else { throw WireError(.noModel, "need at least 2 ratings to tune") }
-            let split = try HoldoutSplit(snap, fraction: r.valFraction, seed: r.seed)
+            let split = try RatingSplit(snap, fraction: r.valFraction, seed: r.seed)
             let grid = Self.tuneGrid(r, current: cfg)
             var trials: [TuneTrial] = []
             jobs.step(id, "trial", 0, of: grid.count) { $0.tune = TuneReport(trials: [], best: nil, applied: false) }
@@ -51,9 +51,9 @@ extension Engine {
                 try Task.checkCancellation()
                 var c = cfg   // the configured model kind, with the trial's k, λ and iterations
                 c.factors = g.factors; c.lambda = g.lambda; c.iterations = g.iterations
-                let model = try await trainModel(split.train, users: split.userMap, items: split.itemMap, config: c) { _ in !Task.isCancelled }
-                let (rmse, ndcg) = try split.score(model)
-                trials.append(TuneTrial(factors: g.factors, lambda: g.lambda, iterations: g.iterations, rmse: rmse, ndcgAt10: ndcg))
+                let model = try await trainModel(split.train, users: split.users, items: split.items, config: c) { _ in !Task.isCancelled }
+                let (rating, ranking) = try split.score(model)
+                trials.append(TuneTrial(factors: g.factors, lambda: g.lambda, iterations: g.iterations, rmse: rating.rmse, ndcgAt10: ranking.ndcg))
                 let best = trials.min { $0.rmse < $1.rmse }
                 jobs.step(id, "trial", n + 1, of: grid.count) { j in
                     j.tune = TuneReport(trials: trials, best: best, applied: false)
@@ -71,7 +71,7 @@ extension Engine {
                 j.state = .succeeded; j.progress = 1; j.stage = nil
                 j.tune = TuneReport(trials: trials, best: best, applied: applied)
             }
-            if applied, serverConfig.retrain != .external { _ = try? startTraining(reason: "tune --apply") }
+            if applied, trainingSettings.retrain != .external { _ = try? startTraining(reason: "tune --apply") }
             return done
         } catch {
             let cancelled = Task.isCancelled || error is CancellationError || (error as? MFCoreError)?.code == "cancelled"

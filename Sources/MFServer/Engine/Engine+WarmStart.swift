@@ -1,7 +1,7 @@
 import MFCore
 import MFProtocol
 
-extension ServerConfig {
+extension TrainingSettings {
     /// Sweeps of a warm retrain: `warm_iterations`, never more than a cold one's.
     var warmSweeps: Int { min(warmIterations, iterations) }
 }
@@ -20,7 +20,7 @@ extension Engine {
     /// is 0, the model is implicit, another kind, another k or other
     /// regularization (a changed configuration is a new search, not a
     /// continuation), or the data changed by more than `warmStartMaxChange`.
-    func warmStart(for cfg: ServerConfig, users: IDMap, items: IDMap, ratings: Int, changes: Int) -> (start: WarmStart, model: Int64)? {
+    func warmStart(for cfg: TrainingSettings, users: IDMap, items: IDMap, ratings: Int, changes: Int) -> (start: WarmStart, model: Int64)? {
         guard cfg.warmIterations > 0, cfg.model != .implicit, let base = snapshot.base else { return nil }
         let m = base.model, training = cfg.training
         guard ModelKind(m) == cfg.model, m.factors == cfg.factors, m.solver == SolverParams(training),

@@ -77,7 +77,7 @@ extension Engine {
             if let i = base.items.index(of: x.item) { idx.append(i); vals.append(v) }
         }
         // A named user's stored attributes join the solve of a collective model.
-        let attrs = base.model.sideInfo?.users == nil ? [:] : r.user.flatMap { s.users[$0]?.attributes.sideValues } ?? [:]
+        let attrs = base.model.sideInfo?.users == nil ? [:] : r.user.flatMap { s.users[$0]?.attributes } ?? [:]
         let v = try base.foldIn.user(items: idx, ratings: vals, attributes: attrs)
         let top = try base.model.topN(user: v, n: r.n, excludeSorted: idx.sorted())
         return FoldInResult(user: r.user, ratings: r.ratings.count, persisted: false,

@@ -30,18 +30,18 @@ public final class Engine: Sendable {
     let retrainBackoff = Mutex(RetrainBackoff())
     let startedAt = Date()
     private let current = Mutex<EngineSnapshot>(.empty)
-    private let config: Mutex<ServerConfig>
+    private let settings: Mutex<TrainingSettings>
     private let ticker = Mutex<Task<Void, Never>?>(nil)
     private let stopping = Atomic<Bool>(false)
 
     /// Whether `shutdown()` has begun: a load that fails after it was stopped, not broken.
     public var isShuttingDown: Bool { stopping.load(ordering: .acquiring) }
 
-    init(store: Store, configuration: EngineConfiguration, config: ServerConfig, spool: SpoolDirectory, logger: Logger) {
+    init(store: Store, configuration: EngineConfiguration, settings: TrainingSettings, spool: SpoolDirectory, logger: Logger) {
         self.store = store
         self.configuration = configuration
         self.logger = logger
-        self.config = Mutex(config)
+        self.settings = Mutex(settings)
         self.recommendCache = RecommendCache(capacityBytes: max(0, configuration.recommendCacheBytes))
         self.imports = ImportSessions(limit: configuration.maxImportSessions, spool: spool, ledger: ledger)
         self.modelImports = ModelImportSessions(ledger: ledger)
@@ -60,9 +60,9 @@ public final class Engine: Sendable {
     public var snapshot: EngineSnapshot { current.withLock { $0 } }
 
     /// The training configuration and retrain policy in force.
-    public var serverConfig: ServerConfig { config.withLock { $0 } }
+    public var trainingSettings: TrainingSettings { settings.withLock { $0 } }
 
-    func setServerConfig(_ c: ServerConfig) { config.withLock { $0 = c } }
+    func setTrainingSettings(_ c: TrainingSettings) { settings.withLock { $0 = c } }
 
     /// The accepted rating scale as Float.
     var scale: ClosedRange<Float> { Float(configuration.ratingMin)...Float(configuration.ratingMax) }

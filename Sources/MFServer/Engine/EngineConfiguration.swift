@@ -43,17 +43,17 @@ public struct EngineConfiguration: Sendable {
     public init() {}
 }
 
-extension ServerConfig {
+extension TrainingSettings {
     /// Product defaults: MFCore's training defaults, retrain automatically.
-    static var defaults: ServerConfig {
+    static var defaults: TrainingSettings {
         let t = TrainingConfig()
-        return ServerConfig(model: .explicit, factors: t.factors, lambda: decimal(t.lambda), iterations: t.iterations,
+        return TrainingSettings(model: .explicit, factors: t.factors, lambda: decimal(t.lambda), iterations: t.iterations,
                             alpha: decimal(ImplicitFeedback().alpha), seed: Int64(t.seed), threads: t.threads, userAttrWeight: 1, itemAttrWeight: 1,
                             retrain: .auto, retrainAfterChanges: 10_000, retrainAfterMinutes: 60)
     }
 
     /// Applies the fields a `set_config` names, then checks the result.
-    func applying(_ s: SetConfigRequest) throws -> ServerConfig {
+    func applying(_ s: SetConfigRequest) throws -> TrainingSettings {
         var c = self
         if let v = s.model {
             // A new model kind without a λ takes that kind's default λ (implicit ALS's λ is on another scale).

@@ -18,9 +18,9 @@ extension EngineSnapshot {
     }
 
     /// An item with its catalogue title and genres.
-    func scored(_ id: Int64, score: Float) -> MFProtocol.ScoredItem {
+    func scored(_ id: Int64, score: Float) -> ScoredItem {
         let e = items[id]
-        return MFProtocol.ScoredItem(item: id, score: score, title: e?.title, genres: e.map(\.genres))
+        return ScoredItem(item: id, score: score, title: e?.title, genres: e.map(\.genres))
     }
 
     /// Mean of all ratings (0 when empty).
@@ -39,7 +39,7 @@ extension EngineSnapshot {
     }
 
     /// Without a model: items with ratings, best damped mean first.
-    func popular(n: Int, excluding: Set<Int64>, include: [Int64]?) -> [MFProtocol.ScoredItem] {
+    func popular(n: Int, excluding: Set<Int64>, include: [Int64]?) -> [ScoredItem] {
         let mu = globalMean
         var all: [(Int64, Float)] = []
         let allowed = include.map(Set.init)

@@ -7,9 +7,9 @@ import MFProtocol
 extension EngineWriter {
     /// Rejects attributes the model's encoder cannot read (a word for an
     /// attribute trained as a number) before anything is stored.
-    func checkAttributes(_ a: [String: MFProtocol.AttributeValue], block: AttributeBlock?) throws {
+    func checkAttributes(_ a: [String: AttributeValue], block: AttributeBlock?) throws {
         guard let block, !a.isEmpty else { return }
-        do { _ = try block.encoder.encode(a.sideValues) } catch let e as MFCoreError {
+        do { _ = try block.encoder.encode(a) } catch let e as MFCoreError {
             let name = e.field ?? ""
             throw WireError(.invalidValue, "\(e.message); the model was trained with `\(name)` as a number (retrain after changing its type)",
                             field: "attributes." + name)
@@ -17,9 +17,9 @@ extension EngineWriter {
     }
 
     /// An item's attributes as the model's item block reads them ([:] when the model has none).
-    func itemAttributes(_ id: Int64, base: ModelBase) -> [String: SideValue] {
+    func itemAttributes(_ id: Int64, base: ModelBase) -> [String: AttributeValue] {
         guard base.model.sideInfo?.items != nil, let e = items[id] else { return [:] }
-        return e.sideValues
+        return e.modelAttributes
     }
 
     /// Whether a dirty item needs a new model row now (rated, or foldable from attributes).
@@ -35,36 +35,24 @@ extension EngineWriter {
             users.forEach { id, e in if e.ratings.count == 0 && !e.attributes.isEmpty { dirtyUsers.insert(id) } }
         }
         if side.items != nil {
-            items.forEach { id, e in if base.items.index(of: id) == nil && !e.sideValues.isEmpty { dirtyItems.insert(id) } }
+            items.forEach { id, e in if base.items.index(of: id) == nil && !e.modelAttributes.isEmpty { dirtyItems.insert(id) } }
         }
     }
 
     /// Training side information for the users and items of a ratings snapshot
     /// (a side with no attributes at all is left empty: no block).
     func sideInfo(users um: IDMap, items im: IDMap) -> SideInfo {
-        let u = (0..<um.count).map { users[um.id(at: Int32($0))]?.attributes.sideValues ?? [:] }
-        let i = (0..<im.count).map { items[im.id(at: Int32($0))]?.sideValues ?? [:] }
+        let u = (0..<um.count).map { users[um.id(at: Int32($0))]?.attributes ?? [:] }
+        let i = (0..<im.count).map { items[im.id(at: Int32($0))]?.modelAttributes ?? [:] }
         return SideInfo(users: u.contains { !$0.isEmpty } ? u : [], items: i.contains { !$0.isEmpty } ? i : [], separator: "|")
     }
 }
 
 extension ItemEntry {
     /// Attributes plus genres as one multi-valued category `genres` ("|"-joined).
-    var sideValues: [String: SideValue] {
-        var s = attributes.sideValues
+    var modelAttributes: [String: AttributeValue] {
+        var s = attributes
         if !genres.isEmpty { s["genres"] = .category(genres.joined(separator: "|")) }
         return s
-    }
-}
-
-extension Dictionary where Key == String, Value == MFProtocol.AttributeValue {
-    /// Numbers stay numeric (centred, scaled); strings are categories (one-hot).
-    var sideValues: [String: SideValue] {
-        mapValues { v in
-            switch v {
-            case .number(let x): .number(x)
-            case .string(let s): .category(s)
-            }
-        }
     }
 }

@@ -40,7 +40,7 @@ extension EngineWriter {
 
     func addUser(_ r: AddUserRequest) async throws -> AddUserResult {
         try checkAttributes(r.attributes, block: base?.model.sideInfo?.users)
-        try await store.upsertUsers([UserRecord(id: r.user, attributes: r.attributes.mapValues(\.store))])
+        try await store.upsertUsers([UserRecord(id: r.user, attributes: r.attributes)])
         let created = users[r.user] == nil
         var e = users[r.user] ?? UserEntry()
         e.attributes.merge(r.attributes) { _, new in new }
@@ -57,7 +57,7 @@ extension EngineWriter {
         e.setCatalogue(title: r.title ?? e.title, genres: r.genres ?? e.genres,
                        attributes: e.attributes.merging(r.attributes ?? [:]) { _, new in new })
         try await store.upsertItems([ItemRecord(id: r.item, title: e.title, genres: e.genres,
-                                                attributes: (r.attributes ?? [:]).mapValues(\.store))])
+                                                attributes: r.attributes ?? [:])])
         // Re-read: a rating may have created the entry while the store worked.
         var now = items[r.item] ?? e
         if existing == nil || now.title != e.title || now.genres != e.genres { catalogueVersion += 1 }
@@ -138,7 +138,7 @@ extension EngineWriter {
             if let base { e.seen = base.seen(list) }
             u[user] = e
         }
-        for r in userRecords { u[r.id, default: UserEntry()].attributes = r.attributes.mapValues(MFProtocol.AttributeValue.init) }
+        for r in userRecords { u[r.id, default: UserEntry()].attributes = r.attributes }
         users = u.build(); items = i.build(); itemRatings = ir
         catalogueVersion += 1
         ratingCount = lists.count
@@ -150,7 +150,7 @@ extension EngineWriter {
         var i = ShardedMap<ItemEntry>.Builder()
         for r in records {
             var e = ItemEntry()
-            e.setCatalogue(title: r.title, genres: r.genres, attributes: r.attributes.mapValues(MFProtocol.AttributeValue.init))
+            e.setCatalogue(title: r.title, genres: r.genres, attributes: r.attributes)
             i[r.id] = e
         }
         return i

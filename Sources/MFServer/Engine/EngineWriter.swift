@@ -247,7 +247,7 @@ actor EngineWriter {
     }
 
     /// An item to fold in: its ratings and (collective models) its attributes.
-    typealias ItemJob = (id: Int64, ratings: RatingList, attributes: [String: SideValue])
+    typealias ItemJob = (id: Int64, ratings: RatingList, attributes: [String: AttributeValue])
 
     /// The dirty items with ratings or (collective models) attributes, with both.
     func itemJobs() -> [ItemJob] {

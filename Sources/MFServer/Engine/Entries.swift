@@ -69,7 +69,7 @@ struct UserEntry: Sendable {
     var staleFoldIn = false
     /// Whether the user's factors come from fold-in rather than the model.
     var hasFoldIn: Bool { foldedIn != nil || staleFoldIn }
-    var attributes: [String: MFProtocol.AttributeValue] = [:]
+    var attributes: [String: AttributeValue] = [:]
     /// Store change sequence of the user's last rating change (replay after a retrain).
     var lastSequence: Int64 = 0
 }
@@ -95,10 +95,10 @@ struct ItemEntry: Sendable {
         static let empty = Catalogue(title: nil, genres: [], attributes: [:])
         let title: String?
         let genres: [String]
-        let attributes: [String: MFProtocol.AttributeValue]
+        let attributes: [String: AttributeValue]
         /// Title and genres as they end the item's object in a recommend reply.
         let json: [UInt8]
-        init(title: String?, genres: [String], attributes: [String: MFProtocol.AttributeValue]) {
+        init(title: String?, genres: [String], attributes: [String: AttributeValue]) {
             self.title = title; self.genres = genres; self.attributes = attributes
             json = ScoredItem.catalogueJSON(title: title, genres: genres)
         }
@@ -109,10 +109,10 @@ struct ItemEntry: Sendable {
     var catalogueJSON: [UInt8] { catalogue.json }
     var title: String? { catalogue.title }
     var genres: [String] { catalogue.genres }
-    var attributes: [String: MFProtocol.AttributeValue] { catalogue.attributes }
+    var attributes: [String: AttributeValue] { catalogue.attributes }
 
     /// Replaces the catalogue fields together: one box and one JSON encoding.
-    mutating func setCatalogue(title: String?, genres: [String], attributes: [String: MFProtocol.AttributeValue]) {
+    mutating func setCatalogue(title: String?, genres: [String], attributes: [String: AttributeValue]) {
         catalogue = Catalogue(title: title, genres: genres, attributes: attributes)
     }
 
@@ -126,20 +126,5 @@ struct ItemEntry: Sendable {
     var mean: Double? { ratingCount == 0 ? nil : ratingSum / Double(ratingCount) }
 }
 
-extension MFProtocol.AttributeValue {
-    init(_ v: MFStore.AttributeValue) {
-        switch v {
-        case .number(let x): self = .number(x)
-        case .category(let s): self = .string(s)
-        }
-    }
-
-    var store: MFStore.AttributeValue {
-        switch self {
-        case .number(let x): .number(x)
-        case .string(let s): .category(s)
-        }
-    }
-}
 
 import MFStore

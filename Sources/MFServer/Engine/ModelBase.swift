@@ -36,7 +36,7 @@ final class ModelBase: Sendable {
     /// pass and readers of a stale entry all call this: one vector for all.
     func solveUser(_ id: Int64, _ e: UserEntry) throws -> UserVector? {
         let (idx, vals) = rows(e.ratings)
-        let attrs = model.sideInfo?.users != nil ? e.attributes.sideValues : [:]
+        let attrs = model.sideInfo?.users != nil ? e.attributes : [:]
         // Implicit models: ratings below the interaction threshold carry nothing (the row would be 0).
         let interactions = model.solver.implicitALS.map { f in vals.contains { f.strength($0) != nil } } ?? !idx.isEmpty
         if !interactions && attrs.isEmpty && users.index(of: id) == nil { return nil }
@@ -46,7 +46,7 @@ final class ModelBase: Sendable {
     /// An item's fold-in from its ratings by users that have a model row (others
     /// are skipped) and, with a collective model, its attributes. The writer's item
     /// passes and the training holdout's completion both call this.
-    func solveItem(_ ratings: RatingList, attributes: [String: SideValue]) throws -> ItemVector {
+    func solveItem(_ ratings: RatingList, attributes: [String: AttributeValue]) throws -> ItemVector {
         var idx: [Int32] = [], vals: [Float] = []
         idx.reserveCapacity(ratings.count); vals.reserveCapacity(ratings.count)
         for (j, user) in ratings.ids.enumerated() {

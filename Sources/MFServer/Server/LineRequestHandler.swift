@@ -17,7 +17,7 @@ public enum LineReply: Sendable {
     /// As `later`, for a request that asked for progress: while it is the
     /// oldest request on its connection still awaiting its reply, the server
     /// writes `progress()` (a line without newline) every
-    /// `ServerConfiguration.progressInterval`.
+    /// `SocketServerConfiguration.progressInterval`.
     case progressing(EventLoopFuture<ByteBuffer>, progress: @Sendable () -> ByteBuffer)
     /// No response: the line held only whitespace (protocol: blank lines get no reply).
     case none
@@ -52,7 +52,7 @@ public protocol LineRequestHandler: Sendable {
     /// Handle one request line (without its newline).
     func handle(line: ByteBuffer, context: RequestContext) -> LineReply
     /// Whether `peer` may use the connection slots kept in reserve and hold
-    /// more than one user's share (`ServerConfiguration.reservedConnections`,
+    /// more than one user's share (`SocketServerConfiguration.reservedConnections`,
     /// `maxConnectionsPerUID`). Default: root and the server's own user.
     func isPrivileged(_ peer: PeerCredentials) -> Bool
 

@@ -14,7 +14,7 @@ public final class SocketServer: Sendable {
     public let stats: ServerStats
     /// The socket the server listens on.
     public let source: ListenSource
-    private let configuration: ServerConfiguration
+    private let configuration: SocketServerConfiguration
     private let logger: Logger
     private let listener: any Channel
     private let quiescer: ServerQuiescingHelper
@@ -23,7 +23,7 @@ public final class SocketServer: Sendable {
     private let createdFile: (dev: UInt64, ino: UInt64)?
     private let shutdownStarted = NIOLockedValueBox(false)
 
-    private init(stats: ServerStats, source: ListenSource, configuration: ServerConfiguration, logger: Logger,
+    private init(stats: ServerStats, source: ListenSource, configuration: SocketServerConfiguration, logger: Logger,
                  listener: any Channel, quiescer: ServerQuiescingHelper,
                  connections: NIOLockedValueBox<[ObjectIdentifier: any Channel]>, createdFile: (dev: UInt64, ino: UInt64)?) {
         self.stats = stats
@@ -39,7 +39,7 @@ public final class SocketServer: Sendable {
     /// Binds (or adopts) the listening socket and starts accepting.
     public static func start(
         source: ListenSource,
-        configuration: ServerConfiguration = ServerConfiguration(),
+        configuration: SocketServerConfiguration = SocketServerConfiguration(),
         handler: some LineRequestHandler,
         errorEncoder: ErrorLineEncoder = .json,
         logger: Logger,
@@ -91,7 +91,7 @@ public final class SocketServer: Sendable {
                         try sync.addHandler(IdleStateHandler(readTimeout: idle))
                     }
                     try sync.addHandler(LineConnectionHandler(
-                        handler: handler, config: config, errors: errorEncoder,
+                        handler: handler, configuration: config, errors: errorEncoder,
                         stats: stats, logger: connLogger, requestContext: context))
                 }
             }
@@ -208,7 +208,7 @@ final class RejectConnectionHandler: ChannelInboundHandler {
         let loop = context.eventLoop.assumeIsolated()
         context.writeAndFlush(wrapOutboundOut(line)).assumeIsolated().whenComplete { _ in
             let halfClosed = context.eventLoop.makePromise(of: Void.self)
-            halfClosed.futureResult.whenFailure { _ in context.close(promise: nil) }
+            halfClosed.futureResult.assumeIsolated().whenFailure { _ in context.close(promise: nil) }
             context.close(mode: .output, promise: halfClosed)
             let channel = context.channel
             loop.scheduleTask(in: .seconds(1)) { channel.close(promise: nil) }

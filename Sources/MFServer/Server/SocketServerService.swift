@@ -13,7 +13,7 @@ import ServiceLifecycle
 /// returns normally so the process can exit 0.
 public struct SocketServerService: Service {
     public let source: ListenSource
-    public let configuration: ServerConfiguration
+    public let configuration: SocketServerConfiguration
     public let handler: any LineRequestHandler
     public let errorEncoder: ErrorLineEncoder
     public let logger: Logger
@@ -24,7 +24,7 @@ public struct SocketServerService: Service {
 
     public init(
         source: ListenSource,
-        configuration: ServerConfiguration = ServerConfiguration(),
+        configuration: SocketServerConfiguration = SocketServerConfiguration(),
         handler: any LineRequestHandler,
         errorEncoder: ErrorLineEncoder = .json,
         logger: Logger,

@@ -1,4 +1,5 @@
 import Foundation
+import MFCore
 
 /// Items rows (movies.csv, u.item, movies.dat) → items + attributes.
 struct ItemsHandler: RowHandler {

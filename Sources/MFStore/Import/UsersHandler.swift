@@ -1,3 +1,5 @@
+import MFCore
+
 /// Users rows (side-info CSV, u.user, users.dat) → users + attributes.
 struct UsersHandler: RowHandler {
     enum Layout {

@@ -1,4 +1,5 @@
 import Foundation
+import MFLineClient
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,7 +18,7 @@ final class NotifyReceiver: @unchecked Sendable {
         let rc = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
         }
-        guard rc == 0 else { throw TestClient.Failure.system("bind \(address)", errno) }
+        guard rc == 0 else { throw LineClientError(.io, "bind \(address)" + ": errno \(errno)", errno: errno) }
     }
 
     deinit {
@@ -32,12 +33,12 @@ final class NotifyReceiver: @unchecked Sendable {
         while true {
             let rc = poll(&pfd, 1, max(0, Int32(deadline.timeIntervalSinceNow * 1000)))
             if rc < 0 && errno == EINTR { continue }
-            guard rc > 0 else { throw TestClient.Failure.timedOut("a notify datagram") }
+            guard rc > 0 else { throw LineClientError(.timedOut, "timed out waiting for a notify datagram") }
             break
         }
         var buffer = [UInt8](repeating: 0, count: 4096)
         let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        guard n >= 0 else { throw TestClient.Failure.system("recv", errno) }
+        guard n >= 0 else { throw LineClientError(.io, "recv" + ": errno \(errno)", errno: errno) }
         return String(decoding: buffer[..<n], as: UTF8.self)
     }
 

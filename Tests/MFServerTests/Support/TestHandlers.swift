@@ -1,4 +1,5 @@
 import Foundation
+import MFLineClient
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -100,7 +101,7 @@ extension NSCondition {
         lock()
         defer { unlock() }
         while !done() {
-            guard wait(until: deadline) else { throw TestClient.Failure.timedOut(what) }
+            guard wait(until: deadline) else { throw LineClientError(.timedOut, "timed out waiting for \(what)") }
         }
     }
 }

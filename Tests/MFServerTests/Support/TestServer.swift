@@ -1,4 +1,5 @@
 import Logging
+import MFTestSupport
 import NIOCore
 @testable import MFServer
 
@@ -11,11 +12,11 @@ let testLogger: Logger = {
 
 /// Starts a server on a unique path, runs `body`, then shuts it down.
 func withTestServer<R>(
-    _ configure: (inout ServerConfiguration) -> Void = { _ in },
+    _ configure: (inout SocketServerConfiguration) -> Void = { _ in },
     handler: some LineRequestHandler,
     _ body: (SocketServer, String) async throws -> R
 ) async throws -> R {
-    var config = ServerConfiguration()
+    var config = SocketServerConfiguration()
     configure(&config)
     let path = uniqueSocketPath()
     let server = try await SocketServer.start(source: .path(path), configuration: config, handler: handler, logger: testLogger)
