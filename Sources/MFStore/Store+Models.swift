@@ -6,11 +6,10 @@ extension Store {
     /// `options.keepModels`; returns the new model id once the transaction is durable
     /// in the WAL (`synchronous=FULL`).
     ///
-    /// A model's pages fill the WAL past `wal_autocheckpoint`, so the commit would copy
-    /// them into the database file before returning (a second write and fsync of the
-    /// whole model: 40 % of the writer's time in a 120k-row, k = 64 import). The save
-    /// turns that off for its own commit and queues the checkpoint right behind it on
-    /// the writer instead, so the caller can serve the model meanwhile.
+    /// A model's pages fill the WAL past `wal_autocheckpoint`; the save turns that off
+    /// for its own commit and checkpoints (passive) right after it, in the same writer
+    /// access. A checkpoint queued on a detached task instead raced `close()` (a crash
+    /// inside SQLite on a closed connection in the test suite), so the caller waits for it.
     @discardableResult
     public func saveModel(_ model: ModelRecord) async throws -> Int64 {
         try model.validate()
@@ -26,12 +25,9 @@ extension Store {
                     id = try Self.insertModel(db, model, userBlob: userBlob, itemBlob: itemBlob, keep: keep, cacheKiB: cacheKiB)
                     return .commit
                 }
+                _ = try? db.checkpoint(.passive)  // best effort: the next open checkpoints what is left
                 return id
             }
-        }
-        Task.detached(priority: .utility) { [pool] in
-            // Best effort: a store closed meanwhile checkpoints when it next opens.
-            try? await pool.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
         }
         return id
     }
