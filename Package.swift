@@ -28,7 +28,7 @@ let package = Package(
     targets: [
         // Pure math: no I/O, no dependencies. Optimized in debug builds too: unoptimized,
         // the demo's startup fit (k 8, 3 sweeps) takes 3.4 s instead of 0.1 s, and
-        // the test suite starts some 30 demo daemons (docs/architecture.md, "Builds").
+        // the test suite starts some 30 daemons, most on the demo (docs/architecture.md, "Builds").
         .target(name: "MFCore", swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // SQLite persistence through GRDB over the system libsqlite3.
         .target(name: "MFStore", dependencies: [
