@@ -75,6 +75,8 @@ ifeq ($(MAN),1)
 	  $(RELEASE_DIR)/generate-manual $(RELEASE_DIR)/$${t%:*} --section $${t#*:} -o $(GEN)/man \
 	    || { echo "generate-manual failed for $${t%:*} (not an ArgumentParser tool? set MAN=0 to skip)"; exit 1; }; \
 	done
+	@# mfd has no subcommands, but generate-manual always lists argument-parser's implicit `help` one.
+	@sed -i -e '/^\.Ar subcommand$$/d' -e '/^\.It Em help$$/,/^\.El$$/d' $(GEN)/man/mfd.8
 endif
 
 completions: release

@@ -62,4 +62,14 @@ public enum Table {
         }
         return text
     }
+
+    /// `mfctl recommend`'s text: the user and the answer's source, then the
+    /// items, or why there are none (an empty database has nothing popular yet).
+    public static func recommendation(_ r: RecommendResult, width: Int = terminalWidth(), explain: Bool = false) -> String {
+        let head = "user \(r.user) (\(r.source.rawValue))\n"
+        guard r.items.isEmpty else { return head + items(r.items, width: width, explain: explain) }
+        return head + (r.source == .popular
+            ? "no items to recommend yet: no item has a rating (mfctl import ratings FILE, or mfctl add-rating USER ITEM RATING)"
+            : "no items left to recommend: the user rated or excluded every candidate")
+    }
 }

@@ -1,6 +1,7 @@
 import MFCore
 
 /// `add_rating {user, item, rating, timestamp?}`: durable before the reply, folded in at once.
+// RatingTuple's fields and init again: this is the object form of one op, RatingTuple the array form inside add_ratings.
 public struct AddRatingRequest: WireOperation {
     public typealias Result = AddRatingResult
     public static let op = Op.addRating
@@ -45,6 +46,7 @@ public struct AddRatingsRequest: WireOperation {
 }
 
 /// `delete_rating {user, item}`.
+// The body of PredictRequest again: one type per op, so each op's decoding errors and docs are its own.
 public struct DeleteRatingRequest: WireOperation {
     public typealias Result = DeleteRatingResult
     public static let op = Op.deleteRating

@@ -16,14 +16,16 @@ public final class ChildProcess: @unchecked Sendable {  // used from one test's 
     private let stdoutPath: String, stderrPath: String
     private let stdoutLines: LineClient?
 
+    /// `directory`: the child's working directory (default: the test's).
     public init(_ executable: String, _ arguments: [String], environment: [String: String] = ["PATH": "/usr/bin:/bin"],
-                streamingStdout: Bool = false) throws {
+                directory: String? = nil, streamingStdout: Bool = false) throws {
         let base = "/tmp/mfdt-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         stdoutPath = base + ".stdout"
         stderrPath = base + ".stderr"
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = environment
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.standardInput = FileHandle.nullDevice
         _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
@@ -90,8 +92,8 @@ public final class ChildProcess: @unchecked Sendable {  // used from one test's 
 
     /// Runs a program to its end (SIGKILL after `timeout` seconds).
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = ["PATH": "/usr/bin:/bin"],
-                           timeout: Double = 120) throws -> Output {
-        let child = try ChildProcess(executable, arguments, environment: environment)
+                           directory: String? = nil, timeout: Double = 120) throws -> Output {
+        let child = try ChildProcess(executable, arguments, environment: environment, directory: directory)
         let status = child.waitForExit(timeout: timeout) ?? -1
         return Output(status: status, stdout: child.stdout, stderr: child.stderr)
     }

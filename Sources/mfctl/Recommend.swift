@@ -19,8 +19,6 @@ struct Recommend: AsyncParsableCommand {
     func run() async throws {
         let op = RecommendRequest(user: user, n: n, excludeSeen: !withSeen, exclude: exclude,
                                   include: include.isEmpty ? nil : include, explain: explain)
-        try await global.run(op) { r in
-            "user \(r.user) (\(r.source.rawValue))\n" + Table.items(r.items, explain: explain)
-        }
+        try await global.run(op) { Table.recommendation($0, explain: explain) }
     }
 }

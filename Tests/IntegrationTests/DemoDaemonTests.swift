@@ -106,6 +106,8 @@ struct DemoDaemonTests {
         let c = try mfd.connect()
         let rec = try c.call("recommend", ["user": 1])
         #expect(rec.ok && rec.result["source"] as? String == "popular" && rec.items.isEmpty, "\(rec)")
+        let text = try mfctl(["recommend", "1"], socket: dir.socket, dir: dir.path)
+        #expect(text.status == 0 && text.out.contains("no items to recommend yet: no item has a rating"), "\(text)")
         #expect(try c.call("predict", ["user": 1, "item": 2]).result["source"] as? String == "baseline")
         #expect(try c.call("similar_items", ["item": 2]).errorCode == "unknown_item")
         let job = try c.call("train", ["wait": true])

@@ -58,4 +58,14 @@ struct TableTests {
         let rows = text.split(separator: "\n")
         #expect(rows[1].hasPrefix("1   260") && rows[3].hasPrefix("3     1"), "\(rows)")
     }
+
+    @Test func anEmptyRecommendationSaysWhy() {
+        let empty = Table.recommendation(RecommendResult(user: 42, items: [], source: .popular), width: 80)
+        #expect(empty == "user 42 (popular)\nno items to recommend yet: no item has a rating "
+                + "(mfctl import ratings FILE, or mfctl add-rating USER ITEM RATING)")
+        let exhausted = Table.recommendation(RecommendResult(user: 42, items: [], source: .model), width: 80)
+        #expect(exhausted.hasSuffix("the user rated or excluded every candidate"))
+        let full = Table.recommendation(RecommendResult(user: 42, items: Self.long, source: .model), width: 80)
+        #expect(full == "user 42 (model)\n" + Table.items(Self.long, width: 80))
+    }
 }

@@ -65,6 +65,12 @@ extension Engine {
         guard let i = base.items.index(of: r.item) else {
             throw WireError(.unknownItem, "item \(r.item) has no ratings, so no factors yet", field: "item")
         }
+        // All-zero factors (rated only by users the model cannot place yet) are
+        // at cosine 0 from everything: a list would be noise.
+        guard base.model.itemNorms[Int(i)] > 0 else {
+            throw WireError(.unknownItem, "item \(r.item) has no usable factors yet: its ratings come from users the model "
+                            + "cannot place; it gets factors once raters the model knows rate it, or at the next training", field: "item")
+        }
         let top = try base.model.similarItems(i, n: r.n)
         return SimilarItemsResult(item: r.item, items: top.map { s.scored(base.items.id(at: $0.item), score: $0.score) })
     }
