@@ -58,7 +58,7 @@ public enum ModelSearch {
     /// Candidates for ω; 0 ranks by the ranker alone.
     public static let ratingWeights: [Float] = [0, 0.02, 0.05, 0.1]
     /// Holdout users whose top-10 is scored per ranking trial, at most (every n-th user beyond it).
-    public static let maxRankingUsers = 3_000
+    public static let maxRankingUsers = 2_000
 
     public static func run(_ data: RatingMatrix, holdout: HoldoutRatings, config: TrainingConfig, pinned: Set<String> = [],
                            sideInfo: SideInfo? = nil, onEpoch: ((EpochReport) -> Bool)? = nil) throws -> SearchOutcome {
@@ -152,7 +152,7 @@ extension ModelSearch {
     /// Above this many training ratings the search runs on a sample of users holding about
     /// this many, and the model is then trained on all of them at the chosen values.
     /// Sampling users keeps each row's rating count, on which weighted λ depends.
-    public static let sampleRatings = 500_000
+    public static let sampleRatings = 200_000
 
     /// The search on `data` (or on a user sample of it), then the model at the chosen values:
     /// the search's own when it ran on all of `data`, else one trained on `data`.
