@@ -48,7 +48,7 @@ extension SchemaTests {
         #expect(try await tableDump(store.pool) == before)
         #expect(try await store.currentSequence() == 2001)
         #expect(try await store.integrityCheck() == ["ok"])
-        let violations = try await store.pool.read { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") }
+        let violations = try store.pool.read { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") }
         #expect(violations.isEmpty)
         let fresh = try makeStore(dir)
         #expect(try await schemaDump(store.pool) == (try await schemaDump(fresh.pool)))
