@@ -4,17 +4,21 @@ extension FoldIn {
     /// (YᵀY + λI, XᵀX + λI) for implicit-ALS models, else empty.
     static func implicitGrams(_ model: MFModel) -> ([Float], [Float]) {
         guard let f = model.solver.implicitALS else { return ([], []) }
-        let k = model.factors, ks = (k + 7) & ~7
-        func gram(_ t: [Float], _ n: Int) -> [Float] {
-            var g = [Float](repeating: 0, count: ks * ks)
-            t.withUnsafeBufferPointer { tb in
-                g.withUnsafeMutableBufferPointer {
-                    Gram.fullRidge(rows: tb.baseAddress!, count: n, k: k, stride: ks, lambda: f.lambda, into: $0.baseAddress!)
-                }
+        let k = model.factors
+        return (ridgeGram(model.itemFactors, count: model.itemCount, k: k, lambda: f.lambda),
+                ridgeGram(model.userFactors, count: model.userCount, k: k, lambda: f.lambda))
+    }
+
+    /// FᵀF + λI of `count` rows of k (full, stride (k+7)&~7): what an implicit row solve takes.
+    static func ridgeGram(_ rows: [Float], count: Int, k: Int, lambda: Float) -> [Float] {
+        let ks = (k + 7) & ~7
+        var g = [Float](repeating: 0, count: ks * ks)
+        rows.withUnsafeBufferPointer { tb in
+            g.withUnsafeMutableBufferPointer {
+                Gram.fullRidge(rows: tb.baseAddress!, count: count, k: k, stride: ks, lambda: lambda, into: $0.baseAddress!)
             }
-            return g
         }
-        return (gram(model.itemFactors, model.itemCount), gram(model.userFactors, model.userCount))
+        return g
     }
 
     /// One row from raw values (filtered by the model's `ImplicitFeedback`)

@@ -4,17 +4,9 @@ extension FoldIn {
     /// (ZᵀZ + λI, XᵀX + λI) of the model's ranker (stride (k+7)&~7), else empty.
     static func rankerGrams(_ model: MFModel) -> ([Float], [Float]) {
         guard let r = model.ranker else { return ([], []) }
-        let k = model.factors, ks = (k + 7) & ~7
-        func gram(_ t: [Float], _ n: Int) -> [Float] {
-            var g = [Float](repeating: 0, count: ks * ks)
-            t.withUnsafeBufferPointer { tb in
-                g.withUnsafeMutableBufferPointer {
-                    Gram.fullRidge(rows: tb.baseAddress!, count: n, k: k, stride: ks, lambda: r.feedback.lambda, into: $0.baseAddress!)
-                }
-            }
-            return g
-        }
-        return (gram(r.itemFactors, model.itemCount), gram(r.userFactors, model.userCount))
+        let k = model.factors, lambda = r.feedback.lambda
+        return (ridgeGram(r.itemFactors, count: model.itemCount, k: k, lambda: lambda),
+                ridgeGram(r.userFactors, count: model.userCount, k: k, lambda: lambda))
     }
 
     /// The ranker row of a user (`item` false: against z_i) or an item (against x_u)
