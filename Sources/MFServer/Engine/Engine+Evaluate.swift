@@ -44,8 +44,7 @@ extension Engine {
         progress?.set(stage: "search")
         let out = try ModelSearch.fit(part, holdout: holdout, config: cfg.searchStart, pinned: cfg.searchPins, sideInfo: side) { _ in !Task.isCancelled }
         let threads = cfg.threads > 0 ? cfg.threads : ProcessInfo.processInfo.activeProcessorCount
-        let chosen = SearchedValues(lambda: TrainingSettings.decimal(out.config.lambda), rankingWeight: TrainingSettings.decimal(out.config.ranking.ratingWeight),
-                                    model: cfg.model, factors: cfg.factors, startLambda: cfg.lambda, ratings: split.train.count, reason: "evaluate")
+        let chosen = cfg.searched(by: out, ratings: split.train.count, reason: "evaluate")
         return (try out.model.completed(full: split.train, holdout: holdout, threads: threads), chosen)
     }
 }

@@ -40,9 +40,7 @@ extension Engine {
         }
         let epochs = log.longest
         jobs.update(id) { $0.epochs = epochs }
-        let chosen = SearchedValues(lambda: TrainingSettings.decimal(outcome.config.lambda),
-                                    rankingWeight: TrainingSettings.decimal(outcome.config.ranking.ratingWeight),
-                                    model: cfg.model, factors: cfg.factors, startLambda: cfg.lambda, ratings: ratings, reason: reason)
+        let chosen = cfg.searched(by: outcome, ratings: ratings, reason: reason)
         let trials = outcome.trials.map {
             SearchTrialInfo(parameter: $0.parameter == "lambda" ? "lambda" : "ranking_weight", value: $0.value,
                             holdoutRMSE: $0.holdoutRMSE, holdoutNDCG: $0.holdoutNDCG, sweeps: $0.sweeps, seconds: $0.seconds)

@@ -20,6 +20,12 @@ extension TrainingSettings {
         return t
     }
 
+    /// What `outcome` (a search started from `searchStart`) chose, for this configuration.
+    func searched(by outcome: SearchOutcome, ratings: Int, reason: String) -> SearchedValues {
+        SearchedValues(lambda: Self.decimal(outcome.config.lambda), rankingWeight: Self.decimal(outcome.config.ranking.ratingWeight),
+                       model: model, factors: factors, startLambda: lambda, ratings: ratings, reason: reason)
+    }
+
     /// `pinned` in `ModelSearch`'s key names.
     var searchPins: Set<String> {
         Set(pinned.map { $0 == "ranking_weight" ? "ranking.rating_weight" : $0 })
