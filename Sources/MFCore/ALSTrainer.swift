@@ -32,6 +32,8 @@ final class ALSTrainer {
     let userRanges: [Range<Int>], itemRanges: [Range<Int>]
     /// Ratings scored after every epoch (not trained on), or nil.
     var holdout: HoldoutRatings?
+    /// Solve every user row exactly before the first epoch (a warm start whose user rows are mostly new).
+    var solveUsersFirst = false
 
     init(data: RatingMatrix, config: TrainingConfig) {
         self.data = data; self.config = config; params = SolverParams(config)
@@ -63,6 +65,11 @@ final class ALSTrainer {
 
     func run(onEpoch: ((EpochReport) -> Bool)?) throws -> MFModel {
         let start = ContinuousClock.now
+        if solveUsersFirst {
+            cgSteps = 0
+            userAttributes?.update(from: p)
+            sweepUsers()
+        }
         for epoch in 1...max(config.iterations, 1) where config.iterations > 0 {
             cgSteps = epoch == config.iterations ? 0 : config.cgSteps
             sweepItems()

@@ -39,11 +39,24 @@ public enum Metrics {
     /// P@k, R@k, NDCG@k of `model.topN` for trained users, excluding each user's `train` items.
     public static func ranking(model: MFModel, train: RatingMatrix, users: [Int32], items: [Int32],
                                ratings: [Float], k: Int = 10, threshold: Float = 4.0) throws -> RankingMetrics {
+        let each = try perUser(model: model, train: train, users: users, items: items, ratings: ratings, k: k, threshold: threshold)
+        let n = Double(max(each.count, 1))
+        return RankingMetrics(precision: each.reduce(0) { $0 + $1.precision } / n, recall: each.reduce(0) { $0 + $1.recall } / n,
+                              ndcg: each.reduce(0) { $0 + $1.ndcg } / n, users: each.count)
+    }
+
+    /// NDCG@k of each user `ranking` evaluates (those with a relevant rating, by index): for paired comparisons.
+    public static func userNDCG(model: MFModel, train: RatingMatrix, users: [Int32], items: [Int32],
+                                ratings: [Float], k: Int = 10, threshold: Float = 4.0) throws -> [Double] {
+        try perUser(model: model, train: train, users: users, items: items, ratings: ratings, k: k, threshold: threshold).map(\.ndcg)
+    }
+
+    private static func perUser(model: MFModel, train: RatingMatrix, users: [Int32], items: [Int32], ratings: [Float],
+                                k: Int, threshold: Float) throws -> [(precision: Double, recall: Double, ndcg: Double)] {
         var relevant: [Int32: [Int32]] = [:]
         for j in ratings.indices where ratings[j] >= threshold { relevant[users[j], default: []].append(items[j]) }
         let disc = (0..<k).map { 1 / log2(Double($0 + 2)) }
-        var sp = 0.0, sr = 0.0, sn = 0.0
-        for u in relevant.keys.sorted() {
+        return try relevant.keys.sorted().map { u in
             let rel = Set(relevant[u]!)
             let uv = Int(u) < model.userCount ? model.user(u) : nil
             let seen = Int(u) < train.userCount ? Array(train.items(ofUser: Int(u))) : []
@@ -51,9 +64,7 @@ public enum Metrics {
             var hits = 0, dcg = 0.0
             for (r, s) in top.enumerated() where rel.contains(s.item) { hits += 1; dcg += disc[r] }
             let idcg = disc[0..<min(k, rel.count)].reduce(0, +)
-            sp += Double(hits) / Double(k); sr += Double(hits) / Double(rel.count); sn += dcg / idcg
+            return (Double(hits) / Double(k), Double(hits) / Double(rel.count), dcg / idcg)
         }
-        let n = Double(max(relevant.count, 1))
-        return RankingMetrics(precision: sp / n, recall: sr / n, ndcg: sn / n, users: relevant.count)
     }
 }

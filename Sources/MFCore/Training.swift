@@ -54,6 +54,7 @@ public enum MFTrainer {
             let t = ALSTrainer(data: data, config: config)
             t.holdout = holdout
             warmStart.map(t.begin(from:))
+            t.solveUsersFirst = warmStart?.solveUsersFirst ?? false
             return try withRanker(t.run(onEpoch: onEpoch), data, config, warmStart)
         case .sgd:
             var t = SGDTrainer(data: data, config: config)

@@ -13,6 +13,9 @@ public struct WarmStart: Sendable {
     public var userRows: [Int32]
     /// For each item of the training matrix, its row in `model`, or -1.
     public var itemRows: [Int32]
+    /// Solve every user exactly against the start's items before the first sweep: for a start
+    /// whose items are trained and whose user rows are mostly new.
+    public var solveUsersFirst = false
 
     public init(model: MFModel, userRows: [Int32], itemRows: [Int32]) {
         self.model = model; self.userRows = userRows; self.itemRows = itemRows

@@ -93,7 +93,7 @@ public struct DaemonOptions: ParsableArguments {
     @Option(help: "Model trained: explicit (ratings), implicit (interactions, confidence 1 + alpha·value) or collective (ratings + user attributes + item genres/attributes) [MFD_MODEL; default: stored config, else explicit].")
     var model: String?
 
-    @Option(help: "Implicit model: confidence weight alpha [MFD_ALPHA; default: stored config, else 1].")
+    @Option(help: "Confidence weight alpha of the implicit ALS that ranks (the implicit model, or the ranker); pins it, else the search chooses it [MFD_ALPHA; default: stored config, else 1].")
     var alpha: Double?
 
     @Option(help: "Collective model: weight of the user-attribute block [MFD_USER_ATTR_WEIGHT; default: stored config, else 1].")

@@ -4,6 +4,9 @@ public struct SearchedValues: Codable, Sendable, Equatable {
     /// The chosen λ, and the ω of `recommend`'s ranking score (rating model's weight beside the ranker).
     public var lambda: Double
     public var rankingWeight: Double
+    /// The chosen α of the implicit ALS that ranks (the implicit model's, or the ranker's); nil in
+    /// values stored before α was searched.
+    public var alpha: Double?
     /// The configuration they were searched for: model kind, factors and the λ the path started from.
     public var model: ModelKind
     public var factors: Int
@@ -12,13 +15,14 @@ public struct SearchedValues: Codable, Sendable, Equatable {
     public var ratings: Int
     public var reason: String
 
-    public init(lambda: Double, rankingWeight: Double, model: ModelKind, factors: Int, startLambda: Double, ratings: Int, reason: String) {
-        self.lambda = lambda; self.rankingWeight = rankingWeight; self.model = model; self.factors = factors
+    public init(lambda: Double, rankingWeight: Double, alpha: Double? = nil, model: ModelKind, factors: Int, startLambda: Double,
+                ratings: Int, reason: String) {
+        self.lambda = lambda; self.rankingWeight = rankingWeight; self.alpha = alpha; self.model = model; self.factors = factors
         self.startLambda = startLambda; self.ratings = ratings; self.reason = reason
     }
 
     enum CodingKeys: String, CodingKey {
-        case lambda, model, factors, ratings, reason
+        case lambda, alpha, model, factors, ratings, reason
         case rankingWeight = "ranking_weight"
         case startLambda = "start_lambda"
     }
@@ -27,7 +31,7 @@ public struct SearchedValues: Codable, Sendable, Equatable {
 /// One setting a search scored on the training's holdout: the wire form of MFCore's `SearchTrial`
 /// (MFProtocol does not depend on MFCore; `parameter` uses the configuration's key names).
 public struct SearchTrialInfo: Codable, Sendable, Equatable {
-    /// "lambda" or "ranking_weight".
+    /// "lambda", "alpha" or "ranking_weight".
     public var parameter: String
     public var value: Double
     public var holdoutRMSE: Double?

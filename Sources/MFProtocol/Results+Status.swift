@@ -199,7 +199,8 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
     public var factors: Int
     public var lambda: Double
     public var iterations: Int
-    /// Implicit confidence c = 1 + alpha·value.
+    /// Confidence c = 1 + alpha·value of the implicit ALS that ranks: the implicit model's,
+    /// or the ranker a rating model trains beside itself.
     public var alpha: Double
     public var seed: Int64
     public var threads: Int
@@ -216,10 +217,10 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
     /// its kind, factors and regularization are unchanged and the ratings changed
     /// by at most a tenth since it was trained (0 = every retrain starts cold).
     public var warmIterations: Int
-    /// Search λ and the ranking weight on the data's own holdout (first training, data grown or
+    /// Search λ, α and the ranking weight on the data's own holdout (first training, data grown or
     /// shrunk by half, or on request); false trains with the configured values.
     public var search: Bool
-    /// Keys the search leaves alone ("lambda", "ranking_weight"); `set_config` of a key pins it.
+    /// Keys the search leaves alone ("lambda", "alpha", "ranking_weight"); `set_config` of a key pins it.
     public var pinned: [String]
     /// ω of `recommend`'s ranking score when not searched: the rating model's weight beside the ranker.
     public var rankingWeight: Double
@@ -230,7 +231,12 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
     public static let defaultWarmIterations = 5
     public static let defaultRankingWeight = 0.05
     /// The keys a search chooses, which `pinned` may name.
-    public static let searchableKeys = ["lambda", "ranking_weight"]
+    public static let searchableKeys = ["lambda", "alpha", "ranking_weight"]
+
+    /// The keys a search chooses for a model kind: an implicit model has no rating model, so only its α.
+    public static func searchableKeys(for kind: ModelKind) -> [String] {
+        kind == .implicit ? ["alpha"] : searchableKeys
+    }
 
     public init(model: ModelKind, factors: Int, lambda: Double, iterations: Int, alpha: Double, seed: Int64,
                 threads: Int, userAttrWeight: Double, itemAttrWeight: Double, retrain: RetrainMode,

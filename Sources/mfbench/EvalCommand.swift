@@ -28,7 +28,7 @@ struct EvalCommand: ParsableCommand {
     var holdoutFraction = 0.05
     @Flag(help: "Print one JSON object.")
     var json = false
-    @Flag(help: "Print the loss after every epoch (stderr).")
+    @Flag(help: "Print the loss, the holdout RMSE and the process CPU seconds after every epoch (stderr).")
     var verbose = false
 
     struct Report: Encodable {
@@ -69,8 +69,8 @@ struct EvalCommand: ParsableCommand {
         if config.threads == 0 { config.threads = ProcessInfo.processInfo.activeProcessorCount }
         let warm = try warmFrom.map { try warmStart(from: $0, split: split, config: config) }
         if warm != nil, let n = warmIterations { config.iterations = n }
-        // No hyperparameter flags: what mfd runs, the search on a holdout of TRAIN.csv, then completion.
-        let search = !training.setsHyperparameters && !self.model.setsHyperparameters && warm == nil && config.algorithm != .implicit
+        // No hyperparameter flags: what mfd runs, the search on a holdout of TRAIN.csv, then completion (SGD: no search).
+        let search = !training.setsHyperparameters && !self.model.setsHyperparameters && warm == nil && config.algorithm != .sgd
         var outcome: SearchOutcome?
         var searchTime: Double?
         var model: MFModel?
@@ -81,14 +81,18 @@ struct EvalCommand: ParsableCommand {
             let d = try clock.measure {
                 // No callback unless asked: the loss costs a pass over the data.
                 let progress: ((EpochReport) -> Bool)? = verbose ? { r in
-                    FileHandle.standardError.write(Data("epoch \(r.epoch) loss \(r.loss) train_rmse \(r.rmse) t \(r.elapsed)\n".utf8))
+                    let h = r.holdoutRMSE.map { String(format: " holdout_rmse %.5f", $0) } ?? ""
+                    FileHandle.standardError.write(Data(("epoch \(r.epoch) loss \(r.loss) train_rmse \(r.rmse) t \(r.elapsed)" + h
+                        + String(format: " cpu %.2f\n", processCPUSeconds())).utf8))
                     return true
                 } : nil
                 if search, case let (part, holdout?) = try HoldoutRatings.split(split.train, users: split.users, items: split.items,
                                                                                fraction: holdoutFraction, seed: Int64(bitPattern: config.seed)) {
                     outcome = try ModelSearch.fit(part, holdout: holdout, config: config, sideInfo: side, onEpoch: progress)
                     searchTime = outcome!.searchSeconds
+                    if verbose { FileHandle.standardError.write(Data(String(format: "fitted cpu %.2f\n", processCPUSeconds()).utf8)) }
                     m = try outcome!.model.completed(full: split.train, holdout: holdout, threads: config.threads)
+                    if verbose { FileHandle.standardError.write(Data(String(format: "completed cpu %.2f\n", processCPUSeconds()).utf8)) }
                 } else {
                     m = try side.map { try MFTrainer.train(split.train, sideInfo: $0, config: config, warmStart: warm, onEpoch: progress) }
                         ?? MFTrainer.train(split.train, config: config, warmStart: warm, onEpoch: progress)

@@ -49,10 +49,10 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "SGD bias penalty.")
     var sgdBiasLambda: Float?
 
-    /// True when a flag sets a hyperparameter (threads and seed are not ones):
+    /// True when a flag sets a hyperparameter (threads, seed and the model kind `--algo` are not ones):
     /// without any, commands run the search mfd runs.
     var setsHyperparameters: Bool {
-        let given: [Any?] = [algo, factors, lambda, biasLambda, iterations, weightedLambda, lambdaExponent, biasLambdaExponent,
+        let given: [Any?] = [factors, lambda, biasLambda, iterations, weightedLambda, lambdaExponent, biasLambdaExponent,
                              cgSteps, implicitWeight, implicitLambda, implicitUserWeight, implicitUserLambda, rankImplicitWeight,
                              rankBiasWeight, learningRate, learningRateDecay, sgdLambda, sgdBiasLambda]
         return plain || given.contains { $0 != nil }

@@ -14,7 +14,7 @@ struct Config: AsyncParsableCommand {
     @Option(help: "Latent factors k.") var factors: Int?
     @Option(help: "Regularization λ (pins it: the search no longer chooses it).") var lambda: Double?
     @Option(help: "Training iterations.") var iterations: Int?
-    @Option(help: "Implicit model: confidence 1 + alpha·value.") var alpha: Double?
+    @Option(help: "Confidence 1 + alpha·value of the implicit ALS that ranks (the implicit model, or the ranker; pins it).") var alpha: Double?
     @Option(help: "Collective model: weight of the user-attribute block.") var userAttrWeight: Double?
     @Option(help: "Collective model: weight of the item genres/attributes block.") var itemAttrWeight: Double?
     @Option(help: "auto, manual or external.") var retrain: RetrainMode?
@@ -23,8 +23,8 @@ struct Config: AsyncParsableCommand {
     @Option(help: "Fraction of ratings a training holds out to score each epoch, then folds in (0 = none).") var holdoutFraction: Double?
     @Option(help: "Sweeps of a retrain that starts from the current model (0 = always start cold).") var warmIterations: Int?
     @Option(help: "Weight of the rating model's score beside the ranker's in recommend (pins it).") var rankingWeight: Double?
-    @Option(help: "Search λ and the ranking weight on the data's own holdout: on or off.") var search: Switch?
-    @Option(help: "Keys the search leaves alone, comma-separated (lambda, ranking_weight; '' unpins all).") var pinned: String?
+    @Option(help: "Search λ, alpha and the ranking weight on the data's own holdout: on or off.") var search: Switch?
+    @Option(help: "Keys the search leaves alone, comma-separated (lambda, alpha, ranking_weight; '' unpins all).") var pinned: String?
 
     func run() async throws {
         let set = SetConfigRequest(model: model, factors: factors, lambda: lambda, iterations: iterations, alpha: alpha,
@@ -48,7 +48,7 @@ struct Config: AsyncParsableCommand {
 
     /// "searched: lambda 0.15, ranking_weight 0.05 (first training, 100836 ratings)".
     static func searchedText(_ s: SearchedValues) -> String {
-        "searched: lambda \(s.lambda), ranking_weight \(s.rankingWeight) (\(s.reason), \(s.ratings) ratings)"
+        "searched: lambda \(s.lambda), " + (s.alpha.map { "alpha \($0), " } ?? "") + "ranking_weight \(s.rankingWeight) (\(s.reason), \(s.ratings) ratings)"
     }
 
     enum Switch: String, ExpressibleByArgument { case on, off }

@@ -4,7 +4,7 @@ import MFProtocol
 
 import Testing
 
-/// A retrain searches λ and the ranking weight when the data set is new to it, and reuses them after.
+/// A retrain searches λ, α and the ranking weight when the data set is new to it, and reuses them after.
 @Suite struct SearchRetrainTests {
     @Test func firstTrainingSearchesAndLaterOnesReuseTheChoice() async throws {
         let f = try await EngineFixture.make(ratings: WarmRetrainTests.ratings(users: 1...40), maxBatch: 5000)
@@ -16,6 +16,7 @@ import Testing
         #expect(first.state == .succeeded && search.reason == "configuration changed")
         #expect(search.trials.contains { $0.parameter == "lambda" && $0.holdoutRMSE != nil })
         #expect(search.trials.contains { $0.parameter == "ranking_weight" && $0.holdoutNDCG != nil })
+        #expect(search.trials.filter { $0.parameter == "alpha" && $0.holdoutNDCG != nil }.count == 5)
         let chosen = try #require(f.engine.trainingSettings.searched)
         #expect(chosen == search.chosen && chosen.factors == 7 && chosen.startLambda == f.engine.trainingSettings.lambda)
         // Persisted: the stored configuration holds the choice.
@@ -33,15 +34,31 @@ import Testing
         #expect(asked.metrics?.search?.reason == "requested")
     }
 
+    /// An implicit model holds out for its search, chooses α by holdout NDCG@10 and trains at it; retrains reuse it.
+    @Test func implicitModelSearchesAlpha() async throws {
+        let f = try await EngineFixture.make(ratings: WarmRetrainTests.ratings(users: 1...40), maxBatch: 5000)
+        defer { f.discard() }
+        _ = try await f.engine.setConfig(SetConfigRequest(model: .implicit, factors: 5, iterations: 4))
+        let first = try await f.engine.train(wait: true)
+        let search = try #require(first.metrics?.search)
+        #expect(search.trials.map(\.parameter) == Array(repeating: "alpha", count: 5))
+        let alpha = try #require(search.chosen.alpha)
+        let best = try #require(search.trials.max { $0.holdoutNDCG! < $1.holdoutNDCG! })
+        #expect((alpha == best.value || alpha == 1) && f.engine.snapshot.base?.model.solver.implicitALS?.alpha == Float(alpha))
+        let again = try await f.engine.train(wait: true)
+        #expect(again.metrics?.search == nil && f.engine.snapshot.base?.model.solver.implicitALS?.alpha == Float(alpha))
+    }
+
     @Test func pinnedValuesAreKeptAndAllPinnedMeansNoSearch() async throws {
         let f = try await EngineFixture.make(ratings: WarmRetrainTests.ratings(users: 1...40), maxBatch: 5000)
         defer { f.discard() }
-        let c = try await f.engine.setConfig(SetConfigRequest(lambda: 0.4, iterations: 3, rankingWeight: 0.07))
-        #expect(c.pinned == ["lambda", "ranking_weight"])
+        let c = try await f.engine.setConfig(SetConfigRequest(lambda: 0.4, iterations: 3, alpha: 5, rankingWeight: 0.07))
+        #expect(c.pinned == ["alpha", "lambda", "ranking_weight"])
         let job = try await f.engine.train(wait: true, search: true)
         #expect(job.metrics?.search == nil)
         let model = try #require(f.engine.snapshot.base?.model)
         #expect(abs(model.solver.lambda - 0.4) < 1e-6 && abs(model.ranking.ratingWeight - 0.07) < 1e-6)
+        #expect(model.ranker?.feedback.alpha == 5)
         // Unpinning λ lets the search choose it again, starting from 0.4.
         _ = try await f.engine.setConfig(SetConfigRequest(pinned: ["ranking_weight"]))
         let searched = try await f.engine.train(wait: true, search: true)
@@ -66,7 +83,10 @@ import Testing
         c.factors = 16
         #expect(Engine.searchReason(c, ratings: 5000, requested: false) == "configuration changed")
         #expect(abs(c.training.lambda - 0.15) < 1e-6)
+        // An implicit model searches its α alone: pinning α leaves nothing to search.
         c.model = .implicit
+        #expect(Engine.searchReason(c, ratings: 5000, requested: true) == "requested")
+        c.pinned = ["alpha"]
         #expect(Engine.searchReason(c, ratings: 5000, requested: true) == nil)
     }
 }

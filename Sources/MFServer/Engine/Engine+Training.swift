@@ -129,9 +129,10 @@ extension Engine {
     /// `changes`: rating changes since the serving model (see `warmStart(for:…)`).
     private func fit(job id: Int64, config cfg: TrainingSettings, changes: Int, searchRequested: Bool,
                      stages: inout [(String, ContinuousClock.Instant)]) async throws -> Fitted {
-        // Implicit models predict preferences, not ratings: nothing to score a holdout with.
+        // Implicit models predict preferences, not ratings: they hold out only for a search (α by holdout NDCG@10).
+        let holds = cfg.model != .implicit || Self.searchReason(cfg, ratings: snapshot.ratingCount, requested: searchRequested) != nil
         let (split, ratingCount, sequence) = try await TrainingHoldout.read(
-            from: store, fraction: cfg.model == .implicit ? 0 : cfg.holdoutFraction, seed: cfg.seed)
+            from: store, fraction: holds ? cfg.holdoutFraction : 0, seed: cfg.seed)
         if let reason = Self.searchReason(cfg, ratings: ratingCount, requested: searchRequested), let holdout = split.holdout {
             stages.append(("search", .now))
             let searched = try await search(job: id, split: split, holdout: holdout, config: cfg, ratings: ratingCount, reason: reason)

@@ -25,7 +25,7 @@ extension TrainingSettings {
         if let v = s.rankingWeight { c.rankingWeight = v; c.pin("ranking_weight") }
         if let v = s.search { c.search = v }
         if let v = s.iterations { c.iterations = v }
-        if let v = s.alpha { c.alpha = v }
+        if let v = s.alpha { c.alpha = v; c.pin("alpha") }
         if let v = s.seed { c.seed = v }
         if let v = s.threads { c.threads = v }
         if let v = s.userAttrWeight { c.userAttrWeight = v }

@@ -11,24 +11,43 @@ extension TrainingSettings {
     static func decimal(_ f: Float) -> Double { Double("\(f)") ?? Double(f) }
 
     /// The MFCore training configuration retrains use: `searchStart` with the searched
-    /// λ and ranking weight, where a search chose them for this configuration and they are not pinned.
+    /// λ, α and ranking weight, where a search chose them for this configuration and they are not pinned.
     var training: TrainingConfig {
         var t = searchStart
         guard let s = searchedForThis else { return t }
         if !pinned.contains("lambda") && model != .implicit { t.lambda = Float(s.lambda) }
         if !pinned.contains("ranking_weight") { t.ranking.ratingWeight = Float(s.rankingWeight) }
+        if !pinned.contains("alpha"), let a = s.alpha {
+            if model == .implicit { t.implicitALS.alpha = Float(a) } else { t.ranker.alpha = Float(a) }
+        }
         return t
     }
 
     /// What `outcome` (a search started from `searchStart`) chose, for this configuration.
     func searched(by outcome: SearchOutcome, ratings: Int, reason: String) -> SearchedValues {
-        SearchedValues(lambda: Self.decimal(outcome.config.lambda), rankingWeight: Self.decimal(outcome.config.ranking.ratingWeight),
-                       model: model, factors: factors, startLambda: lambda, ratings: ratings, reason: reason)
+        let c = outcome.config
+        return SearchedValues(lambda: Self.decimal(c.lambda), rankingWeight: Self.decimal(c.ranking.ratingWeight),
+                       alpha: Self.decimal(model == .implicit ? c.implicitALS.alpha : c.ranker.alpha), model: model, factors: factors, startLambda: lambda, ratings: ratings, reason: reason)
     }
 
     /// `pinned` in `ModelSearch`'s key names.
     var searchPins: Set<String> {
-        Set(pinned.map { $0 == "ranking_weight" ? "ranking.rating_weight" : $0 })
+        Set(pinned.flatMap { key -> [String] in
+            switch key {
+            case "ranking_weight": ["ranking.rating_weight"]
+            case "alpha": ["ranker.alpha", "implicit_als.alpha"]
+            default: [key]
+            }
+        })
+    }
+
+    /// A `ModelSearch` parameter by its configuration key (`SearchTrialInfo.parameter`).
+    static func settingKey(_ parameter: String) -> String {
+        switch parameter {
+        case "ranking.rating_weight": "ranking_weight"
+        case "ranker.alpha", "implicit_als.alpha": "alpha"
+        default: parameter
+        }
     }
 
     /// The searched values when they apply to this configuration, else nil (a search is due).
@@ -51,12 +70,14 @@ extension TrainingSettings {
         switch model {
         case .explicit:
             t.lambda = Float(lambda)
+            t.ranker.alpha = Float(alpha)
         case .implicit:
             t.algorithm = .implicit
             t.implicitALS.alpha = Float(alpha)
             t.implicitALS.lambda = Float(lambda)
         case .collective:
             t.lambda = Float(lambda)
+            t.ranker.alpha = Float(alpha)
             t.sideInfo.userWeight = Float(userAttrWeight)
             t.sideInfo.itemWeight = Float(itemAttrWeight)
         }
