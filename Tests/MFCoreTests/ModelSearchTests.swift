@@ -65,7 +65,7 @@ import Testing
         for (config, key) in [(c, "ranker.alpha"), (implicit, "implicit_als.alpha")] {
             let out = try ModelSearch.run(train, holdout: holdout, config: config)
             let trials = out.trials.filter { $0.parameter == key }
-            #expect(trials.map(\.value) == ModelSearch.alphas.map(Double.init))
+            #expect(trials.map(\.value) == ([1] + ModelSearch.alphas).map(Double.init))  // the configured α first
             #expect(trials.allSatisfy { $0.sweeps == ModelSearch.alphaSweeps && $0.holdoutNDCG != nil })
             let best = try #require(trials.max { $0.holdoutNDCG! < $1.holdoutNDCG! })
             let chosen = key == "ranker.alpha" ? out.config.ranker.alpha : out.config.implicitALS.alpha

@@ -16,7 +16,7 @@ import Testing
         #expect(first.state == .succeeded && search.reason == "configuration changed")
         #expect(search.trials.contains { $0.parameter == "lambda" && $0.holdoutRMSE != nil })
         #expect(search.trials.contains { $0.parameter == "ranking_weight" && $0.holdoutNDCG != nil })
-        #expect(search.trials.filter { $0.parameter == "alpha" && $0.holdoutNDCG != nil }.count == 5)
+        #expect(search.trials.filter { $0.parameter == "alpha" && $0.holdoutNDCG != nil }.count == 6)
         let chosen = try #require(f.engine.trainingSettings.searched)
         #expect(chosen == search.chosen && chosen.factors == 7 && chosen.startLambda == f.engine.trainingSettings.lambda)
         // Persisted: the stored configuration holds the choice.
@@ -41,7 +41,7 @@ import Testing
         _ = try await f.engine.setConfig(SetConfigRequest(model: .implicit, factors: 5, iterations: 4))
         let first = try await f.engine.train(wait: true)
         let search = try #require(first.metrics?.search)
-        #expect(search.trials.map(\.parameter) == Array(repeating: "alpha", count: 5))
+        #expect(search.trials.map(\.parameter) == Array(repeating: "alpha", count: 6))
         let alpha = try #require(search.chosen.alpha)
         let best = try #require(search.trials.max { $0.holdoutNDCG! < $1.holdoutNDCG! })
         #expect((alpha == best.value || alpha == 1) && f.engine.snapshot.base?.model.solver.implicitALS?.alpha == Float(alpha))
