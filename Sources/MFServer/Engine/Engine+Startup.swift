@@ -73,7 +73,8 @@ extension Engine {
         let started = ContinuousClock.now
         do {
             loading.report("model")
-            if let base = try await latestModel() {
+            let stored = try await latestModel()
+            if let base = stored?.0 {
                 let items = try await store.allItems()
                 await writer.serveWhileLoading(base: base, items: items)
                 logger.info("serving the stored model while loading", metadata: [
@@ -90,6 +91,12 @@ extension Engine {
                 try await loadDemo()
             }
             try await reload()
+            // An imported model whose ranker job had not finished: train its ranker again.
+            if let stored, let storedItems = stored.1, case let id = stored.0.id, snapshot.base?.id == id, snapshot.ratingCount > 0 {
+                do { try startRankerJob(model: id, storedItems: storedItems, reason: "not trained before the restart") } catch {
+                    logger.error("ranker job not started", metadata: ["model": "\(id)", "error": "\(error)"])
+                }
+            }
             if snapshot.base == nil, snapshot.ratingCount > 0, trainingSettings.retrain != .external {
                 // Nothing to serve from yet: the first model is part of the start, as the
                 // reads that wait for it would otherwise get popularity from a daemon about to have one.
@@ -138,10 +145,14 @@ extension Engine {
 
     static func seconds(since start: ContinuousClock.Instant) -> Double { (ContinuousClock.now - start).inSeconds }
 
-    /// The newest stored model, or nil (none, or unusable: logged, served without).
-    private func latestModel() async throws -> ModelBase? {
+    /// The newest stored model, or nil (none, or unusable: logged, served without), and its stored item count when its ranker is still to be
+    /// trained (`rankerPendingScalar`), else nil.
+    private func latestModel() async throws -> (ModelBase, Int?)? {
         guard let record = try await store.loadLatestModel() else { return nil }
-        do { return try ModelBase(record: record) } catch {
+        do {
+            let pending = record.scalars[Self.rankerPendingScalar].map { $0 != 0 } ?? false
+            return (try ModelBase(record: record), pending ? record.itemIDs.count : nil)
+        } catch {
             logger.error("stored model unusable; serving without it", metadata: ["model": "\(record.id)", "error": "\(error)"])
             return nil
         }

@@ -86,6 +86,20 @@ final class JobBoard: Sendable {
 
     var isRunning: Bool { state.withLock { $0.running != nil } }
 
+    /// The kind of the running job, or nil when none runs.
+    var runningKind: JobKind? {
+        state.withLock { s in s.running.flatMap { r in s.jobs.last { $0.job == r.id }?.kind } }
+    }
+
+    /// Cancels the running job if it is of `kind` and waits for it to stop.
+    func cancelRunning(_ kind: JobKind) async {
+        let task = state.withLock { s in
+            s.running.flatMap { r in s.jobs.last { $0.job == r.id }?.kind == kind ? r.task : nil }
+        }
+        task?.cancel()
+        _ = await task?.value
+    }
+
     func task(_ id: Int64) -> Task<JobInfo, Never>? { state.withLock { $0.running?.id == id ? $0.running?.task : nil } }
 
     func lastAndRunning() -> (last: JobInfo?, running: JobInfo?) {
