@@ -59,4 +59,4 @@ for run in $(seq "$runs"); do
   mfctl job "$job" --wait >/dev/null; fig "run${run}_ranker_done_after_import_s" "$(since "$t")"
 done
 fig mfd_rss_kib "$(awk '/VmHWM/ { print $2 }' /proc/$scratch_mfd_pid/status)"
-grep -o 'model imported.*\|ranker trained.*' "$work/mfd.log" >&2 || true
+grep -o 'model imported [a-z].*\|ranker trained [a-z].*' "$work/mfd.log" >&2 || true

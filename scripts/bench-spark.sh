@@ -48,5 +48,5 @@ t=$(now); mfctl recommend 42 --json | grep -q '"source":"model"'; fig first_reco
 # The imported model's ranker, trained in the background after the import.
 job=$(sed -n 's/.*ranker trains in job \([0-9]*\).*/\1/p' "$work/import.out")
 mfctl job "$job" --wait >/dev/null; fig ranker_job_done_after_import_s "$(since "$t")"
-grep -o 'ranker trained.*' "$work/mfd.log" | head -1 >&2 || true
-grep -o 'model imported.*' "$work/mfd.log" | head -1 >&2 || true
+grep -o 'ranker trained [a-z].*' "$work/mfd.log" | head -1 >&2 || true
+grep -o 'model imported [a-z].*' "$work/mfd.log" | head -1 >&2 || true
