@@ -76,9 +76,9 @@ extension MFModel {
               ranker.userFactors.count <= userCount * k, ranker.itemFactors.count <= itemCount * k else {
             throw MFCoreError.invalidConfig(field: "ranker", reason: "ranker rows (\(ranker.userFactors.count / max(k, 1)) users, \(ranker.itemFactors.count / max(k, 1)) items at k \(k)) do not fit the model's \(userCount) × \(itemCount)")
         }
-        var r = ranker
-        r.userFactors.append(contentsOf: repeatElement(0, count: userCount * k - r.userFactors.count))
-        r.itemFactors.append(contentsOf: repeatElement(0, count: itemCount * k - r.itemFactors.count))
+        var r = ranker  // shares the ranker's arrays: only a side that needs rows is copied
+        if r.userFactors.count < userCount * k { r.userFactors.append(contentsOf: repeatElement(0, count: userCount * k - r.userFactors.count)) }
+        if r.itemFactors.count < itemCount * k { r.itemFactors.append(contentsOf: repeatElement(0, count: itemCount * k - r.itemFactors.count)) }
         var m = self
         m.ranker = r
         m.ranking = ranking

@@ -87,6 +87,24 @@ import Testing
         #expect(f.engine.snapshot.base?.id == second.modelID)
     }
 
+    @Test func anImportThatFailsAfterCancellingTheRankerJobStartsItAgain() async throws {
+        let f = try await EngineFixture.make(ratings: EngineFixture.tasteRatings, train: false) { cfg in
+            cfg.testDelays[.train] = 600
+        }
+        defer { f.discard() }
+        let first = try await Self.importModel(f.engine)
+        let manifest = ModelManifest(algorithm: "spark-als-explicit", k: 4, globalMean: 3, users: 1, items: 1)
+        let token = try f.engine.importModelBegin(ImportModelBeginRequest(manifest: manifest)).import
+        _ = try f.engine.importModelRows(ImportModelRowsRequest(import: token, side: .users, rows: [FactorRow(id: 999, bias: 0, factors: [1, 0, 0, 0])]))
+        _ = try f.engine.importModelRows(ImportModelRowsRequest(import: token, side: .items, rows: [FactorRow(id: 1, bias: 0, factors: [1, 0, 0, 0])]))
+        await #expect(throws: WireError.self) { try await f.engine.importModelCommit(token) }
+        #expect(try f.engine.trainStatus(try #require(first.rankerJob)).state == .cancelled)
+        let again = try f.engine.trainStatus(nil)
+        #expect(again.job != first.rankerJob && again.kind == .ranker && again.modelID == first.modelID
+            && (again.state == .queued || again.state == .running), "\(again)")
+        #expect(f.engine.snapshot.base?.id == first.modelID)
+    }
+
     @Test func aRetrainCancelsTheRankerJobAndBringsItsOwnRanker() async throws {
         let f = try await EngineFixture.make(ratings: EngineFixture.tasteRatings, train: false)
         defer { f.discard() }

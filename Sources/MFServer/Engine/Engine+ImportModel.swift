@@ -30,8 +30,18 @@ extension Engine {
 
     /// Commits a session already taken (`ModelImportSessions.take`).
     func importModelCommit(_ session: ModelImportSessions.Session) async throws -> ImportModelResult {
-        // A ranker job is for the model this import replaces.
-        await jobs.cancelRunning(.ranker)
+        // A ranker job is for the model this import replaces: cancelled, and started again if the import fails.
+        guard jobs.runningKind == nil || jobs.runningKind == .ranker else {
+            throw WireError(.trainingInProgress, "a training job is running; import the model when it ends (see train_status)")
+        }
+        let cancelled = await jobs.cancelRunning(.ranker)
+        do { return try await commitModel(session) } catch {
+            resumeRankerJob(after: cancelled, error)
+            throw error
+        }
+    }
+
+    private func commitModel(_ session: ModelImportSessions.Session) async throws -> ImportModelResult {
         guard !jobs.isRunning else {
             throw WireError(.trainingInProgress, "a training job is running; import the model when it ends (see train_status)")
         }
@@ -70,7 +80,7 @@ extension Engine {
         let replayed = await writer.install(base, changesAtSnapshot: m.sequence == nil ? mark : 0)
         stages.append(("", .now))
         // The ranker job also checkpoints the model's pages into the database file first.
-        let rankerJob = ranks ? try? startRankerJob(model: modelID, storedItems: m.items, reason: "model imported") : nil
+        let rankerJob = ranks ? try? startRankerJob(model: modelID, reason: "model imported") : nil
         // Seconds per stage, e.g. "receive 0.412 check 0.009 build 0.035 save 0.180 install 0.021".
         let timing = zip(stages, stages.dropFirst()).map { a, b in "\(a.0) " + String(format: "%.3f", (b.1 - a.1).inSeconds) }
         logger.info("model imported", metadata: ["model": "\(modelID)", "algorithm": "\(m.algorithm)", "users": "\(m.users)",

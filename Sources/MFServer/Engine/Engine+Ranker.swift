@@ -11,21 +11,20 @@ extension Engine {
     static let rankerPendingScalar = "ranker_pending"
 
     /// Registers a `ranker` job for the serving model `modelID` and runs it on a detached
-    /// task; `storedItems`: the item rows stored with that model (the served model may
-    /// have appended more by fold-in). Returns the job id.
+    /// task. Returns the job id.
     @discardableResult
-    func startRankerJob(model modelID: Int64, storedItems: Int, reason: String) throws -> Int64 {
+    func startRankerJob(model modelID: Int64, reason: String) throws -> Int64 {
         let id = try jobs.begin(kind: .ranker)
         jobs.update(id) { $0.modelID = modelID }
         logger.info("ranker training started", metadata: ["job": "\(id)", "model": "\(modelID)", "reason": "\(reason)"])
-        let task = Task.detached { [self] in await self.runRanker(job: id, model: modelID, storedItems: storedItems) }
+        let task = Task.detached { [self] in await self.runRanker(job: id, model: modelID) }
         jobs.attach(id, task: task)
         return id
     }
 
     /// Checkpoint → read → fit → save → install. Never throws: the job records the outcome.
     /// Ends `cancelled` when shut down, or when a newer model replaced `modelID` (import, train).
-    func runRanker(job id: Int64, model modelID: Int64, storedItems: Int) async -> JobInfo {
+    func runRanker(job id: Int64, model modelID: Int64) async -> JobInfo {
         let start = ContinuousClock.now
         var stages: [(String, ContinuousClock.Instant)] = [("checkpoint", start)]
         jobs.step(id, "checkpoint") { $0.state = .running }
@@ -36,7 +35,11 @@ extension Engine {
             try Task.checkCancellation()
             stages.append(("read", .now))
             jobs.step(id, "read")
-            guard let base = await writer.base, base.id == modelID else { throw CancellationError() }
+            // The item rows stored with the model (the served one may have appended more by fold-in).
+            guard let base = await writer.base, base.id == modelID,
+                  let storedItems = try await store.listModels().first(where: { $0.id == modelID })?.itemCount else {
+                throw CancellationError()  // replaced, or pruned
+            }
             let config = trainingSettings.training
             let ratings = try await writer.ratingMatrix(users: base.users, items: base.items.ids)
             stages.append(("fit", .now))
@@ -106,5 +109,17 @@ extension EngineWriter {
                                 algorithm: b.algorithm, sequence: b.sequence)
         install(newBase, changesAtSnapshot: 0, resolving: Array(b.items.ids.dropFirst(trainedItems)))
         return true
+    }
+}
+
+extension Engine {
+    /// Starts the ranker job again for the serving model when `cancelled` (a job of the
+    /// serving model cancelled by an import that then failed) and the model still lacks it.
+    func resumeRankerJob(after cancelled: Int64?, _ error: any Error) {
+        guard let cancelled, let base = snapshot.base, base.model.ranker == nil,
+              jobs.job(cancelled)?.modelID == base.id else { return }
+        do { try startRankerJob(model: base.id, reason: "the import that cancelled it failed: \(WireError(engine: error).message)") } catch {
+            logger.error("ranker job not started", metadata: ["model": "\(base.id)", "error": "\(error)"])
+        }
     }
 }

@@ -74,7 +74,7 @@ extension Engine {
         do {
             loading.report("model")
             let stored = try await latestModel()
-            if let base = stored?.0 {
+            if let base = stored?.base {
                 let items = try await store.allItems()
                 await writer.serveWhileLoading(base: base, items: items)
                 logger.info("serving the stored model while loading", metadata: [
@@ -92,8 +92,8 @@ extension Engine {
             }
             try await reload()
             // An imported model whose ranker job had not finished: train its ranker again.
-            if let stored, let storedItems = stored.1, case let id = stored.0.id, snapshot.base?.id == id, snapshot.ratingCount > 0 {
-                do { try startRankerJob(model: id, storedItems: storedItems, reason: "not trained before the restart") } catch {
+            if let stored, stored.rankerPending, case let id = stored.base.id, snapshot.base?.id == id, snapshot.ratingCount > 0 {
+                do { try startRankerJob(model: id, reason: "not trained before the restart") } catch {
                     logger.error("ranker job not started", metadata: ["model": "\(id)", "error": "\(error)"])
                 }
             }
@@ -145,13 +145,12 @@ extension Engine {
 
     static func seconds(since start: ContinuousClock.Instant) -> Double { (ContinuousClock.now - start).inSeconds }
 
-    /// The newest stored model, or nil (none, or unusable: logged, served without), and its stored item count when its ranker is still to be
-    /// trained (`rankerPendingScalar`), else nil.
-    private func latestModel() async throws -> (ModelBase, Int?)? {
+    /// The newest stored model, or nil (none, or unusable: logged, served without), and
+    /// whether its ranker is still to be trained (`rankerPendingScalar`).
+    private func latestModel() async throws -> (base: ModelBase, rankerPending: Bool)? {
         guard let record = try await store.loadLatestModel() else { return nil }
         do {
-            let pending = record.scalars[Self.rankerPendingScalar].map { $0 != 0 } ?? false
-            return (try ModelBase(record: record), pending ? record.itemIDs.count : nil)
+            return (try ModelBase(record: record), (record.scalars[Self.rankerPendingScalar] ?? 0) != 0)
         } catch {
             logger.error("stored model unusable; serving without it", metadata: ["model": "\(record.id)", "error": "\(error)"])
             return nil
