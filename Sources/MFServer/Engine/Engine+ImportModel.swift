@@ -78,9 +78,10 @@ extension Engine {
         let base = ModelBase(model: model, users: IDMap(ids: session.users.ids), items: IDMap(ids: session.items.ids),
                              id: modelID, trainedAt: Date(), algorithm: m.algorithm, sequence: sequence)
         let replayed = await writer.install(base, changesAtSnapshot: m.sequence == nil ? mark : 0)
-        stages.append(("", .now))
-        // The ranker job also checkpoints the model's pages into the database file first.
+        // The ranker job checkpoints the model's pages into the database file first; without one, this does.
         let rankerJob = ranks ? try? startRankerJob(model: modelID, reason: "model imported") : nil
+        if rankerJob == nil { try? await store.checkpoint() }
+        stages.append(("", .now))
         // Seconds per stage, e.g. "receive 0.412 check 0.009 build 0.035 save 0.180 install 0.021".
         let timing = zip(stages, stages.dropFirst()).map { a, b in "\(a.0) " + String(format: "%.3f", (b.1 - a.1).inSeconds) }
         logger.info("model imported", metadata: ["model": "\(modelID)", "algorithm": "\(m.algorithm)", "users": "\(m.users)",
