@@ -16,21 +16,9 @@ cd "$(dirname "$0")/.."
 export PATH=/opt/swift/usr/bin:$PATH
 users=${1:-100000} items=${2:-20000} ratings=${3:-5000000}
 py=${SPARK_VENV:-/tmp/spark-venv}/bin/python
-data=${SCALE_DATA:-.build/scale-data}/synth-$users-$items-$ratings
 k=${SPARK_RANK:-64} iters=${SPARK_ITER:-15}
-[ "${SKIP_BUILD:-0}" = 1 ] || make -s release >&2
-bin=$PWD/.build/release
-work=$(mktemp -d /tmp/mfd-spark-bench.XXXXXX)
-mfctl() { "$bin/mfctl" "$@"; }
-now() { date +%s.%N; }
-since() { echo "$(now) $1" | awk '{ printf "%.3f", $1 - $2 }'; }
+source scripts/lib/synth-scale.sh
 fig() { echo "spark $1 $2"; }
-
-if [ ! -f "$data/ratings.csv" ]; then
-  mkdir -p "$data"
-  "$py" ../shared/anchors/gen_synth.py --out "$data" --users "$users" --items "$items" --ratings "$ratings" >&2
-fi
-source scripts/scratch-mfd.sh
 start_scratch_mfd "$bin" "$work" bench-spark --retrain manual
 fig ratings "$ratings"
 
@@ -53,8 +41,12 @@ sed -n 's/.*fit \([0-9.]*\)s (ALS \([0-9.]*\)s), write \([0-9.]*\)s.*/\1 \2 \3/p
 fig spark_k "$k"; fig spark_iterations "$iters"
 
 rows=$("$py" -c "import json,sys; c=json.load(open(sys.argv[1]))['counts']; print(c['users'] + c['items'])" "$work/model/manifest.json")
-t=$(now); mfctl import-model "$work/model" >/dev/null; s=$(since "$t")
+t=$(now); mfctl import-model "$work/model" >"$work/import.out"; s=$(since "$t")
 fig import_model_rows "$rows"; fig import_model_s "$s"
 fig import_model_rows_per_s "$(echo "$rows $s" | awk '{ printf "%.0f", $1 / $2 }')"
 t=$(now); mfctl recommend 42 --json | grep -q '"source":"model"'; fig first_recommend_after_import_s "$(since "$t")"
-grep -o 'model imported.*' "$work/mfd.log" | head -1 >&2 || true
+# The imported model's ranker, trained in the background after the import.
+job=$(sed -n 's/.*ranker trains in job \([0-9]*\).*/\1/p' "$work/import.out")
+mfctl job "$job" --wait >/dev/null; fig ranker_job_done_after_import_s "$(since "$t")"
+grep -o 'ranker trained [a-z].*' "$work/mfd.log" | head -1 >&2 || true
+grep -o 'model imported [a-z].*' "$work/mfd.log" | head -1 >&2 || true

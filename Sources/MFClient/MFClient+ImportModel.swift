@@ -26,22 +26,31 @@ extension MFClient {
         do throws(MFClientError) {
             var sent = 0
             if !npy.isEmpty {
-                // Whole rows per request, up to the daemon's max_chunk_bytes of raw column bytes.
+                // Whole rows per request, up to the daemon's max_chunk_bytes of raw column bytes;
+                // `importChunksInFlight` requests on the wire at once, so reading and encoding the
+                // next blocks overlaps the daemon's decoding of the earlier ones (it takes them in order).
                 let maxRows = max(1, begin.maxChunkBytes / (12 + 4 * manifest.k))
                 for (side, var source) in zip([FactorSide.users, .items], npy) {
                     var start = 0
-                    while let block = try source.nextBlock(maxRows: maxRows) {
+                    var inFlight: [(pending: Pending<ImportModelRowsRequest>, start: Int, rows: Int)] = []
+                    func settle(_ done: (pending: Pending<ImportModelRowsRequest>, start: Int, rows: Int)) async throws(MFClientError) {
                         do throws(MFClientError) {
-                            _ = try await send(ImportModelRowsRequest(import: begin.import, side: side, columns: block))
+                            _ = try await done.pending.value()
                         } catch .daemon(var e) {
                             if let f = e.field, f.hasPrefix("rows["), let n = Int(f.dropFirst(5).dropLast()) {
-                                e.field = source.describe(row: n, blockStart: start)
+                                e.field = source.describe(row: n, blockStart: done.start)
                             }
                             throw .daemon(e)
                         }
-                        start += block.count; sent += block.count
+                        sent += done.rows
                         progress(sent, manifest.users + manifest.items)
                     }
+                    while let block = try source.nextBlock(maxRows: maxRows) {
+                        inFlight.append((try submit(ImportModelRowsRequest(import: begin.import, side: side, columns: block)), start, block.count))
+                        start += block.count
+                        if inFlight.count == Self.importChunksInFlight { try await settle(inFlight.removeFirst()) }
+                    }
+                    for done in inFlight { try await settle(done) }
                 }
                 return try await sendKeepingJSON(ImportModelCommitRequest(token: begin.import))
             }

@@ -14,7 +14,8 @@ public struct Ranker: Sendable, Equatable {
 
     /// Trains the ranker of `data` with the rating model's k, threads and seed.
     /// - Throws: `cancelled` when the task is cancelled; nil result when no rating is liked.
-    static func train(_ data: RatingMatrix, config: TrainingConfig, warmStart: WarmStart? = nil) throws -> Ranker? {
+    static func train(_ data: RatingMatrix, config: TrainingConfig, warmStart: WarmStart? = nil,
+                      onEpoch: ((EpochReport) -> Bool)? = nil) throws -> Ranker? {
         let feedback = data.userRatings.withUnsafeBufferPointer { config.ranker.feedback(values: $0, mean: data.mean) }
         guard data.userRatings.contains(where: { feedback.strength($0) != nil }) else { return nil }
         var c = config
@@ -26,7 +27,7 @@ public struct Ranker: Sendable, Equatable {
         if old != nil { c.iterations = min(c.iterations, max(config.iterations, 1)) }
         let trainer = try ImplicitALSTrainer(ratings: data, config: c)
         if let warmStart, let old { trainer.begin(from: old, start: warmStart) }
-        let m = try trainer.run(onEpoch: nil)
+        let m = try trainer.run(onEpoch: onEpoch)
         return Ranker(feedback: feedback, userFactors: m.userFactors, itemFactors: m.itemFactors)
     }
 }
@@ -49,15 +50,38 @@ extension MFModel {
     /// by `config.ranker`, ranking with `config.ranking`: how a model trained elsewhere (an
     /// imported Spark model) ranks as mfd's own do. Unchanged when no rating is liked.
     public func withRanker(trainedOn data: RatingMatrix, config: TrainingConfig) throws -> MFModel {
+        guard let ranker = try trainRanker(on: data, config: config) else { return self }
+        return try withRanker(ranker, ranking: config.ranking)
+    }
+
+    /// A ranker for this model trained on `data` (ratings on the model's user and item indices)
+    /// by `config.ranker`, with the model's k; nil when no rating is liked. `onEpoch` as for a
+    /// training (false cancels); a cancelled task throws `cancelled` at the next epoch.
+    public func trainRanker(on data: RatingMatrix, config: TrainingConfig,
+                            onEpoch: ((EpochReport) -> Bool)? = nil) throws -> Ranker? {
         guard data.userCount == userCount, data.itemCount == itemCount else {
             throw MFCoreError.invalidConfig(field: "ranker", reason: "ratings cover \(data.userCount) users and \(data.itemCount) items, the model \(userCount) and \(itemCount)")
         }
         var c = config
         c.factors = factors  // the ranker's rows share the model's k
-        guard let ranker = try Ranker.train(data, config: c) else { return self }
+        return try Ranker.train(data, config: c, onEpoch: onEpoch)
+    }
+
+    /// This model ranking with `ranker` and `ranking`. The ranker may lack rows of the
+    /// users and items appended after it was trained (fold-in): those rows are 0 until
+    /// their next fold-in solves them.
+    public func withRanker(_ ranker: Ranker, ranking: RankingConfig) throws -> MFModel {
+        let k = factors
+        guard ranker.userFactors.count % k == 0, ranker.itemFactors.count % k == 0,
+              ranker.userFactors.count <= userCount * k, ranker.itemFactors.count <= itemCount * k else {
+            throw MFCoreError.invalidConfig(field: "ranker", reason: "ranker rows (\(ranker.userFactors.count / max(k, 1)) users, \(ranker.itemFactors.count / max(k, 1)) items at k \(k)) do not fit the model's \(userCount) × \(itemCount)")
+        }
+        var r = ranker  // shares the ranker's arrays: only a side that needs rows is copied
+        if r.userFactors.count < userCount * k { r.userFactors.append(contentsOf: repeatElement(0, count: userCount * k - r.userFactors.count)) }
+        if r.itemFactors.count < itemCount * k { r.itemFactors.append(contentsOf: repeatElement(0, count: itemCount * k - r.itemFactors.count)) }
         var m = self
-        m.ranker = ranker
-        m.ranking = config.ranking
+        m.ranker = r
+        m.ranking = ranking
         m.rebuildDerived()
         return m
     }

@@ -153,6 +153,8 @@ struct JSONScanner {
         let start = i
         // Fast path: no escapes (input UTF-8 was validated by LineScan; invalid bytes are repaired anyway).
         while i < bytes.count {
+            i = PlainBytes.skip(bytes, from: i)
+            guard i < bytes.count else { break }
             let b = bytes[i]
             if b == UInt8(ascii: "\"") {
                 let s = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)

@@ -10,13 +10,19 @@ public enum JSONText {
     public static func appendString(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var s = s
-        // Titles and genres rarely need escaping: copy runs of plain bytes in one go.
+        // Titles, genres and base64 columns rarely need escaping: copy runs of plain bytes in one go.
         s.withUTF8 { bytes in
-            var run = 0
-            for (i, b) in bytes.enumerated() where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
-                appendEscaped(b, to: &out)
-                run = i + 1
+            var run = 0, i = 0
+            while i < bytes.count {
+                i = PlainBytes.skip(UnsafeRawBufferPointer(bytes), from: i)
+                guard i < bytes.count else { break }
+                let b = bytes[i]
+                if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
+                    appendEscaped(b, to: &out)
+                    run = i + 1
+                }
+                i += 1
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
         }
@@ -39,13 +45,42 @@ public enum JSONText {
 
 /// One pass over a request line before JSON parsing: rejects invalid UTF-8 and
 /// excessive nesting cheaply, so the JSON parser only sees sane input.
+/// Skipping the plain bytes of a JSON string eight at a time: base64 columns
+/// (`import_model_rows`) are strings of hundreds of kilobytes.
+enum PlainBytes {
+    /// The first index from `i` whose 8-byte word holds a quote, a backslash, a control
+    /// byte (< 0x20) or a non-ASCII byte (≥ 0x80); `bytes.count` when none is left. Only
+    /// whole words are skipped: the bytes from the result on are for a byte loop.
+    @inline(__always)
+    static func skip(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        var i = start
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        while i + 8 <= bytes.count {
+            let w = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            let quote = w ^ (ones &* 0x22), backslash = w ^ (ones &* 0x5C)
+            // A zero byte of x: (x − 0x01…) & ~x & 0x80…; a byte < 0x20: (w − 0x20…) & ~w & 0x80….
+            let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((w &- ones &* 0x20) & ~w) | w
+            if special & highs != 0 { return i }
+            i += 8
+        }
+        return i
+    }
+}
+
 enum LineScan {
     static func check(_ bytes: UnsafeRawBufferPointer, maxDepth: Int) -> WireError? {
         var depth = 0
         var inString = false
         var escaped = false
         var ascii = true
-        for b in bytes {
+        var i = 0
+        while i < bytes.count {
+            if inString && !escaped {
+                i = PlainBytes.skip(bytes, from: i)
+                guard i < bytes.count else { break }
+            }
+            let b = bytes[i]
+            i += 1
             if b >= 0x80 { ascii = false; continue }
             if inString {
                 if escaped { escaped = false } else if b == 92 { escaped = true } else if b == 34 { inString = false }

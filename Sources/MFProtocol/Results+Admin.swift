@@ -99,14 +99,19 @@ public struct ImportModelResult: Codable, Sendable, Equatable {
     public var factors: Int
     /// Ratings newer than the model folded in after the swap.
     public var replayed: Int
+    /// The background job training the model's ranker (`train_status`), or nil when none runs
+    /// (no stored ratings).
+    public var rankerJob: Int64?
 
-    public init(modelID: Int64, users: Int, items: Int, factors: Int, replayed: Int) {
+    public init(modelID: Int64, users: Int, items: Int, factors: Int, replayed: Int, rankerJob: Int64? = nil) {
         self.modelID = modelID; self.users = users; self.items = items; self.factors = factors; self.replayed = replayed
+        self.rankerJob = rankerJob
     }
 
     enum CodingKeys: String, CodingKey {
         case users, items, factors, replayed
         case modelID = "model_id"
+        case rankerJob = "ranker_job"
     }
 }
 

@@ -39,7 +39,8 @@ public enum ModelKind: String, WireEnum { case explicit, implicit, collective }
 /// `external`: never trains itself, waits for `import_model`.
 public enum RetrainMode: String, WireEnum { case auto, manual, external }
 
-public enum JobKind: String, WireEnum { case train, tune }
+/// `ranker`: the ranker of an imported model, trained after the import (docs/scale-out.md).
+public enum JobKind: String, WireEnum { case train, tune, ranker }
 
 public enum JobState: String, WireEnum { case queued, running, succeeded, failed, cancelled }
 

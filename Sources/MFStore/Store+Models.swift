@@ -3,33 +3,74 @@ import GRDB
 
 extension Store {
     /// Saves a model atomically (one transaction) and deletes all but the newest
-    /// `options.keepModels`; returns the new model id once the transaction is durable
-    /// in the WAL (`synchronous=FULL`).
+    /// `options.keepModels`; returns the new model id once the transaction is committed.
     ///
-    /// A model's pages fill the WAL past `wal_autocheckpoint`; the save turns that off
-    /// for its own commit and checkpoints (passive) right after it, in the same writer
-    /// access. A checkpoint queued on a detached task instead raced `close()` (a crash
-    /// inside SQLite on a closed connection in the test suite), so the caller waits for it.
+    /// Model rows are derivable from the ratings, so their commit is `synchronous=NORMAL`:
+    /// it reaches the WAL without an fsync of its own. The next commit at the store's
+    /// `synchronous=FULL` (a rating write, `checkpoint()`) fsyncs the WAL up to and past it,
+    /// so ratings acknowledged before or after keep their durability; a power loss before
+    /// that can only lose the model, and a restart then serves the model before it and
+    /// replays the newer ratings by fold-in. A process crash loses nothing (the WAL is written).
+    ///
+    /// A model's pages fill the WAL past `wal_autocheckpoint`; the save turns that off for
+    /// its own commit, and the caller runs `checkpoint()` after serving the model (a rating
+    /// commit would otherwise copy the model into the database file inside its own latency).
     @discardableResult
     public func saveModel(_ model: ModelRecord) async throws -> Int64 {
         try model.validate()
         let keep = options.keepModels, autocheckpoint = max(1, options.walCheckpointPages), cacheKiB = options.writerCacheKiB
         let userBlob = LittleEndianBlob.encode(model.userIDs)
         let itemBlob = LittleEndianBlob.encode(model.itemIDs)
-        let id = try await MFStoreError.wrap {
+        return try await modelWrite(autocheckpoint: autocheckpoint) { db in
+            try Self.insertModel(db, model, userBlob: userBlob, itemBlob: itemBlob, keep: keep, cacheKiB: cacheKiB)
+        }
+    }
+
+    /// Adds (or replaces) arrays and scalars of the stored model `id` and removes its scalars
+    /// named in `removing`, in one transaction written as `saveModel` writes (`synchronous=NORMAL`);
+    /// false when the model is no longer stored (pruned by newer ones).
+    @discardableResult
+    public func addModelParts(_ id: Int64, arrays: [String: [Float]], scalars: [String: Double],
+                              removing: [String] = []) async throws -> Bool {
+        let autocheckpoint = max(1, options.walCheckpointPages)
+        return try await modelWrite(autocheckpoint: autocheckpoint) { db in
+            guard try Int64.fetchOne(db, sql: "SELECT id FROM models WHERE id = ?", arguments: [id]) != nil else { return false }
+            try Self.insertArrays(db, id, arrays, replacing: true)
+            for (name, value) in scalars {
+                try db.execute(sql: "INSERT OR REPLACE INTO model_scalars (model, name, value) VALUES (?, ?, ?)",
+                               arguments: [id, name, value])
+            }
+            for name in removing {
+                try db.execute(sql: "DELETE FROM model_scalars WHERE model = ? AND name = ?", arguments: [id, name])
+            }
+            return true
+        }
+    }
+
+    /// Copies the WAL into the database file (passive: readers are not waited for) and
+    /// makes it durable, as an automatic checkpoint would; run after a model save, off
+    /// the path that serves the model. Best effort: the next open checkpoints what is left.
+    public func checkpoint() async throws {
+        try await MFStoreError.wrap {
+            try await pool.writeWithoutTransaction { db in _ = try? db.checkpoint(.passive) }
+        }
+    }
+
+    /// One transaction of model rows at `synchronous=NORMAL` without an automatic
+    /// checkpoint; the writer connection's `synchronous=FULL` is restored after it.
+    private func modelWrite<T: Sendable>(autocheckpoint: Int, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await MFStoreError.wrap {
             try await pool.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
-                defer { try? db.execute(sql: "PRAGMA wal_autocheckpoint = \(autocheckpoint)") }
-                var id: Int64 = 0
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 0; PRAGMA synchronous = NORMAL")
+                defer { try? db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = \(autocheckpoint)") }
+                var result: T?
                 try db.inTransaction(.immediate) {
-                    id = try Self.insertModel(db, model, userBlob: userBlob, itemBlob: itemBlob, keep: keep, cacheKiB: cacheKiB)
+                    result = try body(db)
                     return .commit
                 }
-                _ = try? db.checkpoint(.passive)  // best effort: the next open checkpoints what is left
-                return id
+                return result!
             }
         }
-        return id
     }
 
     /// The rows of one model save, inside the caller's transaction; returns the new id.
@@ -47,8 +88,19 @@ extension Store {
         // bound BLOB and a 64 MiB cache of dirty pages held the model four times.
         try db.execute(sql: "PRAGMA cache_size = -16384")
         defer { try? db.execute(sql: "PRAGMA cache_size = \(-max(2048, cacheKiB))") }
-        let insert = try RawStatement(db, "INSERT INTO model_arrays (model, name, data) VALUES (?1, ?2, ?3)")
-        for (name, values) in model.arrays.sorted(by: { $0.key < $1.key }) {
+        try insertArrays(db, id, model.arrays, replacing: false)
+        for (name, value) in model.scalars {
+            try db.execute(sql: "INSERT INTO model_scalars (model, name, value) VALUES (?, ?, ?)", arguments: [id, name, value])
+        }
+        try db.execute(sql: "DELETE FROM models WHERE id NOT IN (SELECT id FROM models ORDER BY id DESC LIMIT ?)",
+                       arguments: [keep])
+        return id
+    }
+
+    /// One row of `model_arrays` per array of model `id`, each BLOB bound from the array's own memory.
+    private static func insertArrays(_ db: Database, _ id: Int64, _ arrays: [String: [Float]], replacing: Bool) throws {
+        let insert = try RawStatement(db, "INSERT \(replacing ? "OR REPLACE " : "")INTO model_arrays (model, name, data) VALUES (?1, ?2, ?3)")
+        for (name, values) in arrays.sorted(by: { $0.key < $1.key }) {
             try LittleEndianBlob.withBytes(of: values) { bytes in
                 insert.bind(1, id)
                 insert.bind(2, name)
@@ -57,12 +109,6 @@ extension Store {
                 try insert.execute()
             }
         }
-        for (name, value) in model.scalars {
-            try db.execute(sql: "INSERT INTO model_scalars (model, name, value) VALUES (?, ?, ?)", arguments: [id, name, value])
-        }
-        try db.execute(sql: "DELETE FROM models WHERE id NOT IN (SELECT id FROM models ORDER BY id DESC LIMIT ?)",
-                       arguments: [keep])
-        return id
     }
 
     /// The newest saved model, or nil when none was saved.

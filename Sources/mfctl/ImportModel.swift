@@ -25,5 +25,8 @@ struct ImportModel: AsyncParsableCommand {
         bar.finish()
         if global.json { return printJSON(r.json) }
         print("model \(r.modelID): \(r.users) users, \(r.items) items, k=\(r.factors); replayed \(r.replayed) newer ratings")
+        if let job = r.rankerJob {
+            print("serving it now; its ranker trains in job \(job) (mfctl job \(job) --wait), then recommend ranks as mfd's own models")
+        }
     }
 }

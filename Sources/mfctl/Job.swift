@@ -9,7 +9,9 @@ struct Job: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Where a train/tune job or an import is, or how it ended (e.g. after mfctl lost its connection).")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "A job number (train, tune) or an import token (imp-…, mod-…).") var id: String
+    @Argument(help: "A job number (train, tune, ranker) or an import token (imp-…, mod-…).") var id: String
+    @Flag(help: "For a job number: return when the job has ended (asks every 0.2 s), e.g. the ranker job import-model starts.")
+    var wait = false
 
     func validate() throws {
         guard Int64(id) != nil || id.hasPrefix("imp-") || id.hasPrefix("mod-") else {
@@ -20,7 +22,14 @@ struct Job: AsyncParsableCommand {
     func run() async throws {
         let failed: Bool
         if let job = Int64(id) {
-            let r = try await global.withClient { client throws(MFClientError) in try await client.sendKeepingJSON(TrainStatusRequest(job: job)) }
+            let r = try await global.withClient { client throws(MFClientError) in
+                var r = try await client.sendKeepingJSON(TrainStatusRequest(job: job))
+                while wait, r.state == .queued || r.state == .running {
+                    try? await Task.sleep(for: .milliseconds(200))
+                    r = try await client.sendKeepingJSON(TrainStatusRequest(job: job))
+                }
+                return r
+            }
             if global.json { printJSON(r.json) } else { print(Self.describe(r.value)) }
             failed = r.state == .failed || r.state == .cancelled
         } else {

@@ -113,4 +113,19 @@ import Testing
         let other = try Fixtures.sparse(users: 10, items: 50).matrix()
         #expect(throws: MFCoreError.self) { try plain.withRanker(trainedOn: other, config: c) }
     }
+
+    /// A ranker trained before rows were appended (fold-in) attaches with those rows at 0.
+    @Test func aRankerOfFewerRowsAttachesWithTheRestAtZero() throws {
+        let data = try Fixtures.sparse(users: 40, items: 50).matrix()
+        var model = try MFTrainer.train(data, config: .plain(factors: 3, lambda: 1, iterations: 3))
+        var c = TrainingConfig()
+        c.iterations = 3
+        let ranker = try #require(try model.trainRanker(on: data, config: c))
+        _ = try model.appendItem(ItemVector(factors: [0.1, 0.2, 0.3], bias: 0))
+        let ranked = try model.withRanker(ranker, ranking: c.ranking)
+        #expect(ranked.ranker?.itemFactors.count == 51 * 3 && ranked.ranker?.itemFactors.suffix(3) == [0, 0, 0])
+        #expect(ranked.ranker?.itemFactors.prefix(50 * 3) == ranker.itemFactors[...])
+        let wide = Ranker(feedback: ranker.feedback, userFactors: ranker.userFactors + [0, 0, 0], itemFactors: ranker.itemFactors)
+        #expect(throws: MFCoreError.self) { try model.withRanker(wide, ranking: c.ranking) }
+    }
 }

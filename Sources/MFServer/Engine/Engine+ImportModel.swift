@@ -20,7 +20,9 @@ extension Engine {
 
     /// `import_model_commit {import}`: checks counts and IDs, saves the model
     /// through the normal atomic save, swaps it in like a retrain, and folds in
-    /// what changed after the manifest's `sequence` (or users/items the model lacks).
+    /// what changed after the manifest's `sequence` (or users/items the model lacks);
+    /// then starts the job that trains the model's ranker on the stored ratings
+    /// (`ranker_job` in the reply), which swaps it in when done.
     /// The session must be one `connection` began; any other token is `not_found`.
     public func importModelCommit(_ token: String, connection: UInt64 = 0) async throws -> ImportModelResult {
         try await recordedModelCommit(token, modelImports.take(token, connection: connection))
@@ -28,6 +30,18 @@ extension Engine {
 
     /// Commits a session already taken (`ModelImportSessions.take`).
     func importModelCommit(_ session: ModelImportSessions.Session) async throws -> ImportModelResult {
+        // A ranker job is for the model this import replaces: cancelled, and started again if the import fails.
+        guard jobs.runningKind == nil || jobs.runningKind == .ranker else {
+            throw WireError(.trainingInProgress, "a training job is running; import the model when it ends (see train_status)")
+        }
+        let cancelled = await jobs.cancelRunning(.ranker)
+        do { return try await commitModel(session) } catch {
+            resumeRankerJob(after: cancelled, error)
+            throw error
+        }
+    }
+
+    private func commitModel(_ session: ModelImportSessions.Session) async throws -> ImportModelResult {
         guard !jobs.isRunning else {
             throw WireError(.trainingInProgress, "a training job is running; import the model when it ends (see train_status)")
         }
@@ -47,31 +61,34 @@ extension Engine {
         if let old = s.base?.items { ModelImportSessions.align(&session.items, k: m.k, to: old.ids) }
         stages.append(("build", .now))
         let popularity = await writer.itemPopularity(session.items.ids, threshold: Float(m.globalMean))
-        var model = try buildModel(session, popularity: popularity)
-        // `recommend` ranks an imported model as mfd's own: with a ranker trained here on the stored ratings.
-        stages.append(("rank", .now))
-        let userMap = IDMap(ids: session.users.ids)
-        let ratings = try await writer.ratingMatrix(users: userMap, items: session.items.ids)
-        if ratings.count > 0 { model = try model.withRanker(trainedOn: ratings, config: trainingSettings.training) }
+        let model = try buildModel(session, popularity: popularity)
         let mark = await writer.pendingCount().count
         let sequence = m.sequence ?? s.sequence
-        let parts = model.parts()
+        // `recommend` ranks an imported model as mfd's own, with a ranker trained on the stored
+        // ratings; that is a job after this commit, and the mark lets a restart start it again.
+        let ranks = s.ratingCount > 0
+        var parts = model.parts()  // the model's own arrays (no copy)
+        if ranks { parts.scalars[Self.rankerPendingScalar] = 1 }
         let record = ModelRecord(algorithm: m.algorithm, hyperparameters: Self.json(m.params), metrics: "{}", trainingLog: "[]",
                                  sequence: sequence, k: m.k, userIDs: session.users.ids, itemIDs: session.items.ids,
                                  arrays: parts.arrays, scalars: parts.scalars)
         stages.append(("save", .now))
         let modelID = try await store.saveModel(record)
         stages.append(("install", .now))
-        let base = ModelBase(model: model, users: userMap, items: IDMap(ids: session.items.ids),
+        let base = ModelBase(model: model, users: IDMap(ids: session.users.ids), items: IDMap(ids: session.items.ids),
                              id: modelID, trainedAt: Date(), algorithm: m.algorithm, sequence: sequence)
         let replayed = await writer.install(base, changesAtSnapshot: m.sequence == nil ? mark : 0)
+        // The ranker job checkpoints the model's pages into the database file first; without one, this does.
+        let rankerJob = ranks ? try? startRankerJob(model: modelID, reason: "model imported") : nil
+        if rankerJob == nil { try? await store.checkpoint() }
         stages.append(("", .now))
         // Seconds per stage, e.g. "receive 0.412 check 0.009 build 0.035 save 0.180 install 0.021".
         let timing = zip(stages, stages.dropFirst()).map { a, b in "\(a.0) " + String(format: "%.3f", (b.1 - a.1).inSeconds) }
         logger.info("model imported", metadata: ["model": "\(modelID)", "algorithm": "\(m.algorithm)", "users": "\(m.users)",
                                                  "items": "\(m.items)", "k": "\(m.k)", "replayed_users": "\(replayed)",
+                                                 "ranker_job": "\(rankerJob.map { "\($0)" } ?? "none")",
                                                  "stages": "\(timing.joined(separator: " "))"])
-        return ImportModelResult(modelID: modelID, users: m.users, items: m.items, factors: m.k, replayed: replayed)
+        return ImportModelResult(modelID: modelID, users: m.users, items: m.items, factors: m.k, replayed: replayed, rankerJob: rankerJob)
     }
 
     /// The MFModel for an import: fold-in uses the current training settings,

@@ -73,7 +73,8 @@ extension Engine {
         let started = ContinuousClock.now
         do {
             loading.report("model")
-            if let base = try await latestModel() {
+            let stored = try await latestModel()
+            if let base = stored?.base {
                 let items = try await store.allItems()
                 await writer.serveWhileLoading(base: base, items: items)
                 logger.info("serving the stored model while loading", metadata: [
@@ -90,6 +91,12 @@ extension Engine {
                 try await loadDemo()
             }
             try await reload()
+            // An imported model whose ranker job had not finished: train its ranker again.
+            if let stored, stored.rankerPending, case let id = stored.base.id, snapshot.base?.id == id, snapshot.ratingCount > 0 {
+                do { try startRankerJob(model: id, reason: "not trained before the restart") } catch {
+                    logger.error("ranker job not started", metadata: ["model": "\(id)", "error": "\(error)"])
+                }
+            }
             if snapshot.base == nil, snapshot.ratingCount > 0, trainingSettings.retrain != .external {
                 // Nothing to serve from yet: the first model is part of the start, as the
                 // reads that wait for it would otherwise get popularity from a daemon about to have one.
@@ -138,10 +145,13 @@ extension Engine {
 
     static func seconds(since start: ContinuousClock.Instant) -> Double { (ContinuousClock.now - start).inSeconds }
 
-    /// The newest stored model, or nil (none, or unusable: logged, served without).
-    private func latestModel() async throws -> ModelBase? {
+    /// The newest stored model, or nil (none, or unusable: logged, served without), and
+    /// whether its ranker is still to be trained (`rankerPendingScalar`).
+    private func latestModel() async throws -> (base: ModelBase, rankerPending: Bool)? {
         guard let record = try await store.loadLatestModel() else { return nil }
-        do { return try ModelBase(record: record) } catch {
+        do {
+            return (try ModelBase(record: record), (record.scalars[Self.rankerPendingScalar] ?? 0) != 0)
+        } catch {
             logger.error("stored model unusable; serving without it", metadata: ["model": "\(record.id)", "error": "\(error)"])
             return nil
         }

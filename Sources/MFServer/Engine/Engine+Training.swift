@@ -4,10 +4,12 @@ import MFProtocol
 import MFStore
 
 extension Engine {
-    /// `train {wait, search}`: starts a background retrain (searching first with `search`); with `wait`,
+    /// `train {wait, search}`: starts a background retrain (searching first with `search`), cancelling
+    /// a running `ranker` job (an imported model's, which the retrain replaces); with `wait`,
     /// returns when it ends, and joins a job already running instead of failing with
     /// `training_in_progress`. `progress` follows the job.
     public func train(wait: Bool, search: Bool = false, progress: OperationProgress? = nil) async throws -> JobInfo {
+        await jobs.cancelRunning(.ranker)  // the retrained model brings its own ranker
         let id = try wait ? startOrJoinTraining(search: search) : startTraining(reason: "requested", search: search)
         progress?.follow { [jobs] in jobs.progress(id) }
         if wait, let task = jobs.task(id) { return await task.value }
@@ -78,6 +80,7 @@ extension Engine {
             let base = ModelBase(model: model, users: users, items: items, id: modelID, trainedAt: Date(),
                                  algorithm: cfg.model.algorithm, sequence: sequence)
             await writer.install(base, changesAtSnapshot: mark)
+            try? await store.checkpoint()  // the model's pages, from the WAL into the database file
             Heap.trim()  // the training's matrices are gone
             stages.append(("", .now))
             // Seconds per stage, e.g. "read 1.9 fit 27.8 complete 1.4 save 0.3 install 0.6".

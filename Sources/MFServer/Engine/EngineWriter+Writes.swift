@@ -70,9 +70,10 @@ extension EngineWriter {
 
     /// Swaps in a freshly trained model; users and items changed after its
     /// training snapshot are re-solved by fold-in against it (the replay).
-    /// Returns how many users with ratings the replay re-solves.
+    /// Returns how many users with ratings the replay re-solves. `resolving`: items re-solved
+    /// by fold-in as well (rows the new model has but did not train).
     @discardableResult
-    func install(_ newBase: ModelBase, changesAtSnapshot: Int) -> Int {
+    func install(_ newBase: ModelBase, changesAtSnapshot: Int, resolving: [Int64] = []) -> Int {
         // When the new model keeps the old item indices (it lists the old items first, in
         // their order, as an import aligned by `ModelImportSessions.align` does), a user's
         // `seen` list stays valid unless it lacked a rated item: such users are not touched.
@@ -106,6 +107,7 @@ extension EngineWriter {
                 dirtyItems.insert(id)
             }
         }
+        dirtyItems.formUnion(resolving)
         pendingChanges = max(0, pendingChanges - changesAtSnapshot)
         if pendingChanges == 0 { firstPendingAt = nil }
         markAttributeRows()

@@ -86,6 +86,22 @@ final class JobBoard: Sendable {
 
     var isRunning: Bool { state.withLock { $0.running != nil } }
 
+    /// The kind of the running job, or nil when none runs.
+    var runningKind: JobKind? {
+        state.withLock { s in s.running.flatMap { r in s.jobs.last { $0.job == r.id }?.kind } }
+    }
+
+    /// Cancels the running job if it is of `kind` and waits for it to stop; returns its id.
+    @discardableResult
+    func cancelRunning(_ kind: JobKind) async -> Int64? {
+        let running = state.withLock { s in
+            s.running.flatMap { r in s.jobs.last { $0.job == r.id }?.kind == kind ? r : nil }
+        }
+        running?.task.cancel()
+        _ = await running?.task.value
+        return running?.id
+    }
+
     func task(_ id: Int64) -> Task<JobInfo, Never>? { state.withLock { $0.running?.id == id ? $0.running?.task : nil } }
 
     func lastAndRunning() -> (last: JobInfo?, running: JobInfo?) {

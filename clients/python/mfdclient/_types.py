@@ -498,6 +498,7 @@ class ImportModelResult:
     items: Optional[int] = None
     factors: Optional[int] = None
     replayed: Optional[int] = None
+    ranker_job: Optional[int] = None
     raw: Any = _raw()
 
 
