@@ -11,7 +11,12 @@ extension Store {
     /// access. A checkpoint queued on a detached task instead raced `close()` (a crash
     /// inside SQLite on a closed connection in the test suite), so the caller waits for it.
     @discardableResult
-    public func saveModel(_ model: ModelRecord) async throws -> Int64 {
+    ///
+    /// With `receipt`, `receipt.text(id)` is stored in the same transaction as
+    /// the receipt `receipt.name` (``importReceipt(_:)``): the model and the
+    /// record that it was saved commit together.
+    public func saveModel(_ model: ModelRecord,
+                          receipt: (name: String, text: @Sendable (Int64) -> String)? = nil) async throws -> Int64 {
         try model.validate()
         let keep = options.keepModels, autocheckpoint = max(1, options.walCheckpointPages), cacheKiB = options.writerCacheKiB
         let userBlob = LittleEndianBlob.encode(model.userIDs)
@@ -23,6 +28,7 @@ extension Store {
                 var id: Int64 = 0
                 try db.inTransaction(.immediate) {
                     id = try Self.insertModel(db, model, userBlob: userBlob, itemBlob: itemBlob, keep: keep, cacheKiB: cacheKiB)
+                    if let receipt { try Self.storeReceipt(db, name: receipt.name, text: receipt.text(id)) }
                     return .commit
                 }
                 _ = try? db.checkpoint(.passive)  // best effort: the next open checkpoints what is left

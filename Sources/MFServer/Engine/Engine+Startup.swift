@@ -150,20 +150,32 @@ extension Engine {
     /// Re-reads the ratings and the catalogue from the store (startup, after an
     /// import) and re-solves what changed since the serving model was trained.
     func reload() async throws {
+        var stages: [(String, ContinuousClock.Instant)] = [("read", .now)]
         loading.report("ratings")
         let lists = try await readRatingLists()
         let users = try await store.allUsers()
         let items = try await store.allItems()
         loading.report("rating lists")
+        stages.append(("lists", .now))
         await writer.load(ratings: lists, users: users, items: items)
         if let base = await writer.base {
             loading.report("changes since the model")
+            stages.append(("changes", .now))
             let changes = try await store.changes(since: base.sequence)
             await writer.markChanged(changes)
             logger.info("model loaded", metadata: ["model": "\(base.id)", "replayed_changes": "\(changes.ratings.count)"])
         }
         loading.report("fold-in")
+        stages.append(("fold-in", .now))
         await writer.refoldAllDirty()
+        logger.info("ratings reloaded", metadata: ["ratings": "\(lists.count)", "stages": "\(Self.stageTimes(stages))"])
+    }
+
+    /// Seconds per stage, each stage from its start to the next one's or now,
+    /// e.g. "read 1.210 lists 0.804 changes 0.350 fold-in 4.120".
+    static func stageTimes(_ stages: [(String, ContinuousClock.Instant)]) -> String {
+        zip(stages, stages.dropFirst() + [("", .now)]).map { a, b in "\(a.0) " + String(format: "%.3f", (b.1 - a.1).inSeconds) }
+            .joined(separator: " ")
     }
 
     /// Loads the synthetic demo catalogue through the store.

@@ -120,7 +120,12 @@ extension EngineWriter {
     /// counted before their lists are filled (in user order, as before).
     /// (Appending one rating at a time through `RatingList.set`, which searches
     /// the list, took 57 % of a 17 s restart at 5M ratings.)
+    ///
+    /// The item lists are the writer's alone: the old ones are dropped before
+    /// the new ones are built, so a reload after an import holds the item
+    /// lists once (the user lists twice: the snapshot serving meanwhile keeps the old).
     func load(ratings lists: UserRatingLists, users userRecords: [UserRecord], items itemRecords: [ItemRecord]) {
+        itemRatings = [:]
         var u = ShardedMap<UserEntry>.Builder(), i = Self.catalogue(itemRecords)
         for (_, list) in lists.users {
             for (j, item) in list.ids.enumerated() {
@@ -166,10 +171,6 @@ extension EngineWriter {
         pendingChanges = changes.ratings.count + changes.deletedUsers.count
         if pendingChanges > 0 { firstPendingAt = Date() }
     }
-
-    /// Publishes the current state as partial (`EngineSnapshot.partial`): the
-    /// store has rows the lists lack until the reload after an import.
-    func publishPartial() { publish(partial: base != nil) }
 
     /// Publishes a partial snapshot (`EngineSnapshot.partial`): the stored model
     /// and the catalogue, before the ratings are loaded.
