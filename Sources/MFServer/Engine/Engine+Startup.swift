@@ -161,9 +161,9 @@ extension Engine {
         if let base = await writer.base {
             loading.report("changes since the model")
             stages.append(("changes", .now))
-            let changes = try await store.changes(since: base.sequence)
+            let changes = try await store.changeSummary(since: base.sequence)
             await writer.markChanged(changes)
-            logger.info("model loaded", metadata: ["model": "\(base.id)", "replayed_changes": "\(changes.ratings.count)"])
+            logger.info("model loaded", metadata: ["model": "\(base.id)", "replayed_changes": "\(changes.ratings)"])
         }
         loading.report("fold-in")
         stages.append(("fold-in", .now))

@@ -162,13 +162,18 @@ extension EngineWriter {
     }
 
     /// Marks users and items changed after `base`'s training snapshot (startup replay).
-    func markChanged(_ changes: ChangeSet) {
-        for c in changes.ratings {
-            if var e = users[c.user] { e.lastSequence = max(e.lastSequence, c.sequence); users[c.user] = e }
-            if var e = items[c.item] { e.lastSequence = max(e.lastSequence, c.sequence); items[c.item] = e }
-            dirtyUsers.insert(c.user); dirtyItems.insert(c.item)
+    func markChanged(_ changes: ChangeSummary) {
+        var u: [Int64: UserEntry?] = [:], i: [Int64: ItemEntry?] = [:]
+        for (user, seq) in changes.users {
+            if var e = users[user] { e.lastSequence = max(e.lastSequence, seq); u[user] = e }
+            dirtyUsers.insert(user)
         }
-        pendingChanges = changes.ratings.count + changes.deletedUsers.count
+        for (item, seq) in changes.items {
+            if var e = items[item] { e.lastSequence = max(e.lastSequence, seq); i[item] = e }
+            dirtyItems.insert(item)
+        }
+        users.update(u); items.update(i)
+        pendingChanges = changes.ratings + changes.deletedUsers
         if pendingChanges > 0 { firstPendingAt = Date() }
     }
 
