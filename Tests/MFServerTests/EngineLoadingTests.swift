@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import MFProtocol
 import MFStore
@@ -130,5 +133,15 @@ import Testing
         #expect(e.snapshot.ratingCount == EngineFixture.tasteRatings.count + 3)
         let after = try e.recommend(RecommendRequest(user: 3, n: 40))
         #expect(Set(after.items.map(\.item)).isDisjoint(with: [3, 6, 9]))
+    }
+
+    /// The reload's long parts run on a thread that yields the CPU to replies.
+    @Test func theBackgroundThreadRunsAtALowerPriority() async {
+        #if canImport(Glibc)
+        let which = __priority_which_t(PRIO_PROCESS.rawValue)
+        let here = getpriority(which, 0)
+        let there = await BackgroundThread.shared.run { getpriority(which, 0) }
+        #expect(there == min(19, here + 10))
+        #endif
     }
 }

@@ -157,7 +157,11 @@ extension Engine {
         let items = try await store.allItems()
         loading.report("rating lists")
         stages.append(("lists", .now))
-        await writer.load(ratings: lists, users: users, items: items)
+        // The long parts run on the background thread (nice +10): on a busy machine replies go first.
+        let base = await writer.base
+        await writer.dropItemLists()
+        let built = await BackgroundThread.shared.run { EngineWriter.built(ratings: lists, users: users, items: items, base: base) }
+        await writer.install(built)
         if let base = await writer.base {
             loading.report("changes since the model")
             stages.append(("changes", .now))
@@ -167,8 +171,17 @@ extension Engine {
         }
         loading.report("fold-in")
         stages.append(("fold-in", .now))
-        await writer.refoldAllDirty()
+        await refoldInBackground()
         logger.info("ratings reloaded", metadata: ["ratings": "\(lists.count)", "stages": "\(Self.stageTimes(stages))"])
+    }
+
+    /// `EngineWriter.refoldAllDirty`, with the item and user solves on the background thread.
+    private func refoldInBackground() async {
+        guard let (jobs, base) = await writer.takeItemJobsForRefold() else { return await writer.refoldAllDirty() }
+        let newBase = await BackgroundThread.shared.run { [logger] in EngineWriter.solveItems(jobs, base: base, logger: logger) }
+        guard let (now, users) = await writer.userJobsForRefold(newBase, items: jobs, base: base) else { return await writer.refoldAllDirty() }
+        let solved = await BackgroundThread.shared.run { EngineWriter.solveUsers(users, base: now) }
+        await writer.finishRefold(solved, base: now)
     }
 
     /// Seconds per stage, each stage from its start to the next one's or now,
