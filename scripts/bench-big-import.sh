@@ -7,8 +7,9 @@
 # once, then imports CSV again while `mfbench serve` sends recommend at
 # 1,000/s open loop in 10 s phases (one before the import, as the baseline);
 # each phase prints p50/p99 with the import's stage when it ended (`mfctl
-# status`; `loading` after the commit, while mfd reloads its lists). SKIP_BUILD=1 uses the release binaries as they are;
-# BIN=DIR takes them from DIR.
+# status`; `loading` after the commit, while mfd reloads its lists), mfd's RSS and the
+# load average then. SKIP_BUILD=1 uses the release binaries as they are; BIN=DIR takes
+# them from DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CSV=${1:?usage: scripts/bench-big-import.sh CSV USERS}
@@ -26,14 +27,14 @@ mib() { awk '/^'"$1"':/ { print int($2 / 1024) }' "/proc/$MFD/status"; }  # VmRS
 fig() { echo "bigimport $1 $2"; }
 loaded() { ! "$BIN/mfctl" status | grep -q '^loading:'; }
 wait_for() { until "$@" >/dev/null 2>&1; do sleep 0.1; done; }
-stage() {  # the first open import's stage, "loading" while mfd reloads after it, or "none"
-  "$BIN/mfctl" status --json | python3 -c 'import json,sys; s=json.load(sys.stdin); i=s.get("imports") or []; print(i[0]["progress"]["stage"] if i else "loading" if s.get("loading") else "none")'
+stage() {  # the first open import's stage, "loading:STAGE" while mfd reloads after it, or "none"
+  "$BIN/mfctl" status --json | python3 -c 'import json,sys; s=json.load(sys.stdin); i=s.get("imports") or []; l=s.get("loading"); print(i[0]["progress"]["stage"] if i else "loading:" + l["stage"].replace(" ", "_") if l else "none")'
 }
 phase() {  # phase T0: one 10 s recommend phase at 1,000/s open loop
   local r
   r=$("$BIN/mfbench" serve --socket "$MFD_SOCKET" --users "$USERS" --seconds 10 --phase recommend \
         --connections 4 --rate 1000 --json | python3 -c 'import json,sys; s=json.load(sys.stdin)["recommend"]; print("%.0f %.0f %d" % (s["p50_us"], s["p99_us"], s["requests"]))')
-  echo "bigimport phase t=$(since "$1")s stage=$(stage) p50_us,p99_us,requests=$r"
+  echo "bigimport phase t=$(since "$1")s stage=$(stage) p50_us,p99_us,requests=$r rss_mib=$(mib VmRSS) load=$(cut -d' ' -f1 /proc/loadavg)"
 }
 
 "$BIN/mfd" --db "$W/db.sqlite" --retrain manual >>"$W/mfd.log" 2>&1 &

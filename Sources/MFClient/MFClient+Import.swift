@@ -10,7 +10,8 @@ extension MFClient {
     /// Streams a local file to the daemon: `import_begin`, `import_chunk`…, `import_commit`.
     /// Reads `importChunkBytes` at a time (a 2 GB file is never in memory); on a daemon
     /// error the session is aborted. `progress` gets stage `upload` (bytes sent of the
-    /// file's size) after each chunk, then the commit's progress lines (`write`, `commit`).
+    /// file's size) after each chunk, then the commit's progress lines (`write`, `commit`),
+    /// then the reload's (`reload: …`): it returns once reads see the imported rows.
     ///
     /// Once `import_commit` is sent the import is mfd's: if the connection closes during
     /// it, this asks mfd (`import_status`, once it answers again) how it ended, and
@@ -72,12 +73,27 @@ extension MFClient {
             throw error
         }
         do throws(MFClientError) {
-            return try await sendLong(ImportCommitRequest(token: begin.import), job: begin.import, progress: progress)
+            let committed = try await sendLong(ImportCommitRequest(token: begin.import), job: begin.import, progress: progress)
+            await reloaded(progress: progress)
+            return committed
         } catch .unsettled(_, cause: .connectionClosed) {
             return try await Self.outcome(of: begin.import, socket: self.path, timeout: timeout, progress: progress)
         } catch {
             if case .daemon = error { _ = try? await send(ImportAbortRequest(token: begin.import)) }
             throw error
+        }
+    }
+
+    /// Returns once mfd has reloaded its lists after an import (`status` shows
+    /// no `loading`): until then reads answer from the data before the import,
+    /// so a caller that reads next sees what it imported. Reports the reload's
+    /// stage (`reload: fold-in`) meanwhile; each poll answers at once, so the
+    /// timeout's silence never runs out.
+    /// The import has committed: a failed poll ends the wait, never the import.
+    func reloaded(progress: @escaping @Sendable (ProgressReport) -> Void) async {
+        while let l = try? await send(StatusRequest()).loading {
+            progress(ProgressReport(stage: "reload: " + l.stage, done: Int64(l.done), total: Int64(l.total)))
+            try? await Task.sleep(for: .seconds(ProgressCadence.seconds))
         }
     }
 

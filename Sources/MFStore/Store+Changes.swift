@@ -67,3 +67,47 @@ extension Store {
         }
     }
 }
+
+/// What changed after a sequence number, per user and per item: what a load's
+/// replay needs (which rows to re-solve), without the rows themselves.
+public struct ChangeSummary: Sendable, Hashable {
+    /// Each user with a rating changed or deleted, and the newest such change's sequence.
+    public var users: [Int64: Int64] = [:]
+    /// Each item with a rating changed or deleted, and the newest such change's sequence.
+    public var items: [Int64: Int64] = [:]
+    /// Pairs changed or deleted (`ChangeSet.ratings.count`).
+    public var ratings = 0
+    /// Users deleted (`ChangeSet.deletedUsers.count`).
+    public var deletedUsers = 0
+
+    public init() {}
+}
+
+extension Store {
+    /// `changes(since:)` summed up per user and item, read in one transaction
+    /// and streamed: memory grows with the users and items changed, not with the
+    /// changes (after a 25M-rating re-import, `changes(since:)` held ≈ 1.2 GB).
+    public func changeSummary(since sequence: Int64) async throws -> ChangeSummary {
+        try await MFStoreError.wrap {
+            try await pool.read { db in
+                var s = ChangeSummary()
+                for sql in ["SELECT user, item, seq FROM ratings WHERE seq > ?1",
+                            """
+                            SELECT t.user, t.item, t.seq FROM rating_tombstones t WHERE t.seq > ?1
+                            AND NOT EXISTS (SELECT 1 FROM ratings r WHERE r.user = t.user AND r.item = t.item)
+                            """] {
+                    let rows = try RawStatement(db, sql)
+                    rows.bind(1, sequence)
+                    while try rows.step() {
+                        let user = rows.int64(0), item = rows.int64(1), seq = rows.int64(2)
+                        s.users[user] = max(s.users[user] ?? seq, seq)
+                        s.items[item] = max(s.items[item] ?? seq, seq)
+                        s.ratings += 1
+                    }
+                }
+                s.deletedUsers = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM user_tombstones WHERE seq > ?", arguments: [sequence]) ?? 0
+                return s
+            }
+        }
+    }
+}

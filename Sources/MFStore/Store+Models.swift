@@ -16,13 +16,20 @@ extension Store {
     /// its own commit, and the caller runs `checkpoint()` after serving the model (a rating
     /// commit would otherwise copy the model into the database file inside its own latency).
     @discardableResult
-    public func saveModel(_ model: ModelRecord) async throws -> Int64 {
+    ///
+    /// With `receipt`, `receipt.text(id)` is stored in the same transaction as
+    /// the receipt `receipt.name` (``importReceipt(_:)``): the model and the
+    /// record that it was saved commit together.
+    public func saveModel(_ model: ModelRecord,
+                          receipt: (name: String, text: @Sendable (Int64) -> String)? = nil) async throws -> Int64 {
         try model.validate()
         let keep = options.keepModels, autocheckpoint = max(1, options.walCheckpointPages), cacheKiB = options.writerCacheKiB
         let userBlob = LittleEndianBlob.encode(model.userIDs)
         let itemBlob = LittleEndianBlob.encode(model.itemIDs)
         return try await modelWrite(autocheckpoint: autocheckpoint) { db in
-            try Self.insertModel(db, model, userBlob: userBlob, itemBlob: itemBlob, keep: keep, cacheKiB: cacheKiB)
+            let id = try Self.insertModel(db, model, userBlob: userBlob, itemBlob: itemBlob, keep: keep, cacheKiB: cacheKiB)
+            if let receipt { try Self.storeReceipt(db, name: receipt.name, text: receipt.text(id)) }
+            return id
         }
     }
 

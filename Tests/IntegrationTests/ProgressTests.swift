@@ -149,6 +149,30 @@ struct ProgressTests {
         #expect(try env.status()["ratings"] as? Int == before + 30)
     }
 
+    /// An export whose connection is lost leaves no file that looks complete:
+    /// mfctl writes `NAME.partial`, renames only when all arrived, and removes
+    /// its `.partial` files when the export fails; the earlier export's files stay.
+    @Test func anExportCutOffByALostConnectionLeavesOnlyTheEarlierCompleteFiles() throws {
+        let env = try Env(slow: ["export_begin"], seconds: 1)
+        defer { env.stop() }
+        let out = env.dir.path + "/exported"
+        let first = try env.run("export", "factors", out)
+        #expect(first.status == 0, "\(first)")
+        let users = try String(contentsOfFile: out + "/users.csv", encoding: .utf8)
+        let delays = env.mfd.log.components(separatedBy: "test delay").count
+        let ctl = try MfctlChild(["export", "factors", out], socket: env.dir.socket, dir: env.dir.path)
+        let deadline = Date().addingTimeInterval(60)
+        while env.mfd.log.components(separatedBy: "test delay").count == delays && Date() < deadline {
+            _ = poll(nil, 0, 20)  // poll interval, bounded by the deadline
+        }
+        env.mfd.signal(SIGKILL)  // the connection is lost during the export
+        let run = ctl.wait()
+        #expect(run.status != 0, "\(run)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+        #expect(names == ["items.csv", "manifest.json", "users.csv"], "\(names)")
+        #expect(try String(contentsOfFile: out + "/users.csv", encoding: .utf8) == users)
+    }
+
     /// Silence (mfd stopped) is a timeout: mfctl names the import and the command that tells how it ends.
     @Test func silenceIsATimeoutThatNamesTheImport() throws {
         let env = try Env(slow: ["import_commit"], seconds: 3)

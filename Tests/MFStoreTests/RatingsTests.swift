@@ -77,12 +77,19 @@ import Testing
             RatingChange(user: 2, item: 10, value: nil, timestamp: nil, sequence: d2),
             RatingChange(user: 2, item: 12, value: nil, timestamp: nil, sequence: d2),
         ])
+        // The summary a load's replay reads says the same per user and item.
+        let summary = try await store.changeSummary(since: base)
+        #expect(summary.users == [1: d1, 2: d2] && summary.items == [10: d2, 12: d2])
+        #expect(summary.ratings == changes.ratings.count && summary.deletedUsers == 1)
         // Re-rating a deleted pair reports the live value, not the tombstone.
         let s3 = try await store.addRating(Rating(user: 1, item: 10, value: 2, timestamp: 9))
         let after = try await store.changes(since: d2)
         #expect(after.ratings == [RatingChange(user: 1, item: 10, value: 2, timestamp: 9, sequence: s3)])
         #expect(after.deletedUsers.isEmpty)
         #expect(try await store.changes(since: s3).ratings.isEmpty)
+        let later = try await store.changeSummary(since: d2)
+        #expect(later.users == [1: s3] && later.items == [10: s3] && later.ratings == 1 && later.deletedUsers == 0)
+        #expect(try await store.changeSummary(since: s3) == ChangeSummary())
         // A re-created user has no attributes left over.
         try await store.addRating(Rating(user: 2, item: 10, value: 3))
         #expect(try await store.user(2) == UserRecord(id: 2))

@@ -27,7 +27,8 @@ extension Dispatcher {
         case .trainStatus(let r): return now(op, id, c) { try e.trainStatus(r.job) }
         case .getConfig: return now(op, id, c) { e.getConfig() }
         case .importBegin(let r): return now(op, id, c) { try e.importBegin(r, connection: c.connectionID) }
-        case .importChunk(let r): return now(op, id, c) { try e.importChunk(r, connection: c.connectionID) }
+        // Decoding a chunk and writing it to the spool file run on a task: an event loop never waits on the disk.
+        case .importChunk(let r): return later(op, id, c) { try e.importChunk(r, connection: c.connectionID) }
         case .importAbort(let r): return now(op, id, c) { try e.importAbort(r.token, connection: c.connectionID) }
         case .importReceipt(let r): return later(op, id, c) { try await e.importReceipt(r.token) }
         case .importStatus(let r): return later(op, id, c) { try await e.importStatus(r.token) }
@@ -51,7 +52,7 @@ extension Dispatcher {
             return now(op, id, c) { e.metricsText(connections: self.openConnections) }
         case .tune(let r): return later(op, id, c) { try await e.tune(r, progress: progress) }
         case .importModelBegin(let r): return now(op, id, c) { try e.importModelBegin(r, connection: c.connectionID) }
-        case .importModelRows(let r): return now(op, id, c) { try e.importModelRows(r, connection: c.connectionID) }
+        case .importModelRows(let r): return later(op, id, c) { try e.importModelRows(r, connection: c.connectionID) }
         case .importModelCommit(let r):
             return taking(op, id, c, { () throws -> ModelImportSessions.Session in
                 let session = try e.modelImports.take(r.token, connection: c.connectionID)

@@ -28,20 +28,22 @@ extension Engine {
         try await recordedModelCommit(token, modelImports.take(token, connection: connection))
     }
 
-    /// Commits a session already taken (`ModelImportSessions.take`).
-    func importModelCommit(_ session: ModelImportSessions.Session) async throws -> ImportModelResult {
+    /// Commits a session already taken (`ModelImportSessions.take`). The model
+    /// is saved with `token`'s receipt in one transaction, so `import_status`
+    /// knows after a restart that it committed.
+    func importModelCommit(_ session: ModelImportSessions.Session, token: String) async throws -> ImportModelResult {
         // A ranker job is for the model this import replaces: cancelled, and started again if the import fails.
         guard jobs.runningKind == nil || jobs.runningKind == .ranker else {
             throw WireError(.trainingInProgress, "a training job is running; import the model when it ends (see train_status)")
         }
         let cancelled = await jobs.cancelRunning(.ranker)
-        do { return try await commitModel(session) } catch {
+        do { return try await commitModel(session, token: token) } catch {
             resumeRankerJob(after: cancelled, error)
             throw error
         }
     }
 
-    private func commitModel(_ session: ModelImportSessions.Session) async throws -> ImportModelResult {
+    private func commitModel(_ session: ModelImportSessions.Session, token: String) async throws -> ImportModelResult {
         guard !jobs.isRunning else {
             throw WireError(.trainingInProgress, "a training job is running; import the model when it ends (see train_status)")
         }
@@ -73,22 +75,31 @@ extension Engine {
                                  sequence: sequence, k: m.k, userIDs: session.users.ids, itemIDs: session.items.ids,
                                  arrays: parts.arrays, scalars: parts.scalars)
         stages.append(("save", .now))
-        let modelID = try await store.saveModel(record)
+        let modelID = try await store.saveModel(record, receipt: (token, { id in
+            Self.receiptText(ImportModelResult(modelID: id, users: m.users, items: m.items, factors: m.k, replayed: 0))
+        }))
         stages.append(("install", .now))
         let base = ModelBase(model: model, users: IDMap(ids: session.users.ids), items: IDMap(ids: session.items.ids),
                              id: modelID, trainedAt: Date(), algorithm: m.algorithm, sequence: sequence)
         let replayed = await writer.install(base, changesAtSnapshot: m.sequence == nil ? mark : 0)
         // The ranker job checkpoints the model's pages into the database file first; without one, this does.
+        stages.append(("ranker", .now))
         let rankerJob = ranks ? try? startRankerJob(model: modelID, reason: "model imported") : nil
         if rankerJob == nil { try? await store.checkpoint() }
-        stages.append(("", .now))
-        // Seconds per stage, e.g. "receive 0.412 check 0.009 build 0.035 save 0.180 install 0.021".
-        let timing = zip(stages, stages.dropFirst()).map { a, b in "\(a.0) " + String(format: "%.3f", (b.1 - a.1).inSeconds) }
+        // e.g. "receive 0.412 check 0.009 build 0.035 save 0.180 install 0.021"
         logger.info("model imported", metadata: ["model": "\(modelID)", "algorithm": "\(m.algorithm)", "users": "\(m.users)",
                                                  "items": "\(m.items)", "k": "\(m.k)", "replayed_users": "\(replayed)",
                                                  "ranker_job": "\(rankerJob.map { "\($0)" } ?? "none")",
-                                                 "stages": "\(timing.joined(separator: " "))"])
-        return ImportModelResult(modelID: modelID, users: m.users, items: m.items, factors: m.k, replayed: replayed, rankerJob: rankerJob)
+                                                 "stages": "\(Self.stageTimes(stages))"])
+        let result = ImportModelResult(modelID: modelID, users: m.users, items: m.items, factors: m.k, replayed: replayed, rankerJob: rankerJob)
+        // `replayed` is known once installed; a crash before this line leaves the receipt's 0 (the restart replays anyway).
+        if replayed > 0 || rankerJob != nil { _ = try? await store.updateImportReceipt(token, text: Self.receiptText(result)) }
+        return result
+    }
+
+    /// A receipt's text: the answer's JSON.
+    static func receiptText<R: Encodable>(_ r: R) -> String {
+        (try? JSONEncoder().encode(r)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
     /// The MFModel for an import: fold-in uses the current training settings,

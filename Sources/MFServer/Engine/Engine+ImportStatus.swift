@@ -5,14 +5,17 @@ import MFStore
 extension Engine {
     /// `import_status`: an import or model import this daemon knows (open, or
     /// among the newest `ImportLedger.keptFinished` that ended); after a
-    /// restart, an import of ratings, items or users that committed (its receipt).
+    /// restart, an import or model import that committed (its receipt).
     public func importStatus(_ token: String) async throws -> ImportStatus {
         if let known = ledger.status(token) { return known }
         if let r = try await storedReceipt(token) {
             return ImportStatus(import: token, kind: ImportTarget(rawValue: r.kind.rawValue) ?? .ratings, state: .committed, result: r)
         }
+        if let m = try await storedModelReceipt(token) {
+            return ImportStatus(import: token, kind: .model, state: .committed, model: m)
+        }
         throw WireError(.notFound, "no import \(token) is known: it never began here, or it ended before the newest "
-                        + "\(ImportLedger.keptFinished); after a restart only committed imports of ratings, items or users "
+                        + "\(ImportLedger.keptFinished); after a restart only committed imports and model imports "
                         + "(the newest \(Store.importReceiptsKept)) are known, so an import that had not committed stored nothing",
                         field: "import")
     }
@@ -45,7 +48,7 @@ extension Engine {
     func recordedModelCommit(_ token: String, _ session: ModelImportSessions.Session) async throws -> ImportModelResult {
         logger.info("model import commit started", metadata: ["import": "\(token)"])
         await testDelay(.importModelCommit)
-        return try await recordingCommit(token) { try await importModelCommit(session) } committed: {
+        return try await recordingCommit(token) { try await importModelCommit(session, token: token) } committed: {
             ledger.move(token, to: .committed, model: $0)
         }
     }

@@ -160,20 +160,45 @@ extension Engine {
     /// Re-reads the ratings and the catalogue from the store (startup, after an
     /// import) and re-solves what changed since the serving model was trained.
     func reload() async throws {
+        var stages: [(String, ContinuousClock.Instant)] = [("read", .now)]
         loading.report("ratings")
         let lists = try await readRatingLists()
         let users = try await store.allUsers()
         let items = try await store.allItems()
         loading.report("rating lists")
-        await writer.load(ratings: lists, users: users, items: items)
+        stages.append(("lists", .now))
+        // The long parts run on the background thread (nice +10): on a busy machine replies go first.
+        let base = await writer.base
+        await writer.dropItemLists()
+        let built = await BackgroundThread.shared.run { EngineWriter.built(ratings: lists, users: users, items: items, base: base) }
+        await writer.install(built)
         if let base = await writer.base {
             loading.report("changes since the model")
-            let changes = try await store.changes(since: base.sequence)
+            stages.append(("changes", .now))
+            let changes = try await store.changeSummary(since: base.sequence)
             await writer.markChanged(changes)
-            logger.info("model loaded", metadata: ["model": "\(base.id)", "replayed_changes": "\(changes.ratings.count)"])
+            logger.info("model loaded", metadata: ["model": "\(base.id)", "replayed_changes": "\(changes.ratings)"])
         }
         loading.report("fold-in")
-        await writer.refoldAllDirty()
+        stages.append(("fold-in", .now))
+        await refoldInBackground()
+        logger.info("ratings reloaded", metadata: ["ratings": "\(lists.count)", "stages": "\(Self.stageTimes(stages))"])
+    }
+
+    /// `EngineWriter.refoldAllDirty`, with the item and user solves on the background thread.
+    private func refoldInBackground() async {
+        guard let (jobs, base) = await writer.takeItemJobsForRefold() else { return await writer.refoldAllDirty() }
+        let newBase = await BackgroundThread.shared.run { [logger] in EngineWriter.solveItems(jobs, base: base, logger: logger) }
+        guard let (now, users) = await writer.userJobsForRefold(newBase, items: jobs, base: base) else { return await writer.refoldAllDirty() }
+        let solved = await BackgroundThread.shared.run { EngineWriter.solveUsers(users, base: now) }
+        await writer.finishRefold(solved, base: now)
+    }
+
+    /// Seconds per stage, each stage from its start to the next one's or now,
+    /// e.g. "read 1.210 lists 0.804 changes 0.350 fold-in 4.120".
+    static func stageTimes(_ stages: [(String, ContinuousClock.Instant)]) -> String {
+        zip(stages, stages.dropFirst() + [("", .now)]).map { a, b in "\(a.0) " + String(format: "%.3f", (b.1 - a.1).inSeconds) }
+            .joined(separator: " ")
     }
 
     /// Loads the synthetic demo catalogue through the store.

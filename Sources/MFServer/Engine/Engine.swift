@@ -48,9 +48,15 @@ public final class Engine: Sendable {
         let box = PublishBox()
         self.writer = EngineWriter(store: store, logger: logger, itemRefreshInterval: configuration.itemRefreshInterval,
                                    publish: { snap in
-                                       box.engine?.current.withLock { $0 = snap }
+                                       // The replaced snapshot is released after the lock, here: freeing the
+                                       // last reference to every user's old lists under it stalled every read.
+                                       let replaced = box.engine?.current.withLock { current in
+                                           defer { current = snap }
+                                           return current
+                                       }
                                        // Lets go of what a new model or catalogue replaced at once, not at the next recommend.
                                        box.engine?.recommendCache.follow(snap)
+                                       withExtendedLifetime(replaced) {}
                                    })
         self.ratingWrites = RatingWriteQueue(writer: writer)
         box.engine = self

@@ -117,3 +117,62 @@ extension EngineWriter {
         scheduleFoldPass()
     }
 }
+
+/// The fold-in at the end of a load or reload (`refoldAllDirty` on the actor),
+/// in three short actor turns around two long solves on `BackgroundThread`:
+/// the items first, then the users against the new item rows, as `refold` does.
+extension EngineWriter {
+    /// A user to re-solve, and what it was solved into (`seen` too: new item rows change it).
+    typealias UserSolve = (id: Int64, from: UserEntry, seen: [Int32], result: Result<UserVector?, any Error>)
+
+    /// Takes every dirty item's fold-in job; nil without a model (nothing to solve).
+    func takeItemJobsForRefold() -> (jobs: [ItemJob], base: ModelBase)? {
+        markAttributeRows()
+        guard let base else { return nil }
+        let jobs = itemJobs()
+        dirtyItems = []; ratedItemsWithoutRow = []
+        lastItemRefresh = Date()
+        return (jobs, base)
+    }
+
+    /// Installs the items' new rows (unless the model changed meanwhile: then
+    /// they are due again) and hands out the users to re-solve against the model now.
+    func userJobsForRefold(_ newBase: ModelBase?, items jobs: [ItemJob], base: ModelBase) -> (base: ModelBase, users: [(Int64, UserEntry)])? {
+        if self.base === base { installItems(newBase, jobs: jobs, base: base) } else { dirtyItems.formUnion(jobs.map(\.id)) }
+        guard let now = self.base else { return nil }
+        let ids = dirtyUsers.union(staleUsers).filter { id in
+            // As `refoldUsers`: a user reset by `install` is no longer stale.
+            !(staleUsers.contains(id) && users[id]?.staleFoldIn == false && !dirtyUsers.contains(id))
+        }
+        return (now, ids.compactMap { id in users[id].map { (id, $0) } })
+    }
+
+    /// Solves `users` against `base` (pure: runs off the actor).
+    nonisolated static func solveUsers(_ users: [(Int64, UserEntry)], base: ModelBase) -> [UserSolve] {
+        users.map { id, e in (id, e, base.seen(e.ratings), Result { try base.solveUser(id, e) }) }
+    }
+
+    /// Keeps each solved row whose user and model did not change meanwhile
+    /// (others stay dirty), then flushes: what is left is solved on the actor,
+    /// and one snapshot is published.
+    func finishRefold(_ solved: [UserSolve], base: ModelBase) {
+        var changed: [Int64: UserEntry?] = [:]
+        if self.base === base {
+            for s in solved {
+                guard var e = users[s.id], e.ratings == s.from.ratings, e.attributes == s.from.attributes else { continue }
+                switch s.result {
+                case .success(let v): e.foldedIn = v
+                case .failure(let error): logger.error("user fold-in failed", metadata: ["user": "\(s.id)", "error": "\(error)"])
+                }
+                e.seen = s.seen
+                e.staleFoldIn = false
+                changed[s.id] = e
+            }
+        }
+        users.update(changed)
+        dirtyUsers.subtract(changed.keys)
+        staleUsers.subtract(changed.keys)
+        needsSeen.subtract(changed.keys)
+        flush(forceItems: false)
+    }
+}

@@ -115,14 +115,31 @@ extension EngineWriter {
         return replayed
     }
 
-    /// Replaces all state with what the store holds (startup, after an import).
+    /// The item lists are the writer's alone: a reload drops the old ones before
+    /// it builds the new, so it holds the item lists once (the user lists twice:
+    /// the snapshot serving meanwhile keeps the old).
+    func dropItemLists() { itemRatings = [:] }
+
+    /// Everything the store holds, as the writer's state (startup, after an
+    /// import: `Engine.reload`), built off the actor and swapped in by `install`.
     ///
     /// Linear in the ratings, and every list is allocated at its final size:
     /// users arrive in ascending order with their whole lists, and items are
     /// counted before their lists are filled (in user order, as before).
     /// (Appending one rating at a time through `RatingList.set`, which searches
     /// the list, took 57 % of a 17 s restart at 5M ratings.)
-    func load(ratings lists: UserRatingLists, users userRecords: [UserRecord], items itemRecords: [ItemRecord]) {
+    struct Loaded: Sendable {
+        var users: ShardedMap<UserEntry>
+        var items: ShardedMap<ItemEntry>
+        var itemRatings: [Int64: RatingList]
+        var count: Int
+        var sequence: Int64
+        /// The model the users' `seen` lists were made for.
+        var base: ModelBase?
+    }
+
+    nonisolated static func built(ratings lists: UserRatingLists, users userRecords: [UserRecord], items itemRecords: [ItemRecord],
+                                  base: ModelBase?) -> Loaded {
         var u = ShardedMap<UserEntry>.Builder(), i = Self.catalogue(itemRecords)
         for (_, list) in lists.users {
             for (j, item) in list.ids.enumerated() {
@@ -141,10 +158,20 @@ extension EngineWriter {
             u[user] = e
         }
         for r in userRecords { u[r.id, default: UserEntry()].attributes = r.attributes }
-        users = u.build(); items = i.build(); itemRatings = ir
+        return Loaded(users: u.build(), items: i.build(), itemRatings: ir, count: lists.count, sequence: lists.sequence, base: base)
+    }
+
+    /// Swaps in lists `built` made; their `seen` lists are redone if the model changed meanwhile.
+    func install(_ l: Loaded) {
+        users = l.users; items = l.items; itemRatings = l.itemRatings
+        if let base, base !== l.base {
+            var changed: [Int64: UserEntry?] = [:]
+            users.forEach { id, e in var e = e; e.seen = base.seen(e.ratings); changed[id] = e }
+            users.update(changed)
+        }
         catalogueVersion += 1
-        ratingCount = lists.count
-        sequence = lists.sequence
+        ratingCount = l.count
+        sequence = l.sequence
     }
 
     /// Item entries with their catalogue fields (no rating counts yet).
@@ -159,19 +186,20 @@ extension EngineWriter {
     }
 
     /// Marks users and items changed after `base`'s training snapshot (startup replay).
-    func markChanged(_ changes: ChangeSet) {
-        for c in changes.ratings {
-            if var e = users[c.user] { e.lastSequence = max(e.lastSequence, c.sequence); users[c.user] = e }
-            if var e = items[c.item] { e.lastSequence = max(e.lastSequence, c.sequence); items[c.item] = e }
-            dirtyUsers.insert(c.user); dirtyItems.insert(c.item)
+    func markChanged(_ changes: ChangeSummary) {
+        var u: [Int64: UserEntry?] = [:], i: [Int64: ItemEntry?] = [:]
+        for (user, seq) in changes.users {
+            if var e = users[user] { e.lastSequence = max(e.lastSequence, seq); u[user] = e }
+            dirtyUsers.insert(user)
         }
-        pendingChanges = changes.ratings.count + changes.deletedUsers.count
+        for (item, seq) in changes.items {
+            if var e = items[item] { e.lastSequence = max(e.lastSequence, seq); i[item] = e }
+            dirtyItems.insert(item)
+        }
+        users.update(u); items.update(i)
+        pendingChanges = changes.ratings + changes.deletedUsers
         if pendingChanges > 0 { firstPendingAt = Date() }
     }
-
-    /// Publishes the current state as partial (`EngineSnapshot.partial`): the
-    /// store has rows the lists lack until the reload after an import.
-    func publishPartial() { publish(partial: base != nil) }
 
     /// Publishes a partial snapshot (`EngineSnapshot.partial`): the stored model
     /// and the catalogue, before the ratings are loaded.

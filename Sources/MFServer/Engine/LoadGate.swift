@@ -2,8 +2,10 @@ import MFProtocol
 import Synchronization
 
 /// The engine's loading phase: open while the daemon reads its ratings after
-/// a start (or again after an import), then loaded, or failed for good.
-/// Writes wait on it; `status` reports its stage.
+/// a start (or again after an import, a reload), then loaded, or failed for good.
+/// After a start writes wait on it; during a reload reads answer from the
+/// snapshot from before the import and writes are refused (`busy`).
+/// `status` reports its stage.
 final class LoadGate: Sendable {
     private enum State {
         case loading(stage: String, done: Int, total: Int, waiters: [CheckedContinuation<Void, any Error>])
@@ -13,12 +15,17 @@ final class LoadGate: Sendable {
 
     private let state = Mutex<State>(.loading(stage: "starting", done: 0, total: 0, waiters: []))
     private let open = Atomic<Bool>(true)
+    private let reloading = Atomic<Bool>(false)
     /// Opened once the stored model serves, or when loading ends (no model to
     /// serve before): what `hello`, `recommend` and `predict` wait for.
     let modelStage = Latch()
 
     /// True until loading ends; one atomic load (the dispatcher asks on every request).
     var isLoading: Bool { open.load(ordering: .acquiring) }
+
+    /// True while a reload after an import runs (`restart`): the published
+    /// snapshot is complete, only older than the store.
+    var isReload: Bool { reloading.load(ordering: .acquiring) }
 
     /// The current stage while loading; nil once loaded or failed.
     var progress: LoadingInfo? {
@@ -36,14 +43,17 @@ final class LoadGate: Sendable {
     }
 
     /// Opens a new loading phase after a finished one (the reload after an
-    /// import); does nothing while one runs or after a failed one.
+    /// import, `isReload`); does nothing while one runs or after a failed one.
     func restart(_ stage: String) {
         let started = state.withLock { s in
             guard case .loaded = s else { return false }
             s = .loading(stage: stage, done: 0, total: 0, waiters: [])
             return true
         }
-        if started { open.store(true, ordering: .releasing) }
+        if started {
+            reloading.store(true, ordering: .releasing)
+            open.store(true, ordering: .releasing)
+        }
     }
 
     /// Returns once loading has ended; throws its error if it failed.
@@ -74,6 +84,7 @@ final class LoadGate: Sendable {
             return waiters
         }
         open.store(false, ordering: .releasing)
+        reloading.store(false, ordering: .releasing)
         modelStage.open()
         for w in waiters { w.resume(with: outcome) }
     }

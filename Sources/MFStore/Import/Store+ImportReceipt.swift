@@ -14,6 +14,19 @@ extension Store {
 
     static func receiptKey(_ name: String) -> String { "import_receipt:" + name }
 
+    /// Replaces the text of a stored receipt, keeping its place among the kept
+    /// ones; false when there is none (it was never stored, or dropped).
+    @discardableResult
+    public func updateImportReceipt(_ name: String, text: String) async throws -> Bool {
+        try await MFStoreError.wrap {
+            try await pool.write { db in
+                try db.execute(sql: "UPDATE settings SET value = substr(value, 1, instr(value, ' ')) || ? WHERE key = ?",
+                               arguments: [text, Self.receiptKey(name)])
+                return db.changesCount > 0
+            }
+        }
+    }
+
     /// Writes a receipt inside the import's transaction and drops all but the newest receipts.
     static func storeReceipt(_ db: Database, name: String, text: String) throws {
         let seq = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(CAST(substr(value, 1, instr(value, ' ') - 1) AS INTEGER)), 0) FROM settings WHERE key LIKE 'import_receipt:%'") ?? 0

@@ -469,7 +469,9 @@ class Client:
                     replies = self._exchange(_chunk_requests(token, blocks, chunk), window=IMPORT_WINDOW)
                     self._collect(replies, False, lambda r: r)
                     try:
-                        return _build(ImportResult, self._long("import_commit", {"import": token}, progress, job=token))
+                        result = _build(ImportResult, self._long("import_commit", {"import": token}, progress, job=token))
+                        self._reloaded(progress)
+                        return result
                     except MFDConnectionError as e:
                         if e.code != "connection_closed":
                             raise
@@ -483,6 +485,22 @@ class Client:
             close = getattr(blocks, "close", None)
             if close is not None:
                 close()
+
+    def _reloaded(self, progress: Optional[Callable[[Progress], None]]) -> None:
+        """Returns once mfd has reloaded its lists after an import (``status``
+        without ``loading``): until then reads answer from the data before it.
+        Reports ``reload: STAGE``; a failed poll ends the wait, never the import."""
+        while True:
+            try:
+                loading = self._call("status", {}).get("loading")
+            except MFDError:
+                return
+            if not loading:
+                return
+            if progress is not None:
+                progress(_build(Progress, {"stage": "reload: " + str(loading.get("stage", "")),
+                                           "done": loading.get("done", 0), "total": loading.get("total", 0)}))
+            time.sleep(0.5)  # each poll is answered at once: no silence builds up
 
     def import_model(self, manifest: Mapping[str, Any], users: Iterable[Sequence[Any]],
                      items: Iterable[Sequence[Any]], progress: Optional[Callable[[Progress], None]] = None) -> ImportModelResult:
