@@ -107,7 +107,11 @@ final class JobBoard: Sendable {
     func lastAndRunning() -> (last: JobInfo?, running: JobInfo?) {
         state.withLock { s in
             let running = s.running.flatMap { r in s.jobs.last { $0.job == r.id } }
-            let last = s.jobs.last { $0.state == .succeeded || $0.state == .failed || $0.state == .cancelled }
+            // A cancelled ranker job is never the last: it is cancelled as part of replacing its model
+            // (a newer import or a retrain), so `mfd_training_last_success` does not drop to 0 for it.
+            let last = s.jobs.last { j in
+                (j.state == .succeeded || j.state == .failed || j.state == .cancelled) && !(j.kind == .ranker && j.state == .cancelled)
+            }
             return (last, running)
         }
     }
