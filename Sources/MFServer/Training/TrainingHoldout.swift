@@ -119,37 +119,49 @@ struct TrainingHoldout: Sendable {
             byUser[holdout.users[j], default: []].append((holdout.items[j], holdout.ratings[j]))
         }
         let heldByItem = byItem, heldByUser = byUser
-        /// A row's ratings as the store lists them: by ascending ID of the other side.
-        @Sendable func row(_ others: ArraySlice<Int32>, _ values: ArraySlice<Float>, held: [(other: Int32, value: Float)]?, ids: IDMap) -> RatingList {
-            var pairs = zip(others, values).map { (ids.id(at: $0), $1) }
-            pairs += (held ?? []).map { (ids.id(at: $0.other), $0.value) }
-            pairs.sort { $0.0 < $1.0 }
-            return RatingList(ids: pairs.map(\.0), values: pairs.map(\.1))
+        // Each side's indices ranked by ID: a row sorted by rank lists its ratings as the store does
+        // (ascending ID of the other side), the order live fold-in reads them in, without a round
+        // trip through IDs (a first training at 5M ratings: completion 2.6–2.7 s, 3.1 s through IDs).
+        let userRank = Self.ranks(users), itemRank = Self.ranks(items)
+        @Sendable func row(_ others: ArraySlice<Int32>, _ values: ArraySlice<Float>, held: [(other: Int32, value: Float)]?,
+                           rank: [Int32]) -> (indices: [Int32], values: [Float]) {
+            var pairs = Array(zip(others, values))
+            if let held { pairs += held.map { ($0.other, $0.value) } }
+            pairs.sort { rank[Int($0.0)] < rank[Int($1.0)] }
+            return (pairs.map(\.0), pairs.map(\.1))
         }
+        // Every user and item of the split has a model row, so ModelBase's ID-to-row lookups would keep every rating.
         let trained = ModelBase(model: model, users: users, items: items, id: 0, trainedAt: .now, algorithm: "", sequence: 0)
         let itemIDs = replayItems.sorted(), userIDs = replayUsers.sorted()
         // Rows are independent solves: `threads` chunks at once, kept in ID order
         // (single-threaded this was 6.8 s of a 31 s retrain at 5M ratings).
         let itemRows = try Self.concurrentMap(itemIDs, threads: threads) { id -> (id: Int64, vector: ItemVector) in
             let i = items.index(of: id)!
-            let list = row(matrix.users(ofItem: Int(i)), matrix.ratings(ofItem: Int(i)), held: heldByItem[i], ids: users)
-            return (id, try trained.solveItem(list, attributes: model.sideInfo?.items != nil ? entries.items[id]?.modelAttributes ?? [:] : [:]))
+            let r = row(matrix.users(ofItem: Int(i)), matrix.ratings(ofItem: Int(i)), held: heldByItem[i], rank: userRank)
+            let attributes = model.sideInfo?.items != nil ? entries.items[id]?.modelAttributes ?? [:] : [:]
+            return (id, try trained.foldIn.item(users: r.indices, ratings: r.values, attributes: attributes))
         }
         let withItems = try trained.replacingItems(itemRows)
         var m = withItems.model
         // In batches, so that only a batch of solved rows waits beside the model.
         for start in stride(from: 0, to: userIDs.count, by: 8192) {
             let batch = Array(userIDs[start..<min(start + 8192, userIDs.count)])
-            let userRows = try Self.concurrentMap(batch, threads: threads) { id -> (row: Int32, vector: UserVector?) in
+            let userRows = try Self.concurrentMap(batch, threads: threads) { id -> (row: Int32, vector: UserVector) in
                 let u = users.index(of: id)!
-                var entry = UserEntry()
-                entry.ratings = row(matrix.items(ofUser: Int(u)), matrix.ratings(ofUser: Int(u)), held: heldByUser[u], ids: items)
-                entry.attributes = entries.users[id]?.attributes ?? [:]
-                return (u, try withItems.solveUser(id, entry))
+                let r = row(matrix.items(ofUser: Int(u)), matrix.ratings(ofUser: Int(u)), held: heldByUser[u], rank: itemRank)
+                let attributes = model.sideInfo?.users != nil ? entries.users[id]?.attributes ?? [:] : [:]
+                return (u, try withItems.foldIn.user(items: r.indices, ratings: r.values, attributes: attributes))
             }
-            for (u, v) in userRows { if let v { try m.setUser(u, v) } }
+            for (u, v) in userRows { try m.setUser(u, v) }
         }
         return m
+    }
+
+    /// Each index's rank when `map`'s IDs are sorted ascending.
+    static func ranks(_ map: IDMap) -> [Int32] {
+        var rank = [Int32](repeating: 0, count: map.count)
+        for (r, i) in map.ids.indices.sorted(by: { map.ids[$0] < map.ids[$1] }).enumerated() { rank[i] = Int32(r) }
+        return rank
     }
 
     /// `body` of each element, in `threads` contiguous chunks at once; results in input order.
