@@ -30,24 +30,17 @@ extension TrainingSettings {
                        alpha: Self.decimal(model == .implicit ? c.implicitALS.alpha : c.ranker.alpha), model: model, factors: factors, startLambda: lambda, ratings: ratings, reason: reason)
     }
 
+    /// `ModelSearch`'s names of a configuration key where they differ from it.
+    static let searchParameters: [String: [String]] = [
+        "ranking_weight": ["ranking.rating_weight"], "alpha": ["ranker.alpha", "implicit_als.alpha"],
+    ]
+
     /// `pinned` in `ModelSearch`'s key names.
-    var searchPins: Set<String> {
-        Set(pinned.flatMap { key -> [String] in
-            switch key {
-            case "ranking_weight": ["ranking.rating_weight"]
-            case "alpha": ["ranker.alpha", "implicit_als.alpha"]
-            default: [key]
-            }
-        })
-    }
+    var searchPins: Set<String> { Set(pinned.flatMap { Self.searchParameters[$0] ?? [$0] }) }
 
     /// A `ModelSearch` parameter by its configuration key (`SearchTrialInfo.parameter`).
     static func settingKey(_ parameter: String) -> String {
-        switch parameter {
-        case "ranking.rating_weight": "ranking_weight"
-        case "ranker.alpha", "implicit_als.alpha": "alpha"
-        default: parameter
-        }
+        searchParameters.first { $0.value.contains(parameter) }?.key ?? parameter
     }
 
     /// The searched values when they apply to this configuration, else nil (a search is due).
