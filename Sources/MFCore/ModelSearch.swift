@@ -28,12 +28,18 @@ public struct SearchOutcome: Sendable {
     /// Trained on the searched ratings (the holdout excluded), with the chosen values and a ranker.
     public var model: MFModel
     /// Users searched on, when the search ran on a sample of them (`ModelSearch.sampleRatings`).
-    public var sampledUsers: Int? = nil
+    public var sampledUsers: Int?
 
     /// What the search added to one fit: on a sample, every trial; else every trial's seconds but
     /// those of the trainings a fit without search also runs (the rating model at the starting λ,
     /// the ranker, or an implicit model at the chosen α).
     public var searchSeconds: Double
+
+    /// `fitSeconds`: the trials' seconds a fit without search spends too.
+    init(config: TrainingConfig, trials: [SearchTrial], model: MFModel, sampledUsers: Int? = nil, fitSeconds: Double = 0) {
+        self.config = config; self.trials = trials; self.model = model; self.sampledUsers = sampledUsers
+        searchSeconds = trials.reduce(0) { $0 + $1.seconds } - fitSeconds
+    }
 }
 
 /// The hyperparameter search mfd runs on a data set's own ratings, cheap by construction:
@@ -135,8 +141,7 @@ public enum ModelSearch {
                 trials += weights
             }
         }
-        let total = trials.reduce(0) { $0 + $1.seconds }
-        return SearchOutcome(config: cfg, trials: trials, model: model, searchSeconds: total - fitSeconds)
+        return SearchOutcome(config: cfg, trials: trials, model: model, fitSeconds: fitSeconds)
     }
 
     /// An implicit model: α among `alphas` (each trained `alphaSweeps` sweeps) by holdout NDCG@10, then the model at it.
@@ -146,7 +151,7 @@ public enum ModelSearch {
             trials = try chooseAlpha(data, holdout: holdout, config: &cfg) { c in try MFTrainer.train(data, config: c) }
         }
         let model = try MFTrainer.train(data, config: cfg)
-        return SearchOutcome(config: cfg, trials: trials, model: model, searchSeconds: trials.reduce(0) { $0 + $1.seconds })
+        return SearchOutcome(config: cfg, trials: trials, model: model)
     }
 
     /// Scores each α of `alphas` by the holdout NDCG@10 of the model `train` makes with it (`alphaSweeps`
@@ -258,8 +263,7 @@ extension ModelSearch {
         let searched = try run(sample, holdout: sampleHoldout, config: config, pinned: pinned, onEpoch: onEpoch)
         guard config.algorithm == .als else {
             let model = try MFTrainer.train(data, config: searched.config, holdout: holdout, onEpoch: onEpoch)
-            return SearchOutcome(config: searched.config, trials: searched.trials, model: model, sampledUsers: sample.userCount,
-                                 searchSeconds: searched.trials.reduce(0) { $0 + $1.seconds })
+            return SearchOutcome(config: searched.config, trials: searched.trials, model: model, sampledUsers: sample.userCount)
         }
         // From the search's model: its items, its users' rows, every user solved first, then `sampledSweeps` sweeps.
         var final = searched.config
@@ -267,8 +271,7 @@ extension ModelSearch {
         var start = WarmStart(model: searched.model, userRows: rows, itemRows: (0..<Int32(data.itemCount)).map { $0 })
         start.solveUsersFirst = true
         let model = try MFTrainer.train(data, config: final, holdout: holdout, warmStart: start, onEpoch: onEpoch)
-        return SearchOutcome(config: searched.config, trials: searched.trials, model: model, sampledUsers: sample.userCount,
-                             searchSeconds: searched.trials.reduce(0) { $0 + $1.seconds })
+        return SearchOutcome(config: searched.config, trials: searched.trials, model: model, sampledUsers: sample.userCount)
     }
 
     /// The ratings and held-out ratings of a seeded sample of users holding about `ratings` ratings,
