@@ -11,6 +11,8 @@ final class JobBoard: Sendable {
         var running: (id: Int64, task: Task<JobInfo, Never>)?
         /// The running job's stage and its count (`progress` reports it).
         var step: (id: Int64, stage: String, done: Int, total: Int)?
+        /// The running job's record.
+        var runningJob: JobInfo? { running.flatMap { r in jobs.last { $0.job == r.id } } }
     }
     private let state = Mutex(State())
     private static let keep = 20
@@ -87,16 +89,12 @@ final class JobBoard: Sendable {
     var isRunning: Bool { state.withLock { $0.running != nil } }
 
     /// The kind of the running job, or nil when none runs.
-    var runningKind: JobKind? {
-        state.withLock { s in s.running.flatMap { r in s.jobs.last { $0.job == r.id }?.kind } }
-    }
+    var runningKind: JobKind? { state.withLock { $0.runningJob?.kind } }
 
     /// Cancels the running job if it is of `kind` and waits for it to stop; returns its id.
     @discardableResult
     func cancelRunning(_ kind: JobKind) async -> Int64? {
-        let running = state.withLock { s in
-            s.running.flatMap { r in s.jobs.last { $0.job == r.id }?.kind == kind ? r : nil }
-        }
+        let running = state.withLock { s in s.runningJob?.kind == kind ? s.running : nil }
         running?.task.cancel()
         _ = await running?.task.value
         return running?.id
@@ -106,7 +104,7 @@ final class JobBoard: Sendable {
 
     func lastAndRunning() -> (last: JobInfo?, running: JobInfo?) {
         state.withLock { s in
-            let running = s.running.flatMap { r in s.jobs.last { $0.job == r.id } }
+            let running = s.runningJob
             // A cancelled ranker job is never the last: it is cancelled as part of replacing its model
             // (a newer import or a retrain), so `mfd_training_last_success` does not drop to 0 for it.
             let last = s.jobs.last { j in
